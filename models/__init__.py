@@ -1,0 +1,32 @@
+"""SQLAlchemy models, the engine and session factory, and the Alembic migrations."""
+
+from models.base import Base, UTCDateTime
+from models.db import make_engine, make_session_factory, upgrade_schema
+from models.tables import (
+    Area,
+    AuditLog,
+    BuktiDukung,
+    ChatLink,
+    Invite,
+    RencanaAksi,
+    Satker,
+    Target,
+    User,
+)
+
+__all__ = [
+    "Area",
+    "AuditLog",
+    "Base",
+    "BuktiDukung",
+    "ChatLink",
+    "Invite",
+    "RencanaAksi",
+    "Satker",
+    "Target",
+    "UTCDateTime",
+    "User",
+    "make_engine",
+    "make_session_factory",
+    "upgrade_schema",
+]

@@ -1,0 +1,134 @@
+"""Typed settings, read once from the environment and ``.env`` in the working directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from services import texts
+
+
+class SettingsError(Exception):
+    """A setting has a value zibot cannot use; ``str()`` is one line naming the setting."""
+
+
+class Secret:
+    """A string that never shows itself in ``repr``/``str`` or logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        """The secret value, for the one place that must use it."""
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+DEFAULTS: dict[str, str] = {
+    "ZIBOT_DATABASE_URL": "sqlite:///zibot.db",
+    "ZIBOT_TIMEZONE": "Asia/Makassar",
+    "ZIBOT_TELEGRAM_TOKEN": "",
+    "ZIBOT_TELEGRAM_API_URL": "https://api.telegram.org/bot",
+    "ZIBOT_TELEGRAM_FILE_URL": "https://api.telegram.org/file/bot",
+    "ZIBOT_EVIDENCE_DIR": "./bukti",
+    "ZIBOT_LOG_LEVEL": "INFO",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything zibot can be configured with (see ``config.example.env``)."""
+
+    database_url: str = DEFAULTS["ZIBOT_DATABASE_URL"]
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULTS["ZIBOT_TIMEZONE"]))
+    telegram_token: Secret = field(default_factory=lambda: Secret(""))
+    telegram_api_url: str = DEFAULTS["ZIBOT_TELEGRAM_API_URL"]
+    telegram_file_url: str = DEFAULTS["ZIBOT_TELEGRAM_FILE_URL"]
+    evidence_dir: Path = Path(DEFAULTS["ZIBOT_EVIDENCE_DIR"])
+    log_level: str = DEFAULTS["ZIBOT_LOG_LEVEL"]
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> Settings:
+        """Build settings from ``ZIBOT_*`` values, validating each one."""
+
+        def get(name: str) -> str:
+            return (values.get(name) or DEFAULTS[name]).strip()
+
+        return cls(
+            database_url=_database_url("ZIBOT_DATABASE_URL", get("ZIBOT_DATABASE_URL")),
+            timezone=_timezone("ZIBOT_TIMEZONE", get("ZIBOT_TIMEZONE")),
+            telegram_token=Secret(get("ZIBOT_TELEGRAM_TOKEN")),
+            telegram_api_url=_http_url("ZIBOT_TELEGRAM_API_URL", get("ZIBOT_TELEGRAM_API_URL")),
+            telegram_file_url=_http_url("ZIBOT_TELEGRAM_FILE_URL", get("ZIBOT_TELEGRAM_FILE_URL")),
+            evidence_dir=Path(get("ZIBOT_EVIDENCE_DIR")),
+            log_level=_log_level("ZIBOT_LOG_LEVEL", get("ZIBOT_LOG_LEVEL")),
+        )
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Read settings once: the process environment wins over ``.env`` in the working directory."""
+    path = env_file if env_file is not None else Path.cwd() / ".env"
+    values: dict[str, str] = {}
+    if path.is_file():
+        values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    values.update({k: v for k, v in os.environ.items() if k.startswith("ZIBOT_")})
+    return Settings.from_mapping(values)
+
+
+def _fail(name: str, reason: str) -> SettingsError:
+    return SettingsError(texts.SETTING_INVALID.format(name=name, reason=reason))
+
+
+def _timezone(name: str, value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _fail(name, texts.SETTING_BAD_TIMEZONE.format(value=value)) from exc
+
+
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise _fail(name, texts.SETTING_BAD_URL.format(value=value))
+    try:
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError as exc:
+        raise _fail(name, texts.SETTING_BAD_URL.format(value=value)) from exc
+    return value
+
+
+def _database_url(name: str, value: str) -> str:
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise _fail(name, texts.SETTING_BAD_DB_URL.format(value=value)) from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise _fail(name, texts.SETTING_BAD_DB_URL.format(value=value))
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        # psycopg 3 is the driver zibot ships with.
+        value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return value
+
+
+def _log_level(name: str, value: str) -> str:
+    level = value.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise _fail(name, texts.SETTING_BAD_LOG_LEVEL.format(value=value))
+    return level

@@ -1,0 +1,186 @@
+"""The zibot data model: satkers, the action plan, targets, people, chats and evidence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+LEVELS = ("pusat", "provinsi", "kabkota")
+STATUSES = ("belum", "proses", "selesai")
+ROLES = ("admin", "agen", "pimpinan")
+APPLIES = ("semua", "provinsi", "kabkota", "daftar")
+CHANNELS = ("telegram", "whatsapp")
+
+
+class Satker(Base):
+    """A satuan kerja: KPU RI, a KPU Provinsi or a KPU Kabupaten/Kota."""
+
+    __tablename__ = "satker"
+    __table_args__ = (CheckConstraint("level IN ('pusat', 'provinsi', 'kabkota')", name="level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("satker.id"), index=True)
+
+    parent: Mapped[Satker | None] = relationship(remote_side=[id])
+
+
+class Area(Base):
+    """One of the six area perubahan."""
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class RencanaAksi(Base):
+    """An action-plan item of one year: activity, expected bukti dukung and tenggat."""
+
+    __tablename__ = "rencana_aksi"
+    __table_args__ = (
+        UniqueConstraint("code", "year"),
+        CheckConstraint("applies_to IN ('semua', 'provinsi', 'kabkota', 'daftar')", name="applies"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    activity: Mapped[str] = mapped_column(Text)
+    bukti_dukung: Mapped[str] = mapped_column(Text, default="")
+    tenggat: Mapped[date] = mapped_column(Date, index=True)
+    applies_to: Mapped[str] = mapped_column(String(16), default="semua")
+    # Space-separated satker codes when applies_to == "daftar".
+    applies_codes: Mapped[str] = mapped_column(Text, default="")
+    pic: Mapped[str | None] = mapped_column(String(200))
+
+    area: Mapped[Area] = relationship()
+
+
+class Target(Base):
+    """One rencana aksi item for one satker, with its progress status."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        UniqueConstraint("item_id", "satker_id"),
+        CheckConstraint("status IN ('belum', 'proses', 'selesai')", name="status"),
+        Index("ix_target_satker_status", "satker_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rencana_aksi.id", ondelete="CASCADE"))
+    satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"))
+    status: Mapped[str] = mapped_column(String(16), default="belum")
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    updated_at: Mapped[datetime | None]
+
+    item: Mapped[RencanaAksi] = relationship()
+    satker: Mapped[Satker] = relationship()
+
+
+class User(Base):
+    """A person registered with the bot, in one satker with one role."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'agen', 'pimpinan')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"), index=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    whatsapp: Mapped[str | None] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime]
+
+    satker: Mapped[Satker] = relationship()
+
+
+class Invite(Base):
+    """A one-time invite code; only its SHA-256 is stored."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    satker: Mapped[Satker] = relationship()
+
+
+class ChatLink(Base):
+    """A chat (group) linked to a satker, or to the province when ``satker_id`` is empty."""
+
+    __tablename__ = "chat_link"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    satker_id: Mapped[int | None] = mapped_column(ForeignKey("satker.id"), index=True)
+    is_province: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(200))
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    linked_at: Mapped[datetime]
+
+    satker: Mapped[Satker | None] = relationship()
+
+
+class BuktiDukung(Base):
+    """A file stored as evidence for one target."""
+
+    __tablename__ = "bukti_dukung"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+    target: Mapped[Target] = relationship()
+
+
+class AuditLog(Base):
+    """Who changed what and when: one row per change a person makes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # "cli", "telegram:<id>", ...: who acted when there is no registered user.
+    actor_label: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
