@@ -39,4 +39,36 @@ SATKER_PARENT_UNKNOWN = "satker induk {code} tidak dikenal"
 SATKER_UNKNOWN = "Satker {query!r} tidak dikenal."
 SATKER_AMBIGUOUS = "Satker {query!r} tidak jelas, cocok dengan: {names}"
 
+# --- database --------------------------------------------------------------------------------
+DB_NOT_INITIALISED = "Basis data belum disiapkan: jalankan dahulu 'zibot init'."
+DB_UNREACHABLE = "Basis data tidak dapat dihubungi: {reason}"
+IMPORT_SATKER_UNKNOWN = "kode satker tidak dikenal: {codes}"
+
+# --- invites -----------------------------------------------------------------------------------
+INVITE_ROLE_BAD = "Peran {role!r} tidak dikenal; gunakan agen, pimpinan atau admin."
+INVITE_COUNT_BAD = "Jumlah kode harus antara 1 dan 500."
+INVITE_DAYS_BAD = "Masa berlaku harus antara 1 dan 365 hari."
+INVITE_CREATED = "{count} kode undangan untuk {satker} sebagai {role}, berlaku sampai {expires}."
+
+# --- recap workbook ----------------------------------------------------------------------------
+YES = "Ya"
+NO = "Tidak"
+EXPORT_SHEET_MATRIX = "Rekap"
+EXPORT_SHEET_DETAIL = "Detail"
+EXPORT_COL_RANK = "Peringkat"
+EXPORT_COL_CODE = "Kode"
+EXPORT_COL_SATKER = "Satker"
+EXPORT_COL_AREA = "Area"
+EXPORT_COL_ITEM = "Kode Item"
+EXPORT_COL_ACTIVITY = "Kegiatan"
+EXPORT_COL_EVIDENCE = "Bukti Dukung"
+EXPORT_COL_TENGGAT = "Tenggat"
+EXPORT_COL_STATUS = "Status"
+EXPORT_COL_LATE = "Terlambat"
+EXPORT_COL_NOTE = "Catatan"
+EXPORT_COL_TOTAL = "Total"
+EXPORT_COL_DONE = "Selesai"
+EXPORT_COL_COUNT = "Jumlah"
+EXPORT_COL_OVERDUE = "Terlambat"
+
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------

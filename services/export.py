@@ -1,0 +1,120 @@
+"""The recap workbook: a satker x area matrix and every target in detail."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Area, RencanaAksi, Satker, Target
+from services import texts
+from services.progress import is_overdue, load_progress, rank
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_LATE_FILL = PatternFill("solid", fgColor="F8CBAD")
+_DONE_FILL = PatternFill("solid", fgColor="C6EFCE")
+
+
+def export_recap(session: Session, path: Path, *, today: date, year: int) -> int:
+    """Write the recap workbook for ``year`` to ``path``; return the number of targets."""
+    workbook = Workbook(write_only=True)
+    areas = list(session.scalars(select(Area).order_by(Area.position)))
+    _matrix_sheet(workbook.create_sheet(texts.EXPORT_SHEET_MATRIX), session, areas, today, year)
+    count = _detail_sheet(workbook.create_sheet(texts.EXPORT_SHEET_DETAIL), session, today, year)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return count
+
+
+def _header(sheet: WriteOnlyWorksheet, titles: list[str], widths: list[int]) -> None:
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _matrix_sheet(
+    sheet: WriteOnlyWorksheet, session: Session, areas: list[Area], today: date, year: int
+) -> None:
+    titles = [texts.EXPORT_COL_RANK, texts.EXPORT_COL_CODE, texts.EXPORT_COL_SATKER]
+    titles += [a.code for a in areas]
+    titles += [texts.EXPORT_COL_TOTAL, texts.EXPORT_COL_DONE, texts.EXPORT_COL_COUNT]
+    titles += [texts.EXPORT_COL_OVERDUE]
+    _header(sheet, titles, [8, 10, 34] + [9] * len(areas) + [10, 9, 9, 11])
+    for position, progress in enumerate(rank(load_progress(session, today=today, year=year)), 1):
+        row: list[object] = [position, progress.satker_code, progress.satker_name]
+        for area in progress.areas:
+            row.append(_percent_cell(sheet, area.percent / 100 if area.total else None))
+        row.append(_percent_cell(sheet, progress.percent / 100))
+        row += [progress.done, progress.total, progress.overdue]
+        sheet.append(row)
+
+
+def _percent_cell(sheet: WriteOnlyWorksheet, value: float | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "0%"
+    return cell
+
+
+def _detail_sheet(sheet: WriteOnlyWorksheet, session: Session, today: date, year: int) -> int:
+    titles = [
+        texts.EXPORT_COL_CODE,
+        texts.EXPORT_COL_SATKER,
+        texts.EXPORT_COL_AREA,
+        texts.EXPORT_COL_ITEM,
+        texts.EXPORT_COL_ACTIVITY,
+        texts.EXPORT_COL_EVIDENCE,
+        texts.EXPORT_COL_TENGGAT,
+        texts.EXPORT_COL_STATUS,
+        texts.EXPORT_COL_LATE,
+        texts.EXPORT_COL_NOTE,
+    ]
+    _header(sheet, titles, [10, 30, 8, 10, 50, 40, 12, 10, 11, 40])
+    rows = session.execute(
+        select(
+            Satker.code,
+            Satker.name,
+            Area.code,
+            RencanaAksi.code,
+            RencanaAksi.activity,
+            RencanaAksi.bukti_dukung,
+            RencanaAksi.tenggat,
+            Target.status,
+            Target.note,
+        )
+        .join(RencanaAksi, RencanaAksi.id == Target.item_id)
+        .join(Area, Area.id == RencanaAksi.area_id)
+        .join(Satker, Satker.id == Target.satker_id)
+        .where(RencanaAksi.year == year)
+        .order_by(Satker.code, Area.position, RencanaAksi.code)
+    )
+    count = 0
+    for code, name, area, item, activity, evidence, tenggat, status, note in rows:
+        late = is_overdue(tenggat, status, today)
+        tenggat_cell = WriteOnlyCell(sheet, value=tenggat)
+        tenggat_cell.number_format = "DD/MM/YYYY"
+        status_cell = WriteOnlyCell(sheet, value=texts.STATUS_LABELS[status])
+        if status == "selesai":
+            status_cell.fill = _DONE_FILL
+        late_cell = WriteOnlyCell(sheet, value=texts.YES if late else texts.NO)
+        if late:
+            late_cell.fill = _LATE_FILL
+        sheet.append(
+            [code, name, area, item, activity, evidence, tenggat_cell, status_cell, late_cell, note]
+        )
+        count += 1
+    return count

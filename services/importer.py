@@ -1,0 +1,177 @@
+"""Import the action plan: parse a spreadsheet, then update items and targets in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from models import Area, BuktiDukung, RencanaAksi, Satker, Target
+from services import audit, texts
+from services.catalog import iter_area_pairs
+from services.errors import RowProblem, SpreadsheetRejected, ZibotError
+from services.plan_parser import (
+    APPLIES_KABKOTA,
+    APPLIES_LIST,
+    APPLIES_PROVINCE,
+    ParsedItem,
+    PlanFileError,
+    parse_plan,
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    year: int
+    items_added: int
+    items_updated: int
+    items_unchanged: int
+    targets_added: int
+    targets_removed: int
+    dry_run: bool
+
+    @property
+    def items(self) -> int:
+        """Number of items in the file."""
+        return self.items_added + self.items_updated + self.items_unchanged
+
+
+def applicable_satkers(item: ParsedItem | RencanaAksi, satkers: Iterable[Satker]) -> list[int]:
+    """Ids of the satkers an item applies to."""
+    if item.applies_to == APPLIES_PROVINCE:
+        return [s.id for s in satkers if s.level == "provinsi"]
+    if item.applies_to == APPLIES_KABKOTA:
+        return [s.id for s in satkers if s.level == "kabkota"]
+    if item.applies_to == APPLIES_LIST:
+        codes = _codes(item)
+        return [s.id for s in satkers if s.code in codes]
+    return [s.id for s in satkers]
+
+
+def import_plan(
+    session: Session,
+    path: Path,
+    *,
+    year: int | None,
+    now: datetime,
+    actor: str,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import or re-import a plan; any bad row rejects the whole file and nothing is written.
+
+    Items are matched by (code, year) and updated in place; a target that a person has touched
+    (status, note or evidence) is never removed, even if its item no longer applies.
+    """
+    areas = list(session.scalars(select(Area)))
+    if not areas:
+        raise ZibotError(texts.DB_NOT_INITIALISED)
+    try:
+        plan = parse_plan(path, year=year, areas=iter_area_pairs(areas))
+    except PlanFileError as exc:
+        raise ZibotError(str(exc)) from exc
+    satkers = list(session.scalars(select(Satker)))
+    known_codes = {s.code for s in satkers}
+    problems = [RowProblem(e.row, e.column, e.reason) for e in plan.errors]
+    for item in plan.items:
+        unknown = [c for c in item.applies_codes if c not in known_codes]
+        if unknown:
+            reason = texts.IMPORT_SATKER_UNKNOWN.format(codes=", ".join(unknown))
+            problems.append(RowProblem(item.row, "berlaku untuk", reason))
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        raise SpreadsheetRejected(texts.SPREADSHEET_REJECTED.format(count=len(problems)), problems)
+
+    area_ids = {a.code: a.id for a in areas}
+    existing = {
+        i.code: i for i in session.scalars(select(RencanaAksi).where(RencanaAksi.year == plan.year))
+    }
+    added = updated = unchanged = 0
+    stored: list[tuple[RencanaAksi, ParsedItem]] = []
+    for parsed in plan.items:
+        values = {
+            "area_id": area_ids[parsed.area_code],
+            "activity": parsed.activity,
+            "bukti_dukung": parsed.bukti_dukung,
+            "tenggat": parsed.tenggat,
+            "applies_to": parsed.applies_to,
+            "applies_codes": " ".join(parsed.applies_codes),
+            "pic": parsed.pic,
+        }
+        item = existing.get(parsed.code)
+        if item is None:
+            item = RencanaAksi(code=parsed.code, year=plan.year, **values)
+            session.add(item)
+            added += 1
+        elif any(getattr(item, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(item, key, value)
+            updated += 1
+        else:
+            unchanged += 1
+        stored.append((item, parsed))
+    session.flush()
+
+    targets_added, targets_removed = _sync_targets(session, stored, satkers)
+    report = ImportReport(
+        plan.year, added, updated, unchanged, targets_added, targets_removed, dry_run
+    )
+    if not dry_run:
+        audit.record(
+            session,
+            now=now,
+            actor=actor,
+            action="import",
+            entity="rencana_aksi",
+            file=path.name,
+            year=plan.year,
+            added=added,
+            updated=updated,
+            targets_added=targets_added,
+            targets_removed=targets_removed,
+        )
+    return report
+
+
+def _sync_targets(
+    session: Session, stored: list[tuple[RencanaAksi, ParsedItem]], satkers: list[Satker]
+) -> tuple[int, int]:
+    item_ids = [item.id for item, _ in stored]
+    current: dict[int, dict[int, Target]] = {}
+    for target in session.scalars(select(Target).where(Target.item_id.in_(item_ids))):
+        current.setdefault(target.item_id, {})[target.satker_id] = target
+    with_evidence = set(
+        session.scalars(
+            select(BuktiDukung.target_id)
+            .join(Target, Target.id == BuktiDukung.target_id)
+            .where(Target.item_id.in_(item_ids))
+        )
+    )
+    new_rows: list[dict[str, object]] = []
+    removable: list[int] = []
+    for item, parsed in stored:
+        wanted = set(applicable_satkers(parsed, satkers))
+        have = current.get(item.id, {})
+        new_rows.extend(
+            {"item_id": item.id, "satker_id": sid, "status": "belum"}
+            for sid in sorted(wanted - have.keys())
+        )
+        for satker_id, target in have.items():
+            untouched = target.status == "belum" and not target.note and target.updated_at is None
+            if satker_id not in wanted and untouched and target.id not in with_evidence:
+                removable.append(target.id)
+    if new_rows:
+        session.execute(insert(Target), new_rows)
+    if removable:
+        session.execute(delete(Target).where(Target.id.in_(removable)))
+    return len(new_rows), len(removable)
+
+
+def _codes(item: ParsedItem | RencanaAksi) -> set[str]:
+    codes = item.applies_codes
+    return set(codes.split() if isinstance(codes, str) else codes)

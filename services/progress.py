@@ -1,0 +1,211 @@
+"""Progress and deadlines: completion per satker and area, overdue items, ranking.
+
+The rules are pure functions over plain data; the ``load_*`` functions read the rows they need
+with a few aggregate queries, so the same rules serve the CLI, Telegram and WhatsApp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from models import Area, BuktiDukung, RencanaAksi, Satker, Target
+
+DONE = "selesai"
+
+
+def local_today(now: datetime, tz: ZoneInfo) -> date:
+    """The calendar day it is in the deployment's time zone."""
+    return now.astimezone(tz).date()
+
+
+def is_overdue(tenggat: date, status: str, today: date) -> bool:
+    """Terlambat: the tenggat has passed and the target is not done. Never stored."""
+    return status != DONE and tenggat < today
+
+
+def percent(done: int, total: int) -> float:
+    """Completion as a percentage; an empty set counts as 0 %."""
+    return 100.0 * done / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    """Counts for one area perubahan of one satker."""
+
+    area_code: str
+    area_name: str
+    total: int
+    done: int
+    in_progress: int
+    overdue: int
+
+    @property
+    def percent(self) -> float:
+        """Completion of this area, in percent."""
+        return percent(self.done, self.total)
+
+
+@dataclass(frozen=True)
+class SatkerProgress:
+    """A satker's completion overall and per area."""
+
+    satker_code: str
+    satker_name: str
+    level: str
+    areas: tuple[AreaProgress, ...]
+
+    @property
+    def total(self) -> int:
+        """Number of targets."""
+        return sum(a.total for a in self.areas)
+
+    @property
+    def done(self) -> int:
+        """Number of targets marked selesai."""
+        return sum(a.done for a in self.areas)
+
+    @property
+    def overdue(self) -> int:
+        """Number of targets past their tenggat and not selesai."""
+        return sum(a.overdue for a in self.areas)
+
+    @property
+    def percent(self) -> float:
+        """Overall completion, in percent."""
+        return percent(self.done, self.total)
+
+
+def rank(progress: Iterable[SatkerProgress]) -> list[SatkerProgress]:
+    """Best first: highest completion, then fewest overdue, then code."""
+    return sorted(progress, key=lambda p: (-p.percent, p.overdue, p.satker_code))
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One item of one satker, as people read it."""
+
+    target_id: int
+    item_code: str
+    area_code: str
+    activity: str
+    bukti_dukung: str
+    tenggat: date
+    status: str
+    note: str | None
+    updated_at: datetime | None
+    evidence_count: int = 0
+
+    def overdue(self, today: date) -> bool:
+        """Whether this target is terlambat on ``today``."""
+        return is_overdue(self.tenggat, self.status, today)
+
+
+def overdue_lines(lines: Iterable[TargetLine], today: date) -> list[TargetLine]:
+    """Terlambat targets, oldest tenggat first."""
+    return sorted((t for t in lines if t.overdue(today)), key=lambda t: (t.tenggat, t.item_code))
+
+
+def due_within(lines: Iterable[TargetLine], today: date, days: int) -> list[TargetLine]:
+    """Open targets whose tenggat falls from today to ``days`` days ahead, soonest first."""
+    last = today + timedelta(days=days)
+    due = (t for t in lines if t.status != DONE and today <= t.tenggat <= last)
+    return sorted(due, key=lambda t: (t.tenggat, t.item_code))
+
+
+def next_deadlines(lines: Iterable[TargetLine], today: date, count: int) -> list[TargetLine]:
+    """The next ``count`` open targets from today on, soonest first."""
+    upcoming = sorted(
+        (t for t in lines if t.status != DONE and t.tenggat >= today),
+        key=lambda t: (t.tenggat, t.item_code),
+    )
+    return upcoming[:count]
+
+
+def active_year(session: Session, today: date) -> int | None:
+    """The plan year to show: today's year if it has items, else the newest year with items."""
+    years = set(session.scalars(select(RencanaAksi.year).distinct()))
+    if not years:
+        return None
+    return today.year if today.year in years else max(years)
+
+
+def load_progress(
+    session: Session,
+    *,
+    today: date,
+    year: int,
+    satker_ids: Sequence[int] | None = None,
+) -> list[SatkerProgress]:
+    """Completion of every satker (or of ``satker_ids``) with targets in ``year``, per area."""
+    overdue = and_(Target.status != DONE, RencanaAksi.tenggat < today)
+    query = (
+        select(
+            Target.satker_id,
+            RencanaAksi.area_id,
+            func.count(),
+            func.sum(case((Target.status == DONE, 1), else_=0)),
+            func.sum(case((Target.status == "proses", 1), else_=0)),
+            func.sum(case((overdue, 1), else_=0)),
+        )
+        .join(RencanaAksi, RencanaAksi.id == Target.item_id)
+        .where(RencanaAksi.year == year)
+        .group_by(Target.satker_id, RencanaAksi.area_id)
+    )
+    if satker_ids is not None:
+        query = query.where(Target.satker_id.in_(satker_ids))
+    counts: dict[int, dict[int, tuple[int, int, int, int]]] = {}
+    for satker_id, area_id, total, done, in_progress, late in session.execute(query):
+        counts.setdefault(satker_id, {})[area_id] = (total, done or 0, in_progress or 0, late or 0)
+    if not counts:
+        return []
+    areas = list(session.scalars(select(Area).order_by(Area.position)))
+    satkers = session.scalars(select(Satker).where(Satker.id.in_(counts.keys())))
+    result = []
+    for satker in satkers:
+        per_area = counts[satker.id]
+        result.append(
+            SatkerProgress(
+                satker.code,
+                satker.name,
+                satker.level,
+                tuple(
+                    AreaProgress(a.code, a.name, *per_area.get(a.id, (0, 0, 0, 0))) for a in areas
+                ),
+            )
+        )
+    return result
+
+
+def load_target_lines(session: Session, *, satker_id: int, year: int) -> list[TargetLine]:
+    """Every target of one satker in ``year``, in area and item order."""
+    evidence = (
+        select(BuktiDukung.target_id, func.count().label("n"))
+        .group_by(BuktiDukung.target_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Target.id,
+            RencanaAksi.code,
+            Area.code,
+            RencanaAksi.activity,
+            RencanaAksi.bukti_dukung,
+            RencanaAksi.tenggat,
+            Target.status,
+            Target.note,
+            Target.updated_at,
+            func.coalesce(evidence.c.n, 0),
+        )
+        .join(RencanaAksi, RencanaAksi.id == Target.item_id)
+        .join(Area, Area.id == RencanaAksi.area_id)
+        .outerjoin(evidence, evidence.c.target_id == Target.id)
+        .where(Target.satker_id == satker_id, RencanaAksi.year == year)
+        .order_by(Area.position, RencanaAksi.code)
+    )
+    return [TargetLine(*row) for row in rows]
