@@ -71,4 +71,49 @@ EXPORT_COL_DONE = "Selesai"
 EXPORT_COL_COUNT = "Jumlah"
 EXPORT_COL_OVERDUE = "Terlambat"
 
+# --- command line ------------------------------------------------------------------------------
+CLI_HELP = "zibot: koordinasi pembangunan Zona Integritas satker KPU."
+CLI_SATKER_HELP = "Kelola daftar satker."
+CLI_ERROR_PREFIX = "Galat:"
+CLI_FILE_HELP = "Berkas CSV atau XLSX."
+CLI_EXPORT_FILE_HELP = "Berkas XLSX tujuan."
+CLI_YEAR_HELP = "Tahun rencana aksi (bawaan: dari berkas atau tahun berjalan)."
+CLI_DRY_RUN_HELP = "Hanya periksa dan laporkan; tidak menyimpan apa pun."
+CLI_INIT_SEED_HELP = "Data awal satker: 'bali' atau path berkas satker CSV/XLSX."
+CLI_SATKER_CODE_HELP = "Kode satker (mis. 5103) atau potongan namanya."
+CLI_SATKER_HELP_ONE = "Tampilkan butir satu satker (kode atau potongan nama)."
+CLI_ROLE_HELP = "Peran: agen, pimpinan atau admin."
+CLI_COUNT_HELP = "Jumlah kode."
+CLI_DAYS_HELP = "Masa berlaku dalam hari."
+CLI_DEMO_DB_HELP = "Berkas SQLite contoh yang dibuat ulang."
+DB_OUTDATED = "Skema basis data belum mutakhir: jalankan 'zibot init' untuk memperbaruinya."
+FILE_UNWRITABLE = "Berkas {path} tidak dapat ditulis: {reason}"
+INIT_NOTHING_CHANGED = "Basis data sudah mutakhir; tidak ada yang berubah."
+INIT_SCHEMA_UPGRADED = "Skema basis data dibuat/diperbarui."
+INIT_SCHEMA_CURRENT = "Skema basis data sudah mutakhir."
+INIT_DONE = "{schema} Area perubahan ditambahkan: {areas}; satker baru: {added}; satker diperbarui: {updated}."
+SATKER_IMPORTED = "Satker dimuat: {added} baru, {updated} diperbarui."
+IMPORT_DONE = (
+    "Impor rencana aksi {year} selesai: {items} butir ({items_added} baru, {items_updated} "
+    "diperbarui, {items_unchanged} tetap); target satker: {targets_added} baru, "
+    "{targets_removed} dihapus."
+)
+IMPORT_DRY_RUN = (
+    "Uji coba (tidak disimpan): rencana aksi {year} berisi {items} butir ({items_added} baru, "
+    "{items_updated} diperbarui, {items_unchanged} tetap); target satker: {targets_added} baru, "
+    "{targets_removed} dihapus."
+)
+PLAN_EMPTY = "Belum ada rencana aksi: impor dahulu dengan 'zibot import BERKAS'."
+PLAN_EMPTY_YEAR = "Tidak ada target untuk rencana aksi tahun {year}."
+PROGRESS_TITLE = "Kemajuan Zona Integritas {year}"
+PROGRESS_SATKER_HEADLINE = (
+    "{name} ({code}), rencana aksi {year}: {percent} selesai ({done}/{total}), "
+    "{overdue} terlambat"
+)
+EXPORT_NEEDS_XLSX = "Nama berkas ekspor harus berakhiran .xlsx"
+EXPORT_DONE = "Rekap {year} ditulis ke {path} ({count} target)."
+DEMO_DONE = (
+    "Basis data contoh: {path}. Coba: ZIBOT_DATABASE_URL=sqlite:///{path} zibot progress --satker badung"
+)
+
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------

@@ -1,0 +1,310 @@
+"""The ``zibot`` command line: what an admin does at a desk."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from bot.runtime import Runtime
+from bot.settings import Settings, SettingsError, load_settings
+from models import Target
+from models.db import head_revision, schema_revision, upgrade_schema
+from services import catalog, texts
+from services.errors import SpreadsheetRejected, ZibotError
+from services.export import export_recap
+from services.formatting import bar, persen, tanggal
+from services.importer import import_plan
+from services.invites import create_invites
+from services.progress import (
+    SatkerProgress,
+    active_year,
+    load_progress,
+    load_target_lines,
+    local_today,
+    rank,
+)
+
+app = typer.Typer(
+    name="zibot",
+    help=texts.CLI_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+satker_app = typer.Typer(help=texts.CLI_SATKER_HELP, no_args_is_help=True)
+app.add_typer(satker_app, name="satker")
+
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one clear line on standard error and stop with a non-zero exit code."""
+    err.print(f"[bold red]{texts.CLI_ERROR_PREFIX}[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+
+
+@contextmanager
+def _runtime(*, need_schema: bool = True) -> Iterator[Runtime]:
+    runtime = Runtime.create(_settings())
+    try:
+        if need_schema:
+            revision = schema_revision(runtime.engine)
+            if revision is None:
+                fail(texts.DB_NOT_INITIALISED)
+            if revision != head_revision():
+                fail(texts.DB_OUTDATED)
+        yield runtime
+    except OperationalError as exc:
+        fail(texts.DB_UNREACHABLE.format(reason=str(exc.orig).strip().splitlines()[0]))
+    except ZibotError as exc:
+        _report(exc)
+    finally:
+        runtime.engine.dispose()
+
+
+def _report(exc: ZibotError) -> NoReturn:
+    if isinstance(exc, SpreadsheetRejected):
+        for problem in exc.problems:
+            template = texts.ROW_PROBLEM if problem.column else texts.ROW_PROBLEM_NO_COLUMN
+            err.print(template.format(**vars(problem)), markup=False, highlight=False)
+    fail(str(exc))
+
+
+@app.command()
+def init(
+    seed: Annotated[str, typer.Option(help=texts.CLI_INIT_SEED_HELP)] = "bali",
+) -> None:
+    """Buat atau perbarui skema basis data, lalu isi area perubahan dan satker bawaan."""
+    with _runtime(need_schema=False) as runtime:
+        migrated = upgrade_schema(runtime.engine)
+        with runtime.sessions.begin() as session:
+            result = catalog.seed(session, seed)
+        if not migrated and not result.changed:
+            err.print(texts.INIT_NOTHING_CHANGED, highlight=False)
+            return
+        err.print(
+            texts.INIT_DONE.format(
+                schema=texts.INIT_SCHEMA_UPGRADED if migrated else texts.INIT_SCHEMA_CURRENT,
+                areas=result.areas_added,
+                added=result.satkers_added,
+                updated=result.satkers_updated,
+            ),
+            highlight=False,
+        )
+
+
+@satker_app.command("import")
+def satker_import(
+    file: Annotated[Path, typer.Argument(help=texts.CLI_FILE_HELP)],
+) -> None:
+    """Muat daftar satker (kode, nama, level, induk) dari CSV/XLSX."""
+    with _runtime() as runtime, runtime.sessions.begin() as session:
+        result = catalog.upsert_satkers(session, catalog.read_satker_file(file))
+    err.print(
+        texts.SATKER_IMPORTED.format(added=result.satkers_added, updated=result.satkers_updated),
+        highlight=False,
+    )
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help=texts.CLI_FILE_HELP)],
+    year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=texts.CLI_DRY_RUN_HELP)] = False,
+) -> None:
+    """Impor rencana aksi dari CSV atau XLSX (seluruhnya, atau tidak sama sekali)."""
+    with _runtime() as runtime, runtime.sessions() as session:
+        report = import_plan(
+            session, file, year=year, now=runtime.clock(), actor="cli", dry_run=dry_run
+        )
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    template = texts.IMPORT_DRY_RUN if dry_run else texts.IMPORT_DONE
+    err.print(template.format(**vars(report), items=report.items), highlight=False)
+
+
+@app.command()
+def invite(
+    satker: Annotated[str, typer.Option("--satker", help=texts.CLI_SATKER_CODE_HELP)],
+    role: Annotated[str, typer.Option("--role", help=texts.CLI_ROLE_HELP)],
+    count: Annotated[int, typer.Option("--count", help=texts.CLI_COUNT_HELP)] = 1,
+    days: Annotated[int, typer.Option("--days", help=texts.CLI_DAYS_HELP)] = 14,
+) -> None:
+    """Cetak kode undangan sekali pakai, satu per baris."""
+    with _runtime() as runtime, runtime.sessions.begin() as session:
+        now = runtime.clock()
+        target = catalog.find_satker(session, satker)
+        codes = create_invites(
+            session, satker=target, role=role, count=count, days=days, now=now, actor="cli"
+        )
+        name = target.name
+    for code in codes:
+        sys.stdout.write(code + "\n")
+    expires = tanggal(local_today(now + timedelta(days=days), runtime.settings.timezone))
+    err.print(
+        texts.INVITE_CREATED.format(count=len(codes), satker=name, role=role, expires=expires),
+        highlight=False,
+    )
+
+
+@app.command()
+def progress(
+    satker: Annotated[str | None, typer.Option("--satker", help=texts.CLI_SATKER_HELP_ONE)] = None,
+    year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
+) -> None:
+    """Tampilkan rekap kemajuan: semua satker berperingkat, atau butir satu satker."""
+    with _runtime() as runtime, runtime.sessions() as session:
+        today = local_today(runtime.clock(), runtime.settings.timezone)
+        plan_year = year or active_year(session, today)
+        if plan_year is None:
+            fail(texts.PLAN_EMPTY)
+        if satker is None:
+            _print_ranking(rank(load_progress(session, today=today, year=plan_year)), plan_year)
+        else:
+            _print_satker(session, catalog.find_satker(session, satker).id, today, plan_year)
+
+
+def _print_ranking(ranking: list[SatkerProgress], year: int) -> None:
+    if not ranking:
+        fail(texts.PLAN_EMPTY_YEAR.format(year=year))
+    table = Table(title=texts.PROGRESS_TITLE.format(year=year), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column(texts.EXPORT_COL_CODE)
+    table.add_column(texts.EXPORT_COL_SATKER, no_wrap=True)
+    table.add_column(texts.EXPORT_COL_TOTAL, justify="right")
+    table.add_column("", no_wrap=True)
+    for area in ranking[0].areas:
+        table.add_column(area.area_code, justify="right")
+    table.add_column(texts.EXPORT_COL_OVERDUE, justify="right")
+    for position, item in enumerate(ranking, start=1):
+        table.add_row(
+            str(position),
+            item.satker_code,
+            item.satker_name,
+            persen(item.percent),
+            bar(item.percent),
+            *(persen(a.percent) if a.total else "-" for a in item.areas),
+            str(item.overdue),
+        )
+    out.print(table)
+
+
+def _print_satker(session: Session, satker_id: int, today: date, year: int) -> None:
+    [summary] = load_progress(session, today=today, year=year, satker_ids=[satker_id]) or [None]
+    if summary is None:
+        fail(texts.PLAN_EMPTY_YEAR.format(year=year))
+    out.print(
+        texts.PROGRESS_SATKER_HEADLINE.format(
+            name=summary.satker_name,
+            code=summary.satker_code,
+            year=year,
+            percent=persen(summary.percent),
+            done=summary.done,
+            total=summary.total,
+            overdue=summary.overdue,
+        ),
+        highlight=False,
+    )
+    table = Table()
+    table.add_column(texts.EXPORT_COL_ITEM)
+    table.add_column(texts.EXPORT_COL_ACTIVITY)
+    table.add_column(texts.EXPORT_COL_TENGGAT, no_wrap=True)
+    table.add_column(texts.EXPORT_COL_STATUS)
+    table.add_column(texts.EXPORT_COL_LATE)
+    for line in load_target_lines(session, satker_id=satker_id, year=year):
+        late = line.overdue(today)
+        table.add_row(
+            line.item_code,
+            line.activity,
+            tanggal(line.tenggat),
+            texts.STATUS_LABELS[line.status],
+            f"[red]{texts.YES}[/]" if late else texts.NO,
+        )
+    out.print(table)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help=texts.CLI_EXPORT_FILE_HELP)],
+    year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
+) -> None:
+    """Ekspor rekap ke buku kerja XLSX (matriks satker x area dan rincian)."""
+    if file.suffix.lower() != ".xlsx":
+        fail(texts.EXPORT_NEEDS_XLSX)
+    with _runtime() as runtime, runtime.sessions() as session:
+        today = local_today(runtime.clock(), runtime.settings.timezone)
+        plan_year = year or active_year(session, today)
+        if plan_year is None:
+            fail(texts.PLAN_EMPTY)
+        try:
+            count = export_recap(session, file, today=today, year=plan_year)
+        except OSError as exc:
+            fail(texts.FILE_UNWRITABLE.format(path=file, reason=exc.strerror or exc))
+    err.print(texts.EXPORT_DONE.format(path=file, count=count, year=plan_year), highlight=False)
+
+
+@app.command()
+def demo(
+    database: Annotated[Path, typer.Option(help=texts.CLI_DEMO_DB_HELP)] = Path("zibot-demo.db"),
+) -> None:
+    """Buat basis data contoh (satker Bali, rencana aksi contoh, sebagian kemajuan) dan rekapnya."""
+    settings = replace(_settings(), database_url=f"sqlite:///{database}")
+    database.unlink(missing_ok=True)
+    runtime = Runtime.create(settings)
+    try:
+        upgrade_schema(runtime.engine)
+        now = runtime.clock()
+        today = local_today(now, settings.timezone)
+        with runtime.sessions.begin() as session:
+            catalog.seed(session, "bali")
+            report = import_plan(
+                session, catalog.sample_plan_path(), year=None, now=now, actor="demo"
+            )
+            _fake_progress(session, now)
+        with runtime.sessions() as session:
+            ranking = rank(load_progress(session, today=today, year=report.year))
+        _print_ranking(ranking, report.year)
+        err.print(texts.DEMO_DONE.format(path=database), highlight=False)
+    finally:
+        runtime.engine.dispose()
+
+
+def _fake_progress(session: Session, now: datetime) -> None:
+    """Mark a repeatable share of each satker's targets as proses or selesai."""
+    rng = random.Random(2026)
+    diligence: dict[int, float] = {}
+    for target in session.scalars(select(Target).order_by(Target.id)):
+        share = diligence.setdefault(target.satker_id, rng.uniform(0.3, 0.9))
+        roll = rng.random()
+        if roll < share:
+            target.status, target.updated_at = "selesai", now
+        elif roll < share + 0.1:
+            target.status, target.updated_at = "proses", now
+
+
+def main() -> None:
+    """Entry point of the ``zibot`` console script."""
+    app()
