@@ -117,3 +117,32 @@ DEMO_DONE = (
 )
 
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------
+IMPORT_FILE_NOT_FOUND = "Berkas rencana aksi tidak ditemukan: {path}"
+IMPORT_XLS_UNSUPPORTED = (
+    "Berkas {name} berformat XLS (Excel lama) yang tidak didukung; simpan ulang sebagai XLSX "
+    "atau CSV lalu impor lagi."
+)
+IMPORT_UNSUPPORTED_TYPE = "Jenis berkas {name} tidak didukung; gunakan XLSX atau CSV."
+IMPORT_UNREADABLE = "Berkas {name} tidak dapat dibaca sebagai {kind}: {detail}"
+IMPORT_NO_HEADER = (
+    "Baris judul kolom tidak ditemukan di {rows} baris pertama {name}; pastikan ada kolom "
+    "seperti 'Kegiatan' dan 'Tenggat' (atau kolom bulan/triwulan)."
+)
+IMPORT_MISSING_COLUMNS = "Kolom wajib tidak ditemukan di baris judul (baris {row}) {name}: {columns}."
+IMPORT_COLUMN_ACTIVITY = "kegiatan"
+IMPORT_COLUMN_DEADLINE = "tenggat (atau kolom bulan/triwulan)"
+IMPORT_NO_YEAR = (
+    "Tahun rencana aksi tidak dapat ditentukan dari judul, nama berkas, maupun tenggat di {name}; "
+    "sebutkan tahunnya dengan --year."
+)
+IMPORT_NO_ITEMS = "tidak ada baris rencana aksi di bawah baris judul kolom"
+IMPORT_ACTIVITY_EMPTY = "kegiatan kosong"
+IMPORT_DEADLINE_EMPTY = "tenggat kosong dan tidak ada bulan/triwulan yang ditandai"
+IMPORT_BAD_DATE = "tanggal tidak dikenali: {value!r}"
+IMPORT_AREA_UNKNOWN = "area perubahan tidak dikenal: {value!r}"
+IMPORT_AREA_AMBIGUOUS = "area perubahan tidak jelas: {value!r} (bisa {candidates})"
+IMPORT_AREA_MISSING = "area perubahan kosong dan tidak ada baris judul area di atasnya"
+IMPORT_BAD_CODE = "kode tidak valid: {value!r}"
+IMPORT_CODE_AREA_MISMATCH = "kode {code} tidak sesuai dengan area perubahan {area}"
+IMPORT_DUPLICATE_CODE = "kode ganda: {code} sudah dipakai di baris {first_row}"
+IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)"
