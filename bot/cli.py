@@ -213,9 +213,10 @@ def _print_ranking(ranking: list[SatkerProgress], year: int) -> None:
 
 
 def _print_satker(session: Session, satker_id: int, today: date, year: int) -> None:
-    [summary] = load_progress(session, today=today, year=year, satker_ids=[satker_id]) or [None]
-    if summary is None:
+    found = load_progress(session, today=today, year=year, satker_ids=[satker_id])
+    if not found:
         fail(texts.PLAN_EMPTY_YEAR.format(year=year))
+    summary = found[0]
     out.print(
         texts.PROGRESS_SATKER_HEADLINE.format(
             name=summary.satker_name,

@@ -78,11 +78,11 @@ def import_plan(
     satkers = list(session.scalars(select(Satker)))
     known_codes = {s.code for s in satkers}
     problems = [RowProblem(e.row, e.column, e.reason) for e in plan.errors]
-    for item in plan.items:
-        unknown = [c for c in item.applies_codes if c not in known_codes]
+    for parsed in plan.items:
+        unknown = [c for c in parsed.applies_codes if c not in known_codes]
         if unknown:
             reason = texts.IMPORT_SATKER_UNKNOWN.format(codes=", ".join(unknown))
-            problems.append(RowProblem(item.row, "berlaku untuk", reason))
+            problems.append(RowProblem(parsed.row, "berlaku untuk", reason))
     if problems:
         problems.sort(key=lambda p: p.row)
         raise SpreadsheetRejected(texts.SPREADSHEET_REJECTED.format(count=len(problems)), problems)
@@ -103,18 +103,18 @@ def import_plan(
             "applies_codes": " ".join(parsed.applies_codes),
             "pic": parsed.pic,
         }
-        item = existing.get(parsed.code)
-        if item is None:
-            item = RencanaAksi(code=parsed.code, year=plan.year, **values)
-            session.add(item)
+        row = existing.get(parsed.code)
+        if row is None:
+            row = RencanaAksi(code=parsed.code, year=plan.year, **values)
+            session.add(row)
             added += 1
-        elif any(getattr(item, k) != v for k, v in values.items()):
+        elif any(getattr(row, k) != v for k, v in values.items()):
             for key, value in values.items():
-                setattr(item, key, value)
+                setattr(row, key, value)
             updated += 1
         else:
             unchanged += 1
-        stored.append((item, parsed))
+        stored.append((row, parsed))
     session.flush()
 
     targets_added, targets_removed = _sync_targets(session, stored, satkers)

@@ -91,7 +91,10 @@ FILE_UNWRITABLE = "Berkas {path} tidak dapat ditulis: {reason}"
 INIT_NOTHING_CHANGED = "Basis data sudah mutakhir; tidak ada yang berubah."
 INIT_SCHEMA_UPGRADED = "Skema basis data dibuat/diperbarui."
 INIT_SCHEMA_CURRENT = "Skema basis data sudah mutakhir."
-INIT_DONE = "{schema} Area perubahan ditambahkan: {areas}; satker baru: {added}; satker diperbarui: {updated}."
+INIT_DONE = (
+    "{schema} Area perubahan ditambahkan: {areas}; satker baru: {added}; "
+    "satker diperbarui: {updated}."
+)
 SATKER_IMPORTED = "Satker dimuat: {added} baru, {updated} diperbarui."
 IMPORT_DONE = (
     "Impor rencana aksi {year} selesai: {items} butir ({items_added} baru, {items_updated} "
@@ -107,13 +110,13 @@ PLAN_EMPTY = "Belum ada rencana aksi: impor dahulu dengan 'zibot import BERKAS'.
 PLAN_EMPTY_YEAR = "Tidak ada target untuk rencana aksi tahun {year}."
 PROGRESS_TITLE = "Kemajuan Zona Integritas {year}"
 PROGRESS_SATKER_HEADLINE = (
-    "{name} ({code}), rencana aksi {year}: {percent} selesai ({done}/{total}), "
-    "{overdue} terlambat"
+    "{name} ({code}), rencana aksi {year}: {percent} selesai ({done}/{total}), {overdue} terlambat"
 )
 EXPORT_NEEDS_XLSX = "Nama berkas ekspor harus berakhiran .xlsx"
 EXPORT_DONE = "Rekap {year} ditulis ke {path} ({count} target)."
 DEMO_DONE = (
-    "Basis data contoh: {path}. Coba: ZIBOT_DATABASE_URL=sqlite:///{path} zibot progress --satker badung"
+    "Basis data contoh: {path}. Coba: "
+    "ZIBOT_DATABASE_URL=sqlite:///{path} zibot progress --satker badung"
 )
 
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------
@@ -128,7 +131,9 @@ IMPORT_NO_HEADER = (
     "Baris judul kolom tidak ditemukan di {rows} baris pertama {name}; pastikan ada kolom "
     "seperti 'Kegiatan' dan 'Tenggat' (atau kolom bulan/triwulan)."
 )
-IMPORT_MISSING_COLUMNS = "Kolom wajib tidak ditemukan di baris judul (baris {row}) {name}: {columns}."
+IMPORT_MISSING_COLUMNS = (
+    "Kolom wajib tidak ditemukan di baris judul (baris {row}, {where}): {columns}."
+)
 IMPORT_COLUMN_ACTIVITY = "kegiatan"
 IMPORT_COLUMN_DEADLINE = "tenggat (atau kolom bulan/triwulan)"
 IMPORT_NO_YEAR = (
