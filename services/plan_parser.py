@@ -468,6 +468,26 @@ def _build_header(rows: Sequence[_Row], first: int, last: int) -> _Header:
     return _Header(first, last, lower.number, columns, labels, months, quarters)
 
 
+_DATA_CELL = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|[A-Za-z]{1,4}\s?[-.]\s?\d{1,3}"
+)
+
+
+def _looks_like_data(row: _Row) -> bool:
+    """A row holding a date or an item code ("MP-01") is an item, never a header row.
+
+    Without this, an activity such as "Kegiatan MP nomor 1" beside "Bukti dukung MP-01" would
+    read as a second header row below the real one.
+    """
+    for value in row.values:
+        if isinstance(value, date | datetime):
+            return True
+        text = value.strip() if isinstance(value, str) else ""
+        if _DATA_CELL.fullmatch(text) and _classify_label(text) is None:
+            return True
+    return False
+
+
 def _find_header(rows: Sequence[_Row]) -> _Header | None:
     """The row (or pair of rows) among the first rows that names the most known columns.
 
@@ -477,7 +497,8 @@ def _find_header(rows: Sequence[_Row]) -> _Header | None:
     """
     limit = min(len(rows), HEADER_SCAN_ROWS)
     singles = [
-        None if r.is_empty() else _build_header(rows, i, i) for i, r in enumerate(rows[:limit])
+        None if r.is_empty() or _looks_like_data(r) else _build_header(rows, i, i)
+        for i, r in enumerate(rows[:limit])
     ]
     best: _Header | None = None
     for index, single in enumerate(singles):

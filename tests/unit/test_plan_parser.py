@@ -802,3 +802,21 @@ def test_match_area(value: str, expected: list[str]) -> None:
 )
 def test_parse_applies(value: object, expected: tuple[str, tuple[str, ...], list[str]]) -> None:
     assert parse_applies(value) == expected
+
+
+def test_first_item_that_reads_like_a_header_is_still_an_item(tmp_path: Path) -> None:
+    # "Kegiatan ..." and "Bukti dukung ..." start like header names; the date and the code
+    # show the row is data, so it must not be merged into the header.
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "kode,area,kegiatan,bukti_dukung,tenggat,berlaku_untuk\n"
+        "MP-01,MP,Kegiatan MP nomor 1,Bukti dukung MP-01,2026-01-28,semua\n"
+        "MP-02,MP,Kegiatan MP nomor 2,Bukti dukung MP-02,2026-02-28,semua\n",
+        encoding="utf-8",
+    )
+    plan = parse_plan(path, year=2026, areas=AREAS)
+    assert plan.errors == []
+    assert [(i.row, i.code, i.tenggat) for i in plan.items] == [
+        (2, "MP-01", date(2026, 1, 28)),
+        (3, "MP-02", date(2026, 2, 28)),
+    ]
