@@ -119,6 +119,54 @@ DEMO_DONE = (
     "ZIBOT_DATABASE_URL=sqlite:///{path} zibot progress --satker badung"
 )
 
+# --- chat: registration, groups, access ----------------------------------------------------------
+NOT_REGISTERED = (
+    "Anda belum terdaftar. Minta kode undangan kepada admin provinsi, lalu kirim "
+    "/daftar KODE di chat pribadi dengan saya."
+)
+PRIVATE_ONLY = "Perintah ini hanya untuk chat pribadi dengan saya."
+GROUP_ONLY = "Perintah ini hanya untuk grup."
+GROUP_NOT_LINKED = (
+    "Grup ini belum terhubung ke satker. Admin atau agen perubahan dapat menghubungkannya "
+    "dengan /hubungkan KODE_SATKER (atau /hubungkan provinsi)."
+)
+DAFTAR_USAGE = "Kirim /daftar KODE_UNDANGAN (kode dari admin provinsi)."
+INVITE_UNKNOWN = "Kode undangan tidak dikenal. Periksa kembali kodenya atau minta kode baru."
+INVITE_USED = "Kode undangan ini sudah dipakai. Minta kode baru kepada admin provinsi."
+INVITE_EXPIRED = "Kode undangan ini sudah kedaluwarsa. Minta kode baru kepada admin provinsi."
+LINK_USAGE = "Kirim /hubungkan KODE_SATKER (mis. /hubungkan 5103) atau /hubungkan provinsi."
+LINK_FORBIDDEN = (
+    "Hanya admin, atau agen perubahan dari satker itu sendiri, yang dapat menghubungkan grup."
+)
+FORBIDDEN_PIMPINAN = (
+    "Pimpinan dapat memantau kemajuan, tetapi pembaruan dan bukti dukung dikirim oleh agen "
+    "perubahan/PIC."
+)
+FORBIDDEN_OTHER_SATKER = "Anda hanya dapat memperbarui satker Anda sendiri, bukan {name}."
+WRITE_NOT_IN_PROVINCE_GROUP = (
+    "Di grup provinsi tidak ada satker yang diperbarui. Gunakan grup satker atau chat pribadi."
+)
+PLAN_EMPTY_CHAT = (
+    "Belum ada rencana aksi yang dimuat. Admin provinsi dapat memuatnya dengan zibot import."
+)
+SATKER_NO_TARGETS = "{name} tidak memiliki target pada rencana aksi {year}."
+AREA_UNKNOWN = "Area perubahan {value!r} tidak dikenal. Pilihan: {areas}."
+ITEM_UNKNOWN = "Kode item {code!r} tidak ada dalam rencana aksi."
+ITEM_UNKNOWN_SUGGEST = (
+    "Kode item {code!r} tidak ada dalam rencana aksi. Mungkin maksud Anda: {suggestions}?"
+)
+LAPOR_BAD_STATUS = "Status {word!r} tidak dikenal; gunakan belum, proses atau selesai."
+BUKTI_USAGE = "Kirim /bukti KODE_ITEM (mis. /bukti MP-01), lalu kirim berkas atau fotonya."
+BUKTI_SLOT_GONE = "Item ini tidak lagi tersedia untuk satker Anda. Kirim /bukti KODE_ITEM lagi."
+EVIDENCE_TOO_BIG = (
+    "Berkas terlalu besar ({size_mb:.1f} MB). Bot hanya dapat menerima berkas sampai 20 MB; "
+    "kecilkan atau pisahkan berkasnya."
+)
+EVIDENCE_BAD_TYPE = (
+    "Jenis berkas {mime} tidak diterima sebagai bukti dukung. Kirim dokumen (PDF, Word, Excel, "
+    "dll.) atau foto."
+)
+
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------
 IMPORT_FILE_NOT_FOUND = "Berkas rencana aksi tidak ditemukan: {path}"
 IMPORT_XLS_UNSUPPORTED = (

@@ -1,0 +1,432 @@
+"""The use cases chat adapters call: one method, one unit of work, committed once.
+
+Telegram and WhatsApp handlers translate a chat message into a ``Caller`` and arguments, call
+one method here and render what it returns. Refusals are ``ZibotError``s whose text is meant
+for the person who asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Area, RencanaAksi, Target
+from services import catalog, evidence, members, texts, tracking
+from services.errors import ZibotError
+from services.members import ChatScope, Member, Registration, SatkerRef
+from services.progress import (
+    SatkerProgress,
+    TargetLine,
+    active_year,
+    due_within,
+    load_progress,
+    load_target_lines,
+    local_today,
+    next_deadlines,
+    overdue_lines,
+    rank,
+)
+
+DEADLINE_DAYS = 14
+PROVINCE_WORDS = ("provinsi", "prov", "province")
+ALL_WORDS = ("semua", "all", "peringkat")
+
+
+class NotRegistered(ZibotError):
+    """The person has not registered with an invite code."""
+
+    def __init__(self) -> None:
+        super().__init__(texts.NOT_REGISTERED)
+
+
+class Forbidden(ZibotError):
+    """The person's role does not allow this here."""
+
+
+class NotLinked(ZibotError):
+    """The group is not linked to a satker yet."""
+
+    def __init__(self) -> None:
+        super().__init__(texts.GROUP_NOT_LINKED)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking, from which chat."""
+
+    channel: str
+    chat_id: str
+    is_private: bool
+    user_id: str
+    user_name: str = ""
+
+
+@dataclass(frozen=True)
+class SatkerReport:
+    """One satker's progress: per area, overdue items, the next tenggat."""
+
+    year: int
+    today: date
+    progress: SatkerProgress
+    overdue: list[TargetLine]
+    upcoming: list[TargetLine]
+
+
+@dataclass(frozen=True)
+class RankingReport:
+    """Every satker, ranked."""
+
+    year: int
+    today: date
+    ranking: list[SatkerProgress]
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One item across all satkers (the province's view)."""
+
+    item_code: str
+    area_code: str
+    activity: str
+    tenggat: date
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DeadlineReport:
+    """Items due in the next days and overdue ones, for a satker or (satker None) the plan."""
+
+    year: int
+    today: date
+    days: int
+    satker: SatkerRef | None
+    due: list[TargetLine]
+    overdue: list[TargetLine]
+    plan_due: list[ItemSummary]
+    plan_overdue: list[ItemSummary]
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """The action plan with status, for a satker or (satker None) across satkers."""
+
+    year: int
+    today: date
+    satker: SatkerRef | None
+    area: str | None
+    lines: list[TargetLine]
+    items: list[ItemSummary]
+
+
+@dataclass(frozen=True)
+class EvidenceSlot:
+    """A target that is ready to receive a file (after /bukti <kode>)."""
+
+    target_id: int
+    item_code: str
+    activity: str
+    satker: SatkerRef
+
+
+class Zibot:
+    """The application's use cases over one database and one clock."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        tz: ZoneInfo,
+        evidence_dir: Path,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self.tz = tz
+        self.evidence_dir = evidence_dir
+
+    def now(self) -> datetime:
+        """The injected clock's time (aware, UTC)."""
+        return self._clock()
+
+    def today(self) -> date:
+        """Today in the deployment's time zone."""
+        return local_today(self._clock(), self.tz)
+
+    # --- who and where ---------------------------------------------------------------------
+
+    def member(self, caller: Caller) -> Member | None:
+        """The registered user behind the caller, if any."""
+        with self._sessions() as session:
+            return members.find_member(session, caller.channel, caller.user_id)
+
+    def register(self, caller: Caller, code: str) -> Registration:
+        """Redeem an invite code (private chats only)."""
+        if not caller.is_private:
+            raise ZibotError(texts.PRIVATE_ONLY)
+        if not code.strip():
+            raise ZibotError(texts.DAFTAR_USAGE)
+        with self._sessions.begin() as session:
+            return members.redeem_invite(
+                session,
+                code=code.strip(),
+                channel=caller.channel,
+                external_id=caller.user_id,
+                name=caller.user_name,
+                now=self.now(),
+            )
+
+    def link(self, caller: Caller, target: str, title: str | None) -> ChatScope:
+        """Link the caller's group to a satker, or to the province."""
+        if caller.is_private:
+            raise ZibotError(texts.GROUP_ONLY)
+        if not target.strip():
+            raise ZibotError(texts.LINK_USAGE)
+        with self._sessions.begin() as session:
+            member = self._member(session, caller)
+            satker = None
+            if target.strip().lower() not in PROVINCE_WORDS:
+                satker = SatkerRef.of(catalog.find_satker(session, target))
+            return members.link_chat(
+                session,
+                channel=caller.channel,
+                chat_id=caller.chat_id,
+                title=title,
+                member=member,
+                target=satker,
+                now=self.now(),
+            )
+
+    def scope(self, caller: Caller) -> ChatScope | None:
+        """What the caller's group stands for (None in private chats and unlinked groups)."""
+        if caller.is_private:
+            return None
+        with self._sessions() as session:
+            return members.chat_scope(session, caller.channel, caller.chat_id)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def progress(self, caller: Caller, argument: str = "") -> SatkerReport | RankingReport:
+        """/progres: the group's satker, the ranking, or the satker named in ``argument``."""
+        with self._sessions() as session:
+            satker = self._read_scope(session, caller, argument)
+            today, year = self._year(session)
+            if satker is None:
+                ranking = rank(load_progress(session, today=today, year=year))
+                return RankingReport(year, today, ranking)
+            found = load_progress(session, today=today, year=year, satker_ids=[satker.id])
+            if not found:
+                raise ZibotError(texts.SATKER_NO_TARGETS.format(name=satker.name, year=year))
+            lines = load_target_lines(session, satker_id=satker.id, year=year)
+            return SatkerReport(
+                year,
+                today,
+                found[0],
+                overdue_lines(lines, today),
+                next_deadlines(lines, today, 3),
+            )
+
+    def deadlines(self, caller: Caller, argument: str = "") -> DeadlineReport:
+        """/tenggat: due in the next 14 days and overdue, for a satker or the whole plan."""
+        with self._sessions() as session:
+            satker = self._read_scope(session, caller, argument)
+            today, year = self._year(session)
+            if satker is None:
+                items = self._item_summaries(session, today, year)
+                last = date.fromordinal(today.toordinal() + DEADLINE_DAYS)
+                due = [i for i in items if today <= i.tenggat <= last and i.done < i.total]
+                late = [i for i in items if i.tenggat < today and i.done < i.total]
+                return DeadlineReport(year, today, DEADLINE_DAYS, None, [], [], due, late)
+            lines = load_target_lines(session, satker_id=satker.id, year=year)
+            return DeadlineReport(
+                year,
+                today,
+                DEADLINE_DAYS,
+                satker,
+                due_within(lines, today, DEADLINE_DAYS),
+                overdue_lines(lines, today),
+                [],
+                [],
+            )
+
+    def plan(self, caller: Caller, area: str = "") -> PlanReport:
+        """/rencana [area]: the items with status, for the satker in scope or the province."""
+        with self._sessions() as session:
+            satker = self._read_scope(session, caller, "")
+            today, year = self._year(session)
+            area_code = self._area_code(session, area) if area.strip() else None
+            if satker is None:
+                items = [
+                    i
+                    for i in self._item_summaries(session, today, year)
+                    if area_code in (None, i.area_code)
+                ]
+                return PlanReport(year, today, None, area_code, [], items)
+            lines = [
+                line
+                for line in load_target_lines(session, satker_id=satker.id, year=year)
+                if area_code in (None, line.area_code)
+            ]
+            return PlanReport(year, today, satker, area_code, lines, [])
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def open_items(self, caller: Caller) -> tuple[SatkerRef, list[tracking.ItemTarget]]:
+        """The items the caller may report on, for the /lapor keyboard."""
+        with self._sessions() as session:
+            _, satker = self._write_scope(session, caller)
+            _, year = self._year(session)
+            return satker, tracking.open_items(session, satker, year)
+
+    def item(self, caller: Caller, code: str) -> tracking.ItemTarget:
+        """One item the caller may report on (checks role and code)."""
+        with self._sessions() as session:
+            _, satker = self._write_scope(session, caller)
+            _, year = self._year(session)
+            return tracking.describe(tracking.find_target(session, satker, code, year))
+
+    def report(
+        self, caller: Caller, code: str, status_word: str, note: str | None = None
+    ) -> tracking.StatusChange:
+        """/lapor: change the status of one of the satker's items."""
+        status = tracking.parse_status(status_word)
+        if status is None:
+            raise ZibotError(texts.LAPOR_BAD_STATUS.format(word=status_word))
+        with self._sessions.begin() as session:
+            member, satker = self._write_scope(session, caller)
+            _, year = self._year(session)
+            target = tracking.find_target(session, satker, code, year)
+            return tracking.set_status(
+                session,
+                member=member,
+                target=target,
+                status=status,
+                note=note,
+                now=self.now(),
+                channel=caller.channel,
+            )
+
+    def evidence_slot(self, caller: Caller, code: str) -> EvidenceSlot:
+        """/bukti <kode>: check the caller may file evidence for that item, before the upload."""
+        if not code.strip():
+            raise ZibotError(texts.BUKTI_USAGE)
+        with self._sessions() as session:
+            _, satker = self._write_scope(session, caller)
+            _, year = self._year(session)
+            target = tracking.find_target(session, satker, code, year)
+            return EvidenceSlot(target.id, target.item.code, target.item.activity, satker)
+
+    def store_evidence(
+        self,
+        caller: Caller,
+        slot: EvidenceSlot,
+        data: bytes,
+        file_name: str,
+        mime_type: str | None,
+    ) -> evidence.StoredEvidence:
+        """Store a file as bukti dukung for the slot's target."""
+        with self._sessions.begin() as session:
+            member, satker = self._write_scope(session, caller)
+            target = session.get(Target, slot.target_id)
+            if target is None or target.satker_id != satker.id:
+                raise ZibotError(texts.BUKTI_SLOT_GONE)
+            return evidence.store_evidence(
+                session,
+                member=member,
+                target=target,
+                data=data,
+                file_name=file_name,
+                mime_type=mime_type,
+                evidence_dir=self.evidence_dir,
+                now=self.now(),
+                channel=caller.channel,
+            )
+
+    # --- rules -----------------------------------------------------------------------------
+
+    def _member(self, session: Session, caller: Caller) -> Member:
+        member = members.find_member(session, caller.channel, caller.user_id)
+        if member is None:
+            raise NotRegistered()
+        return member
+
+    def _read_scope(self, session: Session, caller: Caller, argument: str) -> SatkerRef | None:
+        """The satker to show, or None for every satker (the ranking / whole plan).
+
+        In a linked group anyone may read; in private only registered users. An argument names
+        a satker (or ``semua``); without one a satker group means its satker, the province
+        group and admins mean everyone, others their own satker.
+        """
+        wanted = argument.strip()
+        if caller.is_private:
+            member = self._member(session, caller)
+            default = None if member.is_admin else member.satker
+        else:
+            scope = members.chat_scope(session, caller.channel, caller.chat_id)
+            if scope is None:
+                raise NotLinked()
+            default = scope.satker
+        if not wanted:
+            return default
+        if wanted.lower() in ALL_WORDS:
+            return None
+        return SatkerRef.of(catalog.find_satker(session, wanted))
+
+    def _write_scope(self, session: Session, caller: Caller) -> tuple[Member, SatkerRef]:
+        """Who writes, for which satker: the group's satker, or the member's own in private."""
+        member = self._member(session, caller)
+        if caller.is_private:
+            satker = member.satker
+        else:
+            scope = members.chat_scope(session, caller.channel, caller.chat_id)
+            if scope is None:
+                raise NotLinked()
+            if scope.satker is None:
+                raise ZibotError(texts.WRITE_NOT_IN_PROVINCE_GROUP)
+            satker = scope.satker
+        if not members.may_report(member, satker):
+            if member.role == members.PIMPINAN:
+                raise Forbidden(texts.FORBIDDEN_PIMPINAN)
+            raise Forbidden(texts.FORBIDDEN_OTHER_SATKER.format(name=satker.name))
+        return member, satker
+
+    def _year(self, session: Session) -> tuple[date, int]:
+        today = self.today()
+        year = active_year(session, today)
+        if year is None:
+            raise ZibotError(texts.PLAN_EMPTY_CHAT)
+        return today, year
+
+    def _area_code(self, session: Session, wanted: str) -> str:
+        from services.plan_parser import match_area
+
+        areas = catalog.iter_area_pairs(session.scalars(select(Area)))
+        codes = match_area(wanted, areas)
+        if len(codes) != 1:
+            names = ", ".join(f"{code} ({name})" for code, name in areas)
+            raise ZibotError(texts.AREA_UNKNOWN.format(value=wanted, areas=names))
+        return codes[0]
+
+    def _item_summaries(self, session: Session, today: date, year: int) -> list[ItemSummary]:
+        rows = session.execute(
+            select(
+                RencanaAksi.code,
+                Area.code,
+                RencanaAksi.activity,
+                RencanaAksi.tenggat,
+                func.sum(case((Target.status == "selesai", 1), else_=0)),
+                func.count(Target.id),
+            )
+            .join(Area, Area.id == RencanaAksi.area_id)
+            .join(Target, Target.item_id == RencanaAksi.id)
+            .where(RencanaAksi.year == year)
+            .group_by(RencanaAksi.id, RencanaAksi.code, Area.code, Area.position)
+            .group_by(RencanaAksi.activity, RencanaAksi.tenggat)
+            .order_by(Area.position, RencanaAksi.code)
+        )
+        return [ItemSummary(c, a, act, t, int(d or 0), int(n)) for c, a, act, t, d, n in rows]
