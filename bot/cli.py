@@ -306,6 +306,52 @@ def _fake_progress(session: Session, now: datetime) -> None:
             target.status, target.updated_at = "proses", now
 
 
+@app.command()
+def run() -> None:
+    """Jalankan bot Telegram dengan long polling (laptop atau satu server)."""
+    from bot.app import run_polling
+
+    runtime = _bot_runtime(webhook=False)
+    try:
+        run_polling(runtime)
+    finally:
+        runtime.engine.dispose()
+
+
+@app.command()
+def serve() -> None:
+    """Jalankan server webhook (Starlette + uvicorn) di ZIBOT_LISTEN."""
+    from bot.webhook import serve as serve_webhook
+
+    runtime = _bot_runtime(webhook=True)
+    try:
+        serve_webhook(runtime)
+    finally:
+        runtime.engine.dispose()
+
+
+def _bot_runtime(*, webhook: bool) -> Runtime:
+    """Settings checked, logging on, schema current: what running the bot needs."""
+    from bot.logs import configure_logging
+
+    settings = _settings()
+    try:
+        settings.require_webhook() if webhook else settings.require_token()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+    runtime = Runtime.create(settings)
+    try:
+        revision = schema_revision(runtime.engine)
+    except OperationalError as exc:
+        fail(texts.DB_UNREACHABLE.format(reason=str(exc.orig).strip().splitlines()[0]))
+    if revision is None:
+        fail(texts.DB_NOT_INITIALISED)
+    if revision != head_revision():
+        fail(texts.DB_OUTDATED)
+    configure_logging(settings)
+    return runtime
+
+
 def main() -> None:
     """Entry point of the ``zibot`` console script."""
     app()

@@ -49,6 +49,9 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_TELEGRAM_FILE_URL": "https://api.telegram.org/file/bot",
     "ZIBOT_EVIDENCE_DIR": "./bukti",
     "ZIBOT_LOG_LEVEL": "INFO",
+    "ZIBOT_LISTEN": "127.0.0.1:8080",
+    "ZIBOT_WEBHOOK_URL": "",
+    "ZIBOT_WEBHOOK_SECRET": "",
 }
 
 
@@ -63,6 +66,9 @@ class Settings:
     telegram_file_url: str = DEFAULTS["ZIBOT_TELEGRAM_FILE_URL"]
     evidence_dir: Path = Path(DEFAULTS["ZIBOT_EVIDENCE_DIR"])
     log_level: str = DEFAULTS["ZIBOT_LOG_LEVEL"]
+    listen: tuple[str, int] = ("127.0.0.1", 8080)
+    webhook_url: str = ""
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Settings:
@@ -79,7 +85,24 @@ class Settings:
             telegram_file_url=_http_url("ZIBOT_TELEGRAM_FILE_URL", get("ZIBOT_TELEGRAM_FILE_URL")),
             evidence_dir=Path(get("ZIBOT_EVIDENCE_DIR")),
             log_level=_log_level("ZIBOT_LOG_LEVEL", get("ZIBOT_LOG_LEVEL")),
+            listen=_listen("ZIBOT_LISTEN", get("ZIBOT_LISTEN")),
+            webhook_url=_optional_url("ZIBOT_WEBHOOK_URL", get("ZIBOT_WEBHOOK_URL")),
+            webhook_secret=_webhook_secret("ZIBOT_WEBHOOK_SECRET", get("ZIBOT_WEBHOOK_SECRET")),
         )
+
+    def require_token(self) -> str:
+        """The bot token, or a ``SettingsError`` when it is missing."""
+        if not self.telegram_token:
+            raise SettingsError(texts.RUN_NO_TOKEN)
+        return self.telegram_token.get()
+
+    def require_webhook(self) -> None:
+        """Check the settings ``zibot serve`` needs."""
+        self.require_token()
+        if not self.webhook_url:
+            raise SettingsError(texts.SETTING_MISSING.format(name="ZIBOT_WEBHOOK_URL"))
+        if not self.webhook_secret:
+            raise SettingsError(texts.SETTING_MISSING.format(name="ZIBOT_WEBHOOK_SECRET"))
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
@@ -132,3 +155,23 @@ def _log_level(name: str, value: str) -> str:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise _fail(name, texts.SETTING_BAD_LOG_LEVEL.format(value=value))
     return level
+
+
+def _listen(name: str, value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise _fail(name, texts.SETTING_BAD_LISTEN.format(value=value))
+    return host.strip("[]"), int(port)
+
+
+def _optional_url(name: str, value: str) -> str:
+    return _http_url(name, value) if value else ""
+
+
+def _webhook_secret(name: str, value: str) -> Secret:
+    # Telegram allows 1-256 characters from A-Z, a-z, 0-9, _ and -.
+    if value and not all(c.isascii() and (c.isalnum() or c in "_-") for c in value):
+        raise _fail(name, texts.SETTING_BAD_SECRET)
+    if len(value) > 256:
+        raise _fail(name, texts.SETTING_BAD_SECRET)
+    return Secret(value)

@@ -16,6 +16,9 @@ SETTING_BAD_TIMEZONE = "zona waktu tidak dikenal: {value!r}"
 SETTING_BAD_URL = "bukan URL http(s) yang valid: {value!r}"
 SETTING_BAD_DB_URL = "bukan URL basis data yang valid: {value!r}"
 SETTING_BAD_INT = "harus bilangan bulat: {value!r}"
+SETTING_BAD_LISTEN = "harus berbentuk HOST:PORT, mis. 127.0.0.1:8080, bukan {value!r}"
+SETTING_BAD_SECRET = "hanya boleh berisi A-Z, a-z, 0-9, _ dan -, paling banyak 256 karakter"
+SETTING_MISSING = "Pengaturan {name} belum diisi."
 SETTING_BAD_LOG_LEVEL = "harus salah satu dari DEBUG, INFO, WARNING, ERROR, CRITICAL: {value!r}"
 
 # --- files and the command line --------------------------------------------------------------
@@ -119,7 +122,7 @@ DEMO_DONE = (
     "ZIBOT_DATABASE_URL=sqlite:///{path} zibot progress --satker badung"
 )
 
-# --- chat: registration, groups, access ----------------------------------------------------------
+# --- chat: registration, groups, access -------------------------------------------------------
 NOT_REGISTERED = (
     "Anda belum terdaftar. Minta kode undangan kepada admin provinsi, lalu kirim "
     "/daftar KODE di chat pribadi dengan saya."
@@ -165,6 +168,127 @@ EVIDENCE_TOO_BIG = (
 EVIDENCE_BAD_TYPE = (
     "Jenis berkas {mime} tidak diterima sebagai bukti dukung. Kirim dokumen (PDF, Word, Excel, "
     "dll.) atau foto."
+)
+
+# --- chat: views (Telegram HTML) --------------------------------------------------------------
+ROLE_LABELS = {"admin": "admin provinsi", "agen": "agen perubahan/PIC", "pimpinan": "pimpinan"}
+STATUS_ICONS = {"belum": "⚪", "proses": "🟡", "selesai": "✅", "terlambat": "🔴"}
+DAYS_TODAY = "hari ini"
+DAYS_LEFT = "{days} hari lagi"
+DAYS_LATE = "terlambat {days} hari"
+TG_ITEM_LINE = "• <b>{code}</b> {activity} — {tenggat} ({when})"
+TG_AND_MORE = "… dan {count} item lainnya"
+TG_AS_OF = "<i>Per {date}</i>"
+TG_PROGRESS_HEAD = "<b>Kemajuan ZI {name}</b> ({code}) · rencana aksi {year}"
+TG_PROGRESS_TOTAL = "Selesai <b>{percent}</b> {bar} ({done} dari {total} item)"
+TG_PROGRESS_AREAS = "<b>Per area perubahan</b>"
+TG_AREA_LINE = "{code} {bar} {percent} {done}/{total}"
+TG_OVERDUE_HEAD = "<b>🔴 Terlambat ({count})</b>"
+TG_NO_OVERDUE = "Tidak ada item yang terlambat. 👍"
+TG_NEXT_HEAD = "<b>Tenggat berikutnya</b>"
+TG_NO_UPCOMING = "Tidak ada tenggat berikutnya yang belum selesai."
+TG_RANK_HEAD = "<b>Peringkat kemajuan ZI {year}</b>"
+TG_RANK_LINE = "{rank}. {name} — <b>{percent}</b> {bar} · terlambat {overdue}"
+TG_RANK_EMPTY = "Belum ada satker dengan target."
+TG_DEADLINE_HEAD = "<b>Tenggat {name}</b> · rencana aksi {year}"
+TG_DEADLINE_HEAD_PLAN = "<b>Tenggat rencana aksi {year}, semua satker</b>"
+TG_DUE_HEAD = "<b>Jatuh tempo dalam {days} hari</b>"
+TG_NO_DUE = "Tidak ada item yang jatuh tempo dalam {days} hari."
+TG_PLAN_ITEM_LINE = "• <b>{code}</b> {activity} — {tenggat} ({when}); selesai {done}/{total} satker"
+TG_PLAN_HEAD = "<b>Rencana aksi {year} — {name}</b>"
+TG_PLAN_HEAD_ALL = "<b>Rencana aksi {year} — semua satker</b>"
+TG_PLAN_LINE = "{icon} <b>{code}</b> {activity} — {tenggat} · {status}{evidence}"
+TG_PLAN_ALL_LINE = "• <b>{code}</b> {activity} — {tenggat} · selesai {done}/{total} satker"
+TG_PLAN_EMPTY = "Tidak ada item."
+TG_EVIDENCE_COUNT = " · 📎 {count}"
+HELP_HEAD = "<b>Bantuan zibot</b> — koordinasi pembangunan Zona Integritas"
+HELP_NOT_REGISTERED = (
+    "Anda belum terdaftar. Minta kode undangan kepada admin provinsi, lalu kirim "
+    "/daftar KODE di sini."
+)
+HELP_GROUP_ANYONE = "Untuk mendaftar, tulis ke saya secara pribadi dengan /daftar KODE."
+HELP_WHO = "Anda terdaftar sebagai <b>{role}</b> di {satker} ({name})."
+HELP_READ = (
+    "/progres — kemajuan satker (atau /progres KODE, /progres semua, /progres grafik)\n"
+    "/tenggat — item yang jatuh tempo 14 hari ke depan dan yang terlambat\n"
+    "/rencana [area] — daftar rencana aksi dengan statusnya"
+)
+HELP_WRITE = (
+    "/lapor KODE belum|proses|selesai [catatan] — perbarui kemajuan item (tanpa argumen: "
+    "pilih lewat tombol)\n"
+    "/bukti KODE — lalu kirim dokumen atau foto sebagai bukti dukung"
+)
+HELP_LINK = "/hubungkan KODE_SATKER atau /hubungkan provinsi — hubungkan grup ini"
+HELP_FOOT = "/batal — keluar dari percakapan yang sedang berjalan\n/bantuan — pesan ini"
+
+# --- chat: commands ----------------------------------------------------------------------------
+START_GROUP = (
+    "Untuk mendaftar atau melihat bantuan pribadi, tulis ke saya secara pribadi: "
+    "https://t.me/{username}"
+)
+START_NEW = (
+    "Selamat datang di <b>zibot</b>, asisten koordinasi pembangunan Zona Integritas.\n\n"
+    "Untuk mendaftar, minta kode undangan kepada admin provinsi lalu kirim /daftar KODE. "
+    "Ketik /bantuan untuk melihat apa yang dapat saya lakukan."
+)
+START_KNOWN = (
+    "Halo {name}! Anda terdaftar sebagai <b>{role}</b> di {satker}. "
+    "Ketik /bantuan untuk melihat perintah yang tersedia."
+)
+DAFTAR_DONE = (
+    "Pendaftaran berhasil. {name}, Anda terdaftar sebagai <b>{role}</b> di {satker}. "
+    "Ketik /bantuan untuk melihat perintah yang tersedia."
+)
+DAFTAR_ALREADY = "Anda sudah terdaftar sebagai <b>{role}</b> di {satker}. Tidak ada yang berubah."
+LINKED_SATKER = (
+    "Grup ini sekarang terhubung ke <b>{name}</b> ({code}). /progres dan pengingat di grup ini "
+    "berlaku untuk satker tersebut."
+)
+LINKED_PROVINCE = (
+    "Grup ini sekarang menjadi <b>grup koordinasi provinsi</b>. /progres di sini menampilkan "
+    "peringkat semua satker."
+)
+BATAL_NOTHING = "Tidak ada percakapan yang sedang berjalan."
+BATAL_DONE = "Dibatalkan. Tidak ada yang diubah."
+ERROR_APOLOGY = (
+    "Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi sebentar lagi; "
+    "bila berulang, hubungi admin provinsi."
+)
+CHART_CAPTION = "Grafik kemajuan Zona Integritas {year}"
+CHART_PERCENT = "Persentase selesai (%)"
+CHART_RANKING_TITLE = "Kemajuan ZI {year} per satker"
+CHART_SATKER_TITLE = "{name}: {percent} selesai ({year})"
+
+# --- chat: lapor and bukti --------------------------------------------------------------------
+LAPOR_CHOOSE_ITEM = "Pilih item {name} yang akan diperbarui:"
+LAPOR_CHOOSE_STATUS = "<b>{code}</b> {activity}\nStatus sekarang: {status}. Pilih status baru:"
+LAPOR_NOTHING_OPEN = "Semua item {name} sudah selesai. 🎉"
+LAPOR_DONE = "✅ <b>{code}</b> {activity}\nStatus: {old} → <b>{new}</b>{note}"
+LAPOR_NOTE = "\nCatatan: {note}"
+LAPOR_SAVED = "Tersimpan."
+BUKTI_SEND_FILE = (
+    "Kirim bukti dukung untuk <b>{code}</b> {activity} sebagai dokumen atau foto, "
+    "dengan membalas pesan ini. Ketik /batal untuk membatalkan."
+)
+BUKTI_PLACEHOLDER = "Lampirkan dokumen atau foto"
+BUKTI_WRONG_KIND = (
+    "Yang saya tunggu adalah dokumen (PDF, Word, Excel, dll.) atau foto. "
+    "Kirim berkasnya, atau /batal untuk membatalkan."
+)
+BUKTI_STORED = "📎 Bukti dukung <b>{code}</b> tersimpan: {name} ({size}, SHA-256 {sha}…)."
+
+# --- chat: command menus ----------------------------------------------------------------------
+MENU_PROGRES = "Kemajuan ZI satker atau semua satker"
+MENU_TENGGAT = "Tenggat 14 hari ke depan dan yang terlambat"
+MENU_RENCANA = "Daftar rencana aksi dan statusnya"
+MENU_LAPOR = "Perbarui kemajuan item"
+MENU_BUKTI = "Kirim bukti dukung untuk item"
+MENU_DAFTAR = "Daftar dengan kode undangan"
+MENU_HUBUNGKAN = "Hubungkan grup ini ke satker"
+MENU_BANTUAN = "Apa yang dapat saya lakukan"
+MENU_BATAL = "Batalkan percakapan"
+RUN_NO_TOKEN = (
+    "ZIBOT_TELEGRAM_TOKEN belum diisi: isi di .env atau lingkungan untuk menjalankan bot."
 )
 
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------

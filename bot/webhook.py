@@ -1,0 +1,70 @@
+"""``zibot serve``: a webhook server (Starlette + uvicorn), after PTB's starlettebot example."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+from bot.app import ZiApplication, build_application
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
+    """The ASGI app: Telegram posts updates to ``/telegram``; ``/healthz`` answers ok."""
+    settings = runtime.settings
+    secret = settings.webhook_secret.get()
+
+    async def telegram(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return PlainTextResponse("forbidden", status_code=403)
+        try:
+            payload = await request.json()
+        except ValueError:
+            return PlainTextResponse("bad request", status_code=400)
+        await application.update_queue.put(Update.de_json(payload, application.bot))
+        return Response()
+
+    async def healthz(_: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with application:
+            await application.bot.set_webhook(
+                url=settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+            await application.start()
+            yield
+            await application.stop()
+
+    return Starlette(
+        routes=[
+            Route(WEBHOOK_PATH, telegram, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def serve(runtime: Runtime) -> None:
+    """Run the webhook server on ``ZIBOT_LISTEN`` until interrupted."""
+    application = build_application(runtime, updater=False)
+    web = make_web_app(application, runtime)
+    host, port = runtime.settings.listen
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,0 +1,114 @@
+"""/bukti: a short conversation that files a document or photo as bukti dukung."""
+
+from __future__ import annotations
+
+from telegram import ForceReply, Message, Update
+from telegram.ext import ConversationHandler
+
+from handlers.telegram.commands import refusals_answered, run
+from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.context import ZiContext
+from services import evidence, texts
+from services.errors import ZibotError
+from services.zi import EvidenceSlot
+
+WAITING_FILE = 1
+SLOT_KEY = "bukti_slot"
+
+
+@refusals_answered
+async def bukti(update: Update, context: ZiContext) -> int:
+    """/bukti <kode>: check the item, then ask for the file (ForceReply, for privacy mode)."""
+    caller = caller_of(update)
+    slot = await run(context.zi.evidence_slot, caller, " ".join(context.args or []))
+    if context.chat_data is not None:
+        context.chat_data[(SLOT_KEY, caller.user_id)] = slot
+    await reply(
+        update,
+        texts.BUKTI_SEND_FILE.format(code=e(slot.item_code), activity=e(slot.activity)),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=texts.BUKTI_PLACEHOLDER),
+    )
+    return WAITING_FILE
+
+
+async def bukti_with_caption(update: Update, context: ZiContext) -> int:
+    """A document or photo whose caption is ``/bukti <kode>``: file it in one step."""
+    message = update.effective_message
+    assert message is not None and message.caption is not None
+    code = " ".join(message.caption.split()[1:])
+    try:
+        slot = await run(context.zi.evidence_slot, caller_of(update), code)
+    except ZibotError as exc:
+        await reply(update, e(exc))
+        return ConversationHandler.END
+    await _store(update, context, message, slot)
+    return ConversationHandler.END
+
+
+async def receive_file(update: Update, context: ZiContext) -> int:
+    """The file that answers the prompt."""
+    message = update.effective_message
+    assert message is not None
+    caller = caller_of(update)
+    slot = (context.chat_data or {}).pop((SLOT_KEY, caller.user_id), None)
+    if not isinstance(slot, EvidenceSlot):
+        await reply(update, texts.BUKTI_USAGE)
+        return ConversationHandler.END
+    stored = await _store(update, context, message, slot)
+    if not stored and context.chat_data is not None:  # refused: let them try another file
+        context.chat_data[(SLOT_KEY, caller.user_id)] = slot
+        return WAITING_FILE
+    return ConversationHandler.END
+
+
+async def _store(update: Update, context: ZiContext, message: Message, slot: EvidenceSlot) -> bool:
+    if message.document is not None:
+        document = message.document
+        name = document.file_name or "dokumen"
+        mime, size, file_id = document.mime_type, document.file_size, document.file_id
+    elif message.photo:
+        photo = message.photo[-1]
+        name = f"foto-{slot.item_code}-{message.message_id}.jpg"
+        mime, size, file_id = "image/jpeg", photo.file_size, photo.file_id
+    else:
+        await reply(update, texts.BUKTI_WRONG_KIND)
+        return False
+    try:
+        evidence.check_upload(name, mime, size)
+        telegram_file = await context.bot.get_file(file_id)
+        data = bytes(await telegram_file.download_as_bytearray())
+        stored = await run(context.zi.store_evidence, caller_of(update), slot, data, name, mime)
+    except ZibotError as exc:
+        await reply(update, e(exc))
+        return False
+    await reply(
+        update,
+        texts.BUKTI_STORED.format(
+            code=e(stored.item_code),
+            name=e(stored.file_name),
+            size=f"{stored.size / 1024:.0f} KB",
+            sha=stored.sha256[:12],
+        ),
+    )
+    return True
+
+
+async def wrong_kind(update: Update, context: ZiContext) -> int:
+    """Text, video, voice or a sticker while a file is expected."""
+    await reply(update, texts.BUKTI_WRONG_KIND)
+    return WAITING_FILE
+
+
+async def batal(update: Update, context: ZiContext) -> int:
+    """/batal inside the conversation."""
+    caller = caller_of(update)
+    if context.chat_data is not None:
+        context.chat_data.pop((SLOT_KEY, caller.user_id), None)
+    await reply(update, texts.BATAL_DONE)
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, context: ZiContext) -> None:
+    """The conversation expired: forget the pending slot quietly."""
+    if update is not None and update.effective_user and context.chat_data is not None:
+        context.chat_data.pop((SLOT_KEY, str(update.effective_user.id)), None)

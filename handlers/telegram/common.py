@@ -1,0 +1,85 @@
+"""Small helpers shared by the Telegram handlers: who is asking, and safe replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from telegram import Message, Update
+from telegram.constants import MessageLimit, ParseMode
+
+from services.zi import Caller
+
+CHANNEL = "telegram"
+
+
+def caller_of(update: Update) -> Caller:
+    """The chat and user an update comes from."""
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None and user is not None
+    return Caller(
+        channel=CHANNEL,
+        chat_id=str(chat.id),
+        is_private=chat.type == chat.PRIVATE,
+        user_id=str(user.id),
+        user_name=user.full_name,
+    )
+
+
+def e(value: object) -> str:
+    """Escape text that came from people or spreadsheets before it goes into HTML."""
+    return escape(str(value), quote=False)
+
+
+def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split a long message at line breaks so that every part fits Telegram's limit."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single overlong line: cut it hard
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts or [""]
+
+
+async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
+    """Answer in the chat the update came from, in as many messages as the text needs."""
+    message = update.effective_message
+    if message is None:
+        return None
+    sent = None
+    parts = split_message(text)
+    for index, part in enumerate(parts):
+        extra = kwargs if index == len(parts) - 1 else {}
+        sent = await message.reply_text(
+            part,
+            parse_mode=ParseMode.HTML,
+            do_quote=message.chat.type != message.chat.PRIVATE,
+            **extra,  # type: ignore[arg-type]
+        )
+    return sent
+
+
+def lines(*parts: str | Iterable[str] | None) -> str:
+    """Join message parts (strings or lists of lines), skipping empty ones."""
+    result: list[str] = []
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, str):
+            result.append(part)
+        else:
+            result.extend(part)
+    return "\n".join(result)

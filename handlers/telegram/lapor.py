@@ -1,0 +1,108 @@
+"""/lapor: change an item's status, by arguments or through inline keyboards."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from handlers.telegram.commands import refusals_answered, run
+from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.context import ZiContext
+from services import texts
+from services.errors import ZibotError
+from services.tracking import STATUSES, StatusChange
+
+PREFIX = "lapor"
+MAX_BUTTONS = 60
+
+
+def item_button_data(code: str) -> str:
+    """Callback data that opens the status choice for an item (also used by reminders)."""
+    return f"{PREFIX}:{code}"
+
+
+def _status_keyboard(code: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.STATUS_LABELS[status], callback_data=f"{PREFIX}:{code}:{status}"
+                )
+                for status in STATUSES
+            ]
+        ]
+    )
+
+
+def _done_text(change: StatusChange) -> str:
+    return texts.LAPOR_DONE.format(
+        code=e(change.item.item_code),
+        activity=e(change.item.activity),
+        old=texts.STATUS_LABELS[change.old_status],
+        new=texts.STATUS_LABELS[change.new_status],
+        note=texts.LAPOR_NOTE.format(note=e(change.note)) if change.note else "",
+    )
+
+
+@refusals_answered
+async def lapor(update: Update, context: ZiContext) -> None:
+    """/lapor [kode] [status] [catatan]."""
+    caller = caller_of(update)
+    args = context.args or []
+    if not args:
+        satker, items = await run(context.zi.open_items, caller)
+        if not items:
+            await reply(update, texts.LAPOR_NOTHING_OPEN.format(name=e(satker.name)))
+            return
+        buttons = [
+            InlineKeyboardButton(item.item_code, callback_data=item_button_data(item.item_code))
+            for item in items[:MAX_BUTTONS]
+        ]
+        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+        await reply(
+            update,
+            texts.LAPOR_CHOOSE_ITEM.format(name=e(satker.name)),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return
+    if len(args) == 1:
+        item = await run(context.zi.item, caller, args[0])
+        await reply(
+            update,
+            texts.LAPOR_CHOOSE_STATUS.format(
+                code=e(item.item_code),
+                activity=e(item.activity),
+                status=texts.STATUS_LABELS[item.status],
+            ),
+            reply_markup=_status_keyboard(item.item_code),
+        )
+        return
+    note = " ".join(args[2:]) or None
+    change = await run(context.zi.report, caller, args[0], args[1], note)
+    await reply(update, _done_text(change))
+
+
+async def lapor_button(update: Update, context: ZiContext) -> None:
+    """A press on an item or status button of /lapor (or of a reminder)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    caller = caller_of(update)
+    try:
+        if len(parts) == 2:
+            item = await run(context.zi.item, caller, parts[1])
+            await query.answer()
+            await query.edit_message_text(
+                texts.LAPOR_CHOOSE_STATUS.format(
+                    code=e(item.item_code),
+                    activity=e(item.activity),
+                    status=texts.STATUS_LABELS[item.status],
+                ),
+                reply_markup=_status_keyboard(item.item_code),
+            )
+            return
+        change = await run(context.zi.report, caller, parts[1], parts[2], None)
+    except ZibotError as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
+    await query.answer(texts.LAPOR_SAVED)
+    await query.edit_message_text(_done_text(change))
