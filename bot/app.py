@@ -24,6 +24,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.runtime import Runtime
 from handlers.telegram import bukti, commands, lapor
@@ -75,8 +76,14 @@ async def post_init(application: ZiApplication) -> None:
     log.info("zibot is up as @%s", application.bot.username)
 
 
-def build_application(runtime: Runtime, *, updater: bool = True) -> ZiApplication:
-    """Build the bot: settings, rate limiter, typed context, every handler, error handler."""
+def build_application(
+    runtime: Runtime, *, updater: bool = True, request: BaseRequest | None = None
+) -> ZiApplication:
+    """Build the bot: settings, rate limiter, typed context, every handler, error handler.
+
+    ``request`` replaces the HTTP layer (tests and benchmarks pass one that never touches the
+    network).
+    """
     settings = runtime.settings
     builder = (
         ApplicationBuilder()
@@ -91,6 +98,8 @@ def build_application(runtime: Runtime, *, updater: bool = True) -> ZiApplicatio
     )
     if not updater:
         builder = builder.updater(None)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     application: ZiApplication = builder.build()
     application.bot_data.zibot = make_zibot(runtime)
     register_handlers(application)
