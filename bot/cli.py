@@ -31,6 +31,7 @@ from services.invites import create_invites
 from services.progress import (
     SatkerProgress,
     active_year,
+    bump_version,
     load_progress,
     load_target_lines,
     local_today,
@@ -304,6 +305,7 @@ def _fake_progress(session: Session, now: datetime) -> None:
             target.status, target.updated_at = "selesai", now
         elif roll < share + 0.1:
             target.status, target.updated_at = "proses", now
+    bump_version(session)
 
 
 @app.command()

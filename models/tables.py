@@ -184,3 +184,13 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Counter(Base):
+    """A named counter; ``progress`` is bumped by every change to targets, items or satkers,
+    so that a process can tell whether a cached recap is still current."""
+
+    __tablename__ = "counter"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

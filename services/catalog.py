@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import Area, Satker
 from services import texts
 from services.errors import RowProblem, SpreadsheetRejected, ZibotError
+from services.progress import bump_version
 
 AREAS: tuple[tuple[str, str], ...] = (
     ("MP", "Manajemen Perubahan"),
@@ -173,6 +174,8 @@ def upsert_satkers(session: Session, rows: Sequence[SatkerRow]) -> SeedResult:
                 updated.add(row.code)
     if problems:
         raise SpreadsheetRejected(texts.SPREADSHEET_REJECTED.format(count=len(problems)), problems)
+    if added or updated:
+        bump_version(session)
     session.flush()
     return SeedResult(satkers_added=len(added), satkers_updated=len(updated))
 

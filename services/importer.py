@@ -22,6 +22,7 @@ from services.plan_parser import (
     PlanFileError,
     parse_plan,
 )
+from services.progress import bump_version
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def import_plan(
     session.flush()
 
     targets_added, targets_removed = _sync_targets(session, stored, satkers)
+    bump_version(session)
     report = ImportReport(
         plan.year, added, updated, unchanged, targets_added, targets_removed, dry_run
     )

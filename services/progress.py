@@ -6,15 +6,17 @@ with a few aggregate queries, so the same rules serve the CLI, Telegram and What
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
-from models import Area, BuktiDukung, RencanaAksi, Satker, Target
+from models import Area, BuktiDukung, Counter, RencanaAksi, Satker, Target
 
 DONE = "selesai"
 
@@ -60,22 +62,22 @@ class SatkerProgress:
     level: str
     areas: tuple[AreaProgress, ...]
 
-    @property
+    @cached_property
     def total(self) -> int:
         """Number of targets."""
         return sum(a.total for a in self.areas)
 
-    @property
+    @cached_property
     def done(self) -> int:
         """Number of targets marked selesai."""
         return sum(a.done for a in self.areas)
 
-    @property
+    @cached_property
     def overdue(self) -> int:
         """Number of targets past their tenggat and not selesai."""
         return sum(a.overdue for a in self.areas)
 
-    @property
+    @cached_property
     def percent(self) -> float:
         """Overall completion, in percent."""
         return percent(self.done, self.total)
@@ -209,3 +211,42 @@ def load_target_lines(session: Session, *, satker_id: int, year: int) -> list[Ta
         .order_by(Area.position, RencanaAksi.code)
     )
     return [TargetLine(*row) for row in rows]
+
+
+PROGRESS_COUNTER = "progress"
+
+
+def bump_version(session: Session) -> None:
+    """Mark the progress data as changed (in the caller's unit of work)."""
+    session.execute(
+        update(Counter).where(Counter.name == PROGRESS_COUNTER).values(value=Counter.value + 1)
+    )
+
+
+def data_version(session: Session) -> int:
+    """The current version number of the progress data."""
+    return int(session.scalar(select(Counter.value).where(Counter.name == PROGRESS_COUNTER)) or 0)
+
+
+class RankingCache:
+    """The full ranking, recomputed only when the data version or the day changes.
+
+    The database stays the truth: every read checks the version row, which every write to
+    targets, items or satkers bumps in its own transaction, whichever process made it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, date, int] | None = None
+        self._value: list[SatkerProgress] = []
+
+    def ranking(self, session: Session, *, today: date, year: int) -> list[SatkerProgress]:
+        """Every satker ranked for ``year`` as of ``today``."""
+        key = (year, today, data_version(session))
+        with self._lock:
+            if key == self._key:
+                return self._value
+        value = rank(load_progress(session, today=today, year=year))
+        with self._lock:
+            self._key, self._value = key, value
+        return value

@@ -13,6 +13,7 @@ from models import Area, RencanaAksi, Target
 from services import audit, texts
 from services.errors import NotFound
 from services.members import Member, SatkerRef
+from services.progress import bump_version
 
 STATUSES = ("belum", "proses", "selesai")
 _STATUS_WORDS = {
@@ -157,5 +158,6 @@ def set_status(
         new=status,
         note=note,
     )
+    bump_version(session)
     session.flush()
     return StatusChange(describe(target), old, status, note)

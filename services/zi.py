@@ -21,6 +21,7 @@ from services import catalog, evidence, members, texts, tracking
 from services.errors import ZibotError
 from services.members import ChatScope, Member, Registration, SatkerRef
 from services.progress import (
+    RankingCache,
     SatkerProgress,
     TargetLine,
     active_year,
@@ -30,7 +31,6 @@ from services.progress import (
     local_today,
     next_deadlines,
     overdue_lines,
-    rank,
 )
 
 DEADLINE_DAYS = 14
@@ -149,6 +149,7 @@ class Zibot:
         self._clock = clock
         self.tz = tz
         self.evidence_dir = evidence_dir
+        self._ranking = RankingCache()
 
     def now(self) -> datetime:
         """The injected clock's time (aware, UTC)."""
@@ -217,7 +218,7 @@ class Zibot:
             satker = self._read_scope(session, caller, argument)
             today, year = self._year(session)
             if satker is None:
-                ranking = rank(load_progress(session, today=today, year=year))
+                ranking = self._ranking.ranking(session, today=today, year=year)
                 return RankingReport(year, today, ranking)
             found = load_progress(session, today=today, year=year, satker_ids=[satker.id])
             if not found:
