@@ -29,7 +29,11 @@ from telegram.request import BaseRequest
 from bot.runtime import Runtime
 from handlers.telegram import bukti, commands, lapor
 from handlers.telegram.context import BotData, ZiContext
+from handlers.telegram.notifier import TelegramNotifier
+from scheduler.engine import ReminderEngine
+from scheduler.outbox import Dispatcher
 from services import texts
+from services.reminders import ReminderPolicy
 from services.zi import Zibot
 
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
@@ -59,6 +63,25 @@ GROUP_COMMANDS = [
 ]
 
 
+def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
+    """The reminder engine, sending through this bot."""
+    settings = runtime.settings
+    dispatcher = Dispatcher(runtime.sessions, {"telegram": TelegramNotifier(bot)}, runtime.clock)
+    policy = ReminderPolicy(
+        horizons=settings.reminder_days,
+        overdue_every=settings.overdue_every,
+        send_at=settings.reminder_time,
+    )
+    return ReminderEngine(runtime.sessions, dispatcher, runtime.clock, settings.timezone, policy)
+
+
+async def sweep(context: ZiContext) -> None:
+    """The periodic job: plan and send in the background, so the job itself returns at once."""
+    engine = context.bot_data.engine
+    if engine is not None:
+        context.application.create_task(engine.sweep(), name="zibot-sweep")
+
+
 def make_zibot(runtime: Runtime) -> Zibot:
     """The use cases over the runtime's database, clock and settings."""
     settings = runtime.settings
@@ -73,6 +96,16 @@ async def post_init(application: ZiApplication) -> None:
     await application.bot.set_my_commands(
         [BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
     )
+    engine = application.bot_data.engine
+    job_queue = application.job_queue
+    if engine is not None and job_queue is not None:
+        job_queue.run_repeating(
+            sweep,
+            interval=application.bot_data.sweep_seconds,
+            first=1,
+            name="zibot-sweep",
+            job_kwargs={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
     log.info("zibot is up as @%s", application.bot.username)
 
 
@@ -102,6 +135,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application: ZiApplication = builder.build()
     application.bot_data.zibot = make_zibot(runtime)
+    application.bot_data.engine = make_engine(runtime, application.bot)
+    application.bot_data.sweep_seconds = runtime.settings.sweep_seconds
     register_handlers(application)
     return application
 
@@ -148,6 +183,10 @@ def register_handlers(application: ZiApplication) -> None:
     # Reporting progress.
     add(CommandHandler("lapor", lapor.lapor))
     add(CallbackQueryHandler(lapor.lapor_button, pattern=rf"^{lapor.PREFIX}:"))
+
+    # Buttons under reminders: "Sudah selesai" and "Ingatkan besok".
+    add(CallbackQueryHandler(lapor.reminder_done, pattern=r"^rl:"))
+    add(CallbackQueryHandler(lapor.reminder_snooze, pattern=r"^rt:\d+$"))
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -23,9 +24,10 @@ from bot.settings import Settings, SettingsError, load_settings
 from models import Target
 from models.db import head_revision, schema_revision, upgrade_schema
 from services import catalog, texts
+from services.calendar import add_day_off, days_off_between
 from services.errors import SpreadsheetRejected, ZibotError
 from services.export import export_recap
-from services.formatting import bar, persen, tanggal
+from services.formatting import bar, persen, tanggal, waktu
 from services.importer import import_plan
 from services.invites import create_invites
 from services.progress import (
@@ -37,6 +39,7 @@ from services.progress import (
     local_today,
     rank,
 )
+from services.reminders import ReminderPolicy, failed_messages, preview_day
 
 app = typer.Typer(
     name="zibot",
@@ -47,6 +50,8 @@ app = typer.Typer(
 )
 satker_app = typer.Typer(help=texts.CLI_SATKER_HELP, no_args_is_help=True)
 app.add_typer(satker_app, name="satker")
+holiday_app = typer.Typer(help=texts.CLI_HOLIDAY_HELP, no_args_is_help=True)
+app.add_typer(holiday_app, name="holiday")
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
@@ -308,6 +313,95 @@ def _fake_progress(session: Session, now: datetime) -> None:
     bump_version(session)
 
 
+@holiday_app.command("add")
+def holiday_add(
+    day: Annotated[str, typer.Argument(help=texts.CLI_HOLIDAY_DATE_HELP)],
+    name: Annotated[str, typer.Argument(help=texts.CLI_HOLIDAY_NAME_HELP)],
+) -> None:
+    """Tambahkan hari libur (cuti bersama, Galungan, Kuningan ...) di luar libur nasional."""
+    when = _date(day)
+    with _runtime() as runtime, runtime.sessions.begin() as session:
+        added = add_day_off(session, day=when, name=name, now=runtime.clock(), actor="cli")
+    template = texts.HOLIDAY_ADDED if added else texts.HOLIDAY_UPDATED
+    err.print(template.format(day=tanggal(when), name=name.strip()), highlight=False)
+
+
+@holiday_app.command("list")
+def holiday_list(
+    year: Annotated[int | None, typer.Option(help=texts.CLI_HOLIDAY_YEAR_HELP)] = None,
+) -> None:
+    """Tampilkan hari libur nasional dan tambahan setahun."""
+    with _runtime() as runtime, runtime.sessions() as session:
+        wanted = year or local_today(runtime.clock(), runtime.settings.timezone).year
+        days = days_off_between(session, date(wanted, 1, 1), date(wanted, 12, 31))
+    table = Table(title=texts.HOLIDAY_LIST_TITLE.format(year=wanted), title_justify="left")
+    table.add_column(texts.HOLIDAY_COL_DATE, no_wrap=True)
+    table.add_column(texts.HOLIDAY_COL_NAME)
+    table.add_column(texts.HOLIDAY_COL_SOURCE)
+    for when, name, source in days:
+        table.add_row(when.isoformat(), name, source)
+    out.print(table)
+
+
+@app.command()
+def reminders(
+    day: Annotated[str | None, typer.Option("--date", help=texts.CLI_REMINDERS_DATE_HELP)] = None,
+    failed: Annotated[bool, typer.Option("--failed", help=texts.CLI_REMINDERS_FAILED_HELP)] = False,
+) -> None:
+    """Tampilkan pengingat yang akan dikirim pada suatu hari (tanpa mengirim), atau yang gagal."""
+    with _runtime() as runtime, runtime.sessions() as session:
+        settings = runtime.settings
+        if failed:
+            _print_failed(session, settings.timezone)
+            return
+        when = _date(day) if day else local_today(runtime.clock(), settings.timezone)
+        policy = ReminderPolicy(
+            settings.reminder_days, settings.overdue_every, settings.reminder_time
+        )
+        preview = preview_day(session, day=when, policy=policy)
+        session.rollback()
+    if preview.reason:
+        out.print(texts.PREVIEW_NONE.format(date=tanggal(when), reason=preview.reason))
+        return
+    out.print(
+        texts.PREVIEW_HEAD.format(
+            date=tanggal(when), time=settings.reminder_time.strftime("%H:%M")
+        ),
+        highlight=False,
+    )
+    table = Table()
+    table.add_column(texts.PREVIEW_COL_CHAT)
+    table.add_column(texts.PREVIEW_COL_KIND)
+    table.add_column(texts.PREVIEW_COL_ITEMS)
+    for message in preview.messages:
+        table.add_row(message.recipient, message.kind, message.summary)
+    out.print(table)
+
+
+def _print_failed(session: Session, tz: ZoneInfo) -> None:
+    rows = failed_messages(session)
+    if not rows:
+        out.print(texts.FAILED_NONE)
+        return
+    table = Table(title=texts.FAILED_TITLE, title_justify="left")
+    for title in (texts.FAILED_COL_WHEN, texts.PREVIEW_COL_CHAT, texts.PREVIEW_COL_KIND,
+                  texts.FAILED_COL_ATTEMPTS, texts.FAILED_COL_ERROR):  # fmt: skip
+        table.add_column(title)
+    for row in rows:
+        table.add_row(
+            waktu(row.created_at, tz), f"{row.channel}:{row.chat_id}", row.kind,
+            str(row.attempts), row.last_error or "",
+        )  # fmt: skip
+    out.print(table)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        fail(texts.HOLIDAY_BAD_DATE.format(value=value))
+
+
 @app.command()
 def run() -> None:
     """Jalankan bot Telegram dengan long polling (laptop atau satu server)."""
@@ -342,6 +436,8 @@ def _bot_runtime(*, webhook: bool) -> Runtime:
     except SettingsError as exc:
         fail(str(exc), code=2)
     runtime = Runtime.create(settings)
+    if not runtime.claim_single_process():
+        fail(texts.SQLITE_SECOND_PROCESS.format(path=settings.database_url), code=3)
     try:
         revision = schema_revision(runtime.engine)
     except OperationalError as exc:

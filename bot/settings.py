@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +53,11 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_LISTEN": "127.0.0.1:8080",
     "ZIBOT_WEBHOOK_URL": "",
     "ZIBOT_WEBHOOK_SECRET": "",
+    "ZIBOT_REMINDER_DAYS": "7,3,1,0",
+    "ZIBOT_OVERDUE_EVERY": "2",
+    "ZIBOT_REMINDER_TIME": "08:00",
+    "ZIBOT_SWEEP_SECONDS": "60",
+    "ZIBOT_CLOCK_FILE": "",
 }
 
 
@@ -69,6 +75,11 @@ class Settings:
     listen: tuple[str, int] = ("127.0.0.1", 8080)
     webhook_url: str = ""
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    reminder_days: tuple[int, ...] = (7, 3, 1, 0)
+    overdue_every: int = 2
+    reminder_time: time = time(8, 0)
+    sweep_seconds: int = 60
+    clock_file: Path | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Settings:
@@ -88,6 +99,11 @@ class Settings:
             listen=_listen("ZIBOT_LISTEN", get("ZIBOT_LISTEN")),
             webhook_url=_optional_url("ZIBOT_WEBHOOK_URL", get("ZIBOT_WEBHOOK_URL")),
             webhook_secret=_webhook_secret("ZIBOT_WEBHOOK_SECRET", get("ZIBOT_WEBHOOK_SECRET")),
+            reminder_days=_days("ZIBOT_REMINDER_DAYS", get("ZIBOT_REMINDER_DAYS")),
+            overdue_every=_int("ZIBOT_OVERDUE_EVERY", get("ZIBOT_OVERDUE_EVERY"), 1, 365),
+            reminder_time=_time("ZIBOT_REMINDER_TIME", get("ZIBOT_REMINDER_TIME")),
+            sweep_seconds=_int("ZIBOT_SWEEP_SECONDS", get("ZIBOT_SWEEP_SECONDS"), 1, 86400),
+            clock_file=Path(get("ZIBOT_CLOCK_FILE")) if get("ZIBOT_CLOCK_FILE") else None,
         )
 
     def require_token(self) -> str:
@@ -175,3 +191,28 @@ def _webhook_secret(name: str, value: str) -> Secret:
     if len(value) > 256:
         raise _fail(name, texts.SETTING_BAD_SECRET)
     return Secret(value)
+
+
+def _int(name: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise _fail(name, texts.SETTING_BAD_INT.format(value=value)) from exc
+    if not low <= number <= high:
+        raise _fail(name, texts.SETTING_BAD_RANGE.format(value=value, low=low, high=high))
+    return number
+
+
+def _days(name: str, value: str) -> tuple[int, ...]:
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and int(p) <= 60 for p in parts):
+        raise _fail(name, texts.SETTING_BAD_DAYS.format(value=value))
+    return tuple(sorted({int(p) for p in parts}, reverse=True))
+
+
+def _time(name: str, value: str) -> time:
+    try:
+        hour, minute = value.replace(".", ":").split(":")
+        return time(int(hour), int(minute))
+    except ValueError as exc:
+        raise _fail(name, texts.SETTING_BAD_TIME.format(value=value)) from exc

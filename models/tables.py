@@ -194,3 +194,87 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DayOff(Base):
+    """A day off an admin added (cuti bersama, Galungan, Kuningan ...), on top of the
+    national public holidays."""
+
+    __tablename__ = "day_off"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Outbox(Base):
+    """A message the engine must deliver: recorded before sending, marked sent after."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        CheckConstraint(
+            "status IN ('pending', 'sent', 'failed', 'undeliverable', 'expired')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What this message is, unique: e.g. "digest:telegram:-100123:2026-11-30:1".
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    # JSON: [[{"text": ..., "data": ...}, ...], ...] inline keyboard rows, or "".
+    buttons: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Reminder(Base):
+    """That one target's reminder stage was put in a message to one chat: never twice."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("target_id", "stage", "channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"))
+    # "h7", "h3", "h1", "h0" (days before), "late1", "late2", ... or "ulang:2026-12-01".
+    stage: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+
+
+class Snooze(Base):
+    """ "Ingatkan besok": no reminders of one target in one chat before ``until``."""
+
+    __tablename__ = "snooze"
+    __table_args__ = (UniqueConstraint("target_id", "channel", "chat_id", "until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    until: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class Unreachable(Base):
+    """A chat that blocked the bot or no longer exists: the engine stops writing to it."""
+
+    __tablename__ = "unreachable"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime]

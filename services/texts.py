@@ -19,6 +19,10 @@ SETTING_BAD_INT = "harus bilangan bulat: {value!r}"
 SETTING_BAD_LISTEN = "harus berbentuk HOST:PORT, mis. 127.0.0.1:8080, bukan {value!r}"
 SETTING_BAD_SECRET = "hanya boleh berisi A-Z, a-z, 0-9, _ dan -, paling banyak 256 karakter"
 SETTING_MISSING = "Pengaturan {name} belum diisi."
+SETTING_BAD_RANGE = "harus antara {low} dan {high}: {value!r}"
+SETTING_BAD_DAYS = "harus daftar hari kerja dipisah koma, mis. 7,3,1,0: {value!r}"
+SETTING_BAD_TIME = "harus jam berbentuk JJ:MM, mis. 08:00: {value!r}"
+SETTING_BAD_CLOCK = "berkas jam {path} berisi waktu yang tidak valid: {value!r}"
 SETTING_BAD_LOG_LEVEL = "harus salah satu dari DEBUG, INFO, WARNING, ERROR, CRITICAL: {value!r}"
 
 # --- files and the command line --------------------------------------------------------------
@@ -89,6 +93,23 @@ CLI_ROLE_HELP = "Peran: agen, pimpinan atau admin."
 CLI_COUNT_HELP = "Jumlah kode."
 CLI_DAYS_HELP = "Masa berlaku dalam hari."
 CLI_DEMO_DB_HELP = "Berkas SQLite contoh yang dibuat ulang."
+CLI_HOLIDAY_HELP = "Kelola hari libur tambahan (cuti bersama, Galungan, Kuningan ...)."
+CLI_HOLIDAY_DATE_HELP = "Tanggal, TTTT-BB-HH."
+CLI_HOLIDAY_NAME_HELP = "Nama hari libur."
+CLI_HOLIDAY_YEAR_HELP = "Tahun (bawaan: tahun berjalan)."
+CLI_REMINDERS_DATE_HELP = "Hari yang diperiksa, TTTT-BB-HH (bawaan: hari ini)."
+CLI_REMINDERS_FAILED_HELP = "Tampilkan pesan yang gagal terkirim."
+HOLIDAY_LIST_TITLE = "Hari libur {year}"
+HOLIDAY_COL_DATE = "Tanggal"
+HOLIDAY_COL_NAME = "Nama"
+HOLIDAY_COL_SOURCE = "Sumber"
+PREVIEW_COL_CHAT = "Tujuan"
+PREVIEW_COL_KIND = "Jenis"
+PREVIEW_COL_ITEMS = "Isi"
+FAILED_TITLE = "Pesan yang gagal terkirim"
+FAILED_COL_WHEN = "Dibuat"
+FAILED_COL_ATTEMPTS = "Percobaan"
+FAILED_COL_ERROR = "Galat terakhir"
 DB_OUTDATED = "Skema basis data belum mutakhir: jalankan 'zibot init' untuk memperbaruinya."
 FILE_UNWRITABLE = "Berkas {path} tidak dapat ditulis: {reason}"
 INIT_NOTHING_CHANGED = "Basis data sudah mutakhir; tidak ada yang berubah."
@@ -289,6 +310,50 @@ MENU_BANTUAN = "Apa yang dapat saya lakukan"
 MENU_BATAL = "Batalkan percakapan"
 RUN_NO_TOKEN = (
     "ZIBOT_TELEGRAM_TOKEN belum diisi: isi di .env atau lingkungan untuk menjalankan bot."
+)
+
+# --- calendar and reminders ----------------------------------------------------------------------
+WEEKEND_NAMES = ("Sabtu", "Minggu")
+HOLIDAY_NAME_EMPTY = "Nama hari libur tidak boleh kosong."
+HOLIDAY_SOURCE_NATIONAL = "nasional"
+HOLIDAY_SOURCE_EXTRA = "tambahan admin"
+HOLIDAY_ADDED = "Hari libur {day} ({name}) ditambahkan."
+HOLIDAY_UPDATED = "Hari libur {day} diperbarui: {name}."
+HOLIDAY_BAD_DATE = "Tanggal {value!r} tidak valid; gunakan format TTTT-BB-HH, mis. 2026-12-24."
+REMINDER_STAGE_LABELS = {
+    "h7": "Tenggat 7 hari kerja lagi",
+    "h3": "Tenggat 3 hari kerja lagi",
+    "h1": "Tenggat besok (1 hari kerja lagi)",
+    "h0": "Tenggat hari ini",
+}
+REMINDER_STAGE_DAYS = "Tenggat {days} hari kerja lagi"
+REMINDER_STAGE_LATE = "🔴 Terlambat"
+REMINDER_STAGE_AGAIN = "⏰ Pengingat ulang"
+REMINDER_HEAD = "🔔 <b>Pengingat rencana aksi ZI — {satker}</b>\n{date}"
+REMINDER_HEAD_CONTINUED = "🔔 <b>Pengingat rencana aksi ZI — {satker}</b> (lanjutan)"
+REMINDER_ITEM = "• <b>{code}</b> {activity} — tenggat {tenggat}{late}"
+REMINDER_LATE_DAYS = " (terlambat {days} hari)"
+REMINDER_FOOT = "Perbarui dengan /lapor KODE selesai, atau tombol di bawah."
+REMINDER_BUTTON_DONE = "✅ {code} selesai"
+REMINDER_BUTTON_SNOOZE = "⏰ {code} besok"
+WEEKLY_HEAD = "📊 <b>Rekap mingguan ZI {year}</b> — {date}"
+WEEKLY_LINE = "{rank}. {name} — {percent} · terlambat {overdue}"
+WEEKLY_FOOT = "Total item terlambat: {overdue}. Rincian: /progres NAMA_SATKER"
+SNOOZED = "Baik, pengingat {code} untuk chat ini ditunda sampai {date}."
+SNOOZE_FORBIDDEN = "Hanya anggota satker ini atau admin yang dapat menunda pengingat."
+SNOOZE_GONE = "Item ini sudah tidak ada."
+PREVIEW_NONE = "Tidak ada pengingat yang akan dikirim pada {date} ({reason})."
+PREVIEW_DAY_OFF = "hari libur: {name}"
+PREVIEW_NOTHING_DUE = "tidak ada yang jatuh tempo"
+PREVIEW_HEAD = "Pengingat yang akan dikirim pada {date} pukul {time}:"
+PREVIEW_WEEKLY = "rekap mingguan semua satker"
+PREVIEW_GROUP = "grup {name}"
+PREVIEW_PERSON = "{name} ({satker}, pribadi)"
+PROVINCE_GROUP = "koordinasi provinsi"
+FAILED_NONE = "Tidak ada pesan yang gagal terkirim."
+SQLITE_SECOND_PROCESS = (
+    "Bot lain sudah berjalan pada basis data SQLite ini ({path}). SQLite hanya mendukung satu "
+    "proses; gunakan PostgreSQL untuk lebih dari satu."
 )
 
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------

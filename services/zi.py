@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Area, RencanaAksi, Target
-from services import catalog, evidence, members, texts, tracking
-from services.errors import ZibotError
+from models import Area, RencanaAksi, Snooze, Target
+from services import audit, catalog, evidence, members, texts, tracking
+from services.calendar import load_calendar
+from services.errors import NotFound, ZibotError
 from services.members import ChatScope, Member, Registration, SatkerRef
 from services.progress import (
     RankingCache,
@@ -347,6 +348,47 @@ class Zibot:
                 now=self.now(),
                 channel=caller.channel,
             )
+
+    def snooze(self, caller: Caller, target_id: int) -> tuple[str, date]:
+        """ "Ingatkan besok": silence that target in this chat until the next working day."""
+        with self._sessions.begin() as session:
+            member = self._member(session, caller)
+            target = session.get(Target, target_id)
+            if target is None:
+                raise NotFound(texts.SNOOZE_GONE)
+            if not member.is_admin and member.satker.id != target.satker_id:
+                raise Forbidden(texts.SNOOZE_FORBIDDEN)
+            until = load_calendar(session).next_working_day(self.today())
+            exists_already = session.scalar(
+                select(Snooze.id).where(
+                    Snooze.target_id == target.id,
+                    Snooze.channel == caller.channel,
+                    Snooze.chat_id == caller.chat_id,
+                    Snooze.until == until,
+                )
+            )
+            if exists_already is None:
+                session.add(
+                    Snooze(
+                        target_id=target.id,
+                        channel=caller.channel,
+                        chat_id=caller.chat_id,
+                        until=until,
+                        created_at=self.now(),
+                    )
+                )
+                audit.record(
+                    session,
+                    now=self.now(),
+                    actor=f"{caller.channel}:{member.id}",
+                    actor_id=member.id,
+                    action="tunda",
+                    entity="target",
+                    entity_id=target.id,
+                    chat=caller.chat_id,
+                    until=until,
+                )
+            return target.item.code, until
 
     # --- rules -----------------------------------------------------------------------------
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from services.zi import Zibot
+
+
+class SweepEngine(Protocol):
+    """The reminder engine, as the bot's job sees it."""
+
+    async def sweep(self) -> object:
+        """Plan what is due and send it."""
+        ...
 
 
 class BotData:
@@ -14,6 +22,8 @@ class BotData:
 
     def __init__(self) -> None:
         self.zibot: Zibot | None = None
+        self.engine: SweepEngine | None = None
+        self.sweep_seconds = 60
 
 
 class ZiContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -9,6 +9,7 @@ from handlers.telegram.common import caller_of, e, reply
 from handlers.telegram.context import ZiContext
 from services import texts
 from services.errors import ZibotError
+from services.formatting import tanggal
 from services.tracking import STATUSES, StatusChange
 
 PREFIX = "lapor"
@@ -106,3 +107,37 @@ async def lapor_button(update: Update, context: ZiContext) -> None:
         return
     await query.answer(texts.LAPOR_SAVED)
     await query.edit_message_text(_done_text(change))
+
+
+async def reminder_done(update: Update, context: ZiContext) -> None:
+    """ "Sudah selesai" under a reminder: open the /lapor status choice in a new message."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    code = query.data.split(":", 1)[1]
+    try:
+        item = await run(context.zi.item, caller_of(update), code)
+    except ZibotError as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
+    await query.answer()
+    await reply(
+        update,
+        texts.LAPOR_CHOOSE_STATUS.format(
+            code=e(item.item_code),
+            activity=e(item.activity),
+            status=texts.STATUS_LABELS[item.status],
+        ),
+        reply_markup=_status_keyboard(item.item_code),
+    )
+
+
+async def reminder_snooze(update: Update, context: ZiContext) -> None:
+    """ "Ingatkan besok" under a reminder: snooze that item for this chat."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    try:
+        code, until = await run(context.zi.snooze, caller_of(update), int(query.data[3:]))
+    except (ZibotError, ValueError) as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
+    await query.answer(texts.SNOOZED.format(code=code, date=tanggal(until)), show_alert=True)

@@ -345,27 +345,22 @@ def e2e_database_url(
 
 
 @pytest.fixture(scope="module")
-def stand_in() -> Iterator[BotApiStandIn]:
-    """The Bot API stand-in (privacy mode on), one per module and backend."""
-    with BotApiStandIn(bot_username=BOT_USERNAME) as api:
-        yield api
-
-
-@pytest.fixture(scope="module")
 def deployment(
-    stand_in: BotApiStandIn, e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory
+    e2e_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
-    """A prepared database and invite codes; no bot process yet (the module starts one).
+    """A prepared database, invite codes and a Bot API stand-in (privacy mode on) of its own;
+    no bot process yet (the module starts one).
 
     Whatever bot process the module started is stopped on teardown: SIGTERM, then SIGKILL.
     """
-    deployment = Deployment(stand_in, e2e_database_url, tmp_path_factory.mktemp("zibot"))
-    try:
-        deployment.prepare()
-        yield deployment
-    finally:
-        deployment.stop()
-        deployment.close()
+    with BotApiStandIn(bot_username=BOT_USERNAME) as api:
+        deployment = Deployment(api, e2e_database_url, tmp_path_factory.mktemp("zibot"))
+        try:
+            deployment.prepare()
+            yield deployment
+        finally:
+            deployment.stop()
+            deployment.close()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -375,7 +370,8 @@ def pytest_runtest_makereport(
     """On failure, attach the bot's log and what it sent to the report."""
     report = yield
     if report.failed:
-        for value in getattr(item, "funcargs", {}).values():
+        for argument in getattr(item, "funcargs", {}).values():
+            value = getattr(argument, "deployment", argument)
             if isinstance(value, Deployment):
                 report.sections.append((f"zibot log ({value.log_path})", value.log_tail()))
                 report.sections.append(("messages the bot sent", value.api.describe_sent()))

@@ -337,7 +337,7 @@ def test_lapor_without_arguments_uses_buttons(bot: Deployment) -> None:
     assert done["text"] == expected
     message = bot.api.message(chat.id, menu["message_id"])
     assert "reply_markup" not in message  # the keyboard is gone once the choice is made
-    assert message["text"].startswith("✅ TL-01")
+    assert "TL-01" in message["text"]
 
     answers = bot.wait_until(
         lambda: len(bot.api.callback_answers) >= 2 and bot.api.callback_answers,
@@ -348,6 +348,25 @@ def test_lapor_without_arguments_uses_buttons(bot: Deployment) -> None:
     target = target_of(bot, "TL-01")
     assert target.status == "proses"
     assert len(audit_rows(bot, "lapor", target.id)) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: handlers/telegram/lapor.py edit_message_text() calls pass no parse_mode, "
+    "so people see the literal <b> tags of texts.LAPOR_CHOOSE_STATUS / LAPOR_DONE",
+)
+def test_lapor_button_edits_are_formatted_like_replies(bot: Deployment) -> None:
+    agen = bot.register("agen", name="Sari")
+    chat = Chat.private(agen)
+    menu = bot.say(chat, agen, "/lapor")
+    edits_before = len(bot.api.edits(chat.id))
+    bot.api.press_button(chat, agen, menu["message_id"], "lapor:TL-02")
+    choose = bot.wait_for_edit(chat.id, edits_before)
+    bot.api.press_button(chat, agen, menu["message_id"], "lapor:TL-02:proses")
+    done = bot.wait_for_edit(chat.id, edits_before + 1)
+    for edit in (choose, done):
+        assert edit["parse_mode"] == "HTML", edit
+        assert "<b>" not in edit["message"]["text"], edit["message"]["text"]
 
 
 # ---------------------------------------------------------------------- 7. command menus
@@ -375,7 +394,7 @@ def test_survives_bad_gateway_and_retries_after_429(bot: Deployment) -> None:
     chat = Chat.private(agen)
     help_text = bot.say(chat, agen, "/bantuan")["text"]
 
-    # 502 once: that reply may be lost (the error handler apologises), the bot lives on.
+    # 502 once: that reply is lost (PTB does not retry it), the bot apologises and lives on.
     failures = len(bot.api.failures)
     before = len(bot.api.sent(chat.id))
     bot.api.fail_next("sendMessage", 502)
@@ -384,7 +403,7 @@ def test_survives_bad_gateway_and_retries_after_429(bot: Deployment) -> None:
     assert failed_call(bot) == ("sendMessage", 502)
     bot.say(chat, agen, "/bantuan")
     answered = [m["text"] for m in bot.api.sent(chat.id)[before:]]
-    assert answered in ([help_text], [texts.ERROR_APOLOGY, help_text]), answered
+    assert answered == [texts.ERROR_APOLOGY, help_text]  # the error handler apologised
     assert bot.running
 
     # 429 once: the rate limiter waits retry_after and sends again; exactly one copy arrives.
@@ -453,6 +472,31 @@ def test_restart_keeps_everything_in_the_database(bot: Deployment) -> None:
     assert target_of(bot, "AK-02").status == "selesai"
     # Updates handled before the restart were confirmed: nothing was answered twice.
     assert len(bot.api.sent(group.id)) == sent_before + 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the /bukti slot lives only in PTB's in-memory conversation and chat_data, so "
+    "after a restart the file answering the prompt is silently dropped (no reply, not stored)",
+)
+def test_a_file_answering_a_prompt_from_before_a_restart_is_not_ignored(bot: Deployment) -> None:
+    agen = bot.register("agen", name="Dayu")
+    group = bot.linked_group(agen)
+    prompt = bot.say(group, agen, f"{command('bukti')} MP-03")
+    assert bot.stop() == 0
+    bot.restart_polling()
+
+    document = bot.api.send_document(
+        group,
+        agen,
+        "SK Agen Perubahan.pdf",
+        b"%PDF-1.4 SK",
+        reply_to_message_id=prompt["message_id"],
+    )
+    bot.say(group, agen, command("bantuan"))  # handled after the document
+    document_id = document["message"]["message_id"]
+    answers = [m for m in bot.api.sent(group.id) if m["reply_to_message_id"] == document_id]
+    assert answers, "the bot said nothing to the file sent as a reply to its own prompt"
 
 
 def test_the_token_never_reaches_the_log(bot: Deployment) -> None:

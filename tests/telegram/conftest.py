@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from offline import NOW, TOKEN, BotHarness, OfflineRequest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,7 +34,6 @@ import bot.app
 from bot.runtime import Runtime
 from bot.settings import Settings
 from models import Base, make_engine, upgrade_schema
-from offline import NOW, TOKEN, BotHarness, OfflineRequest
 
 PG_URL = os.environ.get("ZIBOT_TEST_DATABASE_URL", "")
 

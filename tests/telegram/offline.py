@@ -23,6 +23,7 @@ import html
 import itertools
 import json
 import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,7 +61,9 @@ _HTML_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
     "code", "pre", "blockquote", "tg-emoji",
 }  # fmt: skip
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*'|=\S+)?)*)\s*>")
+_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*'|=\S+)?)*)\s*>"
+)
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -79,7 +82,9 @@ def html_to_plain(text: str) -> str:
         if char == "<":
             match = _TAG.match(text, i)
             if match is None:
-                raise TelegramHtmlError(f"unsupported start tag at offset {i}: {text[i : i + 20]!r}")
+                raise TelegramHtmlError(
+                    f"unsupported start tag at offset {i}: {text[i : i + 20]!r}"
+                )
             closing, name = match.group(1), match.group(2).lower()
             if closing:
                 if not open_tags or open_tags[-1] != name:
@@ -253,6 +258,7 @@ class OfflineRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        url = urllib.parse.unquote(url)  # PTB quotes file URLs ("123456%3ATEST")
         if method == "GET" and url.startswith(self.file_base):
             return self._download(url[len(self.file_base) :])
         if not url.startswith(self.api_base):
@@ -637,10 +643,13 @@ class BotHarness:
         }
         return self._post(self._message(user, chat, reply_to, video=video))
 
-    def press(self, user: TgUser, message: JSONDict, data: str) -> list[ApiCall]:
-        """A press on an inline button of one of the bot's messages (as it is now)."""
+    def press(
+        self, user: TgUser, message: JSONDict, data: str, *, stale: bool = False
+    ) -> list[ApiCall]:
+        """A press on an inline button of one of the bot's messages, as it is now (or, with
+        ``stale``, as the user's app still shows it: a double tap before the edit arrived)."""
         chat_id = message["chat"]["id"]
-        current = self.api.stored(chat_id, message["message_id"])
+        current = message if stale else self.api.stored(chat_id, message["message_id"])
         offered = [
             b.get("callback_data")
             for row in current.get("reply_markup", {}).get("inline_keyboard", [])
@@ -675,9 +684,7 @@ def only_reply(calls: Sequence[ApiCall]) -> ApiCall:
 def import_sample(sessions: sessionmaker[Session]) -> None:
     """The bundled 2026 plan: 27 items for every satker, PP-05 for the nine kab/kota."""
     with sessions.begin() as session:
-        importer.import_plan(
-            session, catalog.sample_plan_path(), year=None, now=NOW, actor="test"
-        )
+        importer.import_plan(session, catalog.sample_plan_path(), year=None, now=NOW, actor="test")
 
 
 def import_plan(sessions: sessionmaker[Session], path: Path) -> None:
@@ -692,9 +699,7 @@ def satker_id(session: Session, code: str) -> int:
     return found
 
 
-def add_user(
-    sessions: sessionmaker[Session], user: TgUser, role: str, satker_code: str
-) -> int:
+def add_user(sessions: sessionmaker[Session], user: TgUser, role: str, satker_code: str) -> int:
     """Register a Telegram user directly (faster than an invite); return the user's id."""
     with sessions.begin() as session:
         row = User(
@@ -709,9 +714,7 @@ def add_user(
         return row.id
 
 
-def link_group(
-    sessions: sessionmaker[Session], chat: TgChat, satker_code: str | None
-) -> None:
+def link_group(sessions: sessionmaker[Session], chat: TgChat, satker_code: str | None) -> None:
     """Link a group to a satker (or to the province with ``None``) directly."""
     with sessions.begin() as session:
         session.add(
@@ -762,11 +765,15 @@ def target_of(session: Session, satker_code: str, item_code: str) -> Target:
     ).one()
 
 
+def _rows(result: Any) -> list[tuple[Any, ...]]:
+    return sorted(tuple(row) for row in result)  # the first column is unique
+
+
 def snapshot(sessions: sessionmaker[Session], evidence_dir: Path | None = None) -> JSONDict:
     """Everything a chat command may change, as comparable plain data."""
     with sessions() as session:
         state: JSONDict = {
-            "targets": sorted(
+            "targets": _rows(
                 session.execute(
                     select(
                         Target.id,
@@ -775,9 +782,9 @@ def snapshot(sessions: sessionmaker[Session], evidence_dir: Path | None = None) 
                         Target.updated_by_id,
                         Target.updated_at,
                     )
-                ).tuples()
+                )
             ),
-            "chat_links": sorted(
+            "chat_links": _rows(
                 session.execute(
                     select(
                         ChatLink.chat_id,
@@ -786,21 +793,15 @@ def snapshot(sessions: sessionmaker[Session], evidence_dir: Path | None = None) 
                         ChatLink.linked_by_id,
                         ChatLink.linked_at,
                     )
-                ).tuples()
+                )
             ),
-            "bukti": sorted(
-                session.execute(
-                    select(BuktiDukung.id, BuktiDukung.path, BuktiDukung.sha256)
-                ).tuples()
+            "bukti": _rows(
+                session.execute(select(BuktiDukung.id, BuktiDukung.path, BuktiDukung.sha256))
             ),
-            "users": sorted(
-                session.execute(
-                    select(User.id, User.telegram_id, User.role, User.satker_id)
-                ).tuples()
+            "users": _rows(
+                session.execute(select(User.id, User.telegram_id, User.role, User.satker_id))
             ),
-            "invites": sorted(
-                session.execute(select(Invite.id, Invite.used_at, Invite.used_by_id)).tuples()
-            ),
+            "invites": _rows(session.execute(select(Invite.id, Invite.used_at, Invite.used_by_id))),
             "audit": session.scalar(select(func.count()).select_from(AuditLog)),
         }
     if evidence_dir is not None:

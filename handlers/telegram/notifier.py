@@ -1,0 +1,52 @@
+"""The Telegram side of the channel port: send one outbox message through the bot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from services.notify import Buttons, RetryLater, SendFailed, Sent, Unreachable
+
+_GONE = ("chat not found", "user not found", "group chat was deactivated", "chat_write_forbidden")
+
+
+class TelegramNotifier:
+    """Sends through the application's bot (and so through its AIORateLimiter)."""
+
+    channel = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: str, text: str, buttons: Buttons) -> Sent:
+        """Send HTML text with inline buttons; translate Telegram errors for the outbox."""
+        markup = (
+            InlineKeyboardMarkup(
+                [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                 for row in buttons]
+            )
+            if buttons
+            else None
+        )  # fmt: skip
+        try:
+            message = await self._bot.send_message(
+                int(chat_id), text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise RetryLater(str(exc), seconds) from exc
+        except Forbidden as exc:
+            raise Unreachable(str(exc)) from exc
+        except ChatMigrated as exc:
+            raise Unreachable(f"{exc} (new id {exc.new_chat_id})") from exc
+        except BadRequest as exc:
+            if any(reason in str(exc).lower() for reason in _GONE):
+                raise Unreachable(str(exc)) from exc
+            raise SendFailed(str(exc)) from exc
+        except (TimedOut, NetworkError) as exc:
+            raise RetryLater(str(exc)) from exc
+        return Sent(message.message_id)

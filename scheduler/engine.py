@@ -1,0 +1,67 @@
+"""The reminder engine: a periodic sweep plans from the rows and the clock, then drains."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from scheduler.outbox import Dispatcher, DrainStats
+from services.reminders import ReminderPolicy, SweepResult, sweep_plan
+
+log = logging.getLogger(__name__)
+
+
+class ReminderEngine:
+    """Plans reminders into the outbox and sends them; safe to trigger as often as wanted."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        dispatcher: Dispatcher,
+        clock: Callable[[], datetime],
+        tz: ZoneInfo,
+        policy: ReminderPolicy,
+    ) -> None:
+        self._sessions = sessions
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._tz = tz
+        self._policy = policy
+        self._drain_lock = asyncio.Lock()
+        self._planners: list[Callable[[Session, datetime], int]] = []
+
+    def add_planner(self, planner: Callable[[Session, datetime], int]) -> None:
+        """Another source of outbox messages (kendala escalations ...) run on each sweep."""
+        self._planners.append(planner)
+
+    def plan(self) -> SweepResult:
+        """Record what is due now (one unit of work)."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            result = sweep_plan(session, now=now, tz=self._tz, policy=self._policy)
+            extra = sum(planner(session, now) for planner in self._planners)
+        return SweepResult(result.messages + extra, result.reminders)
+
+    async def sweep(self) -> DrainStats | None:
+        """Plan, then send what is pending, unless a drain is already running."""
+        result = await asyncio.to_thread(self.plan)
+        if result.messages:
+            log.info("Sweep recorded %s messages (%s reminders)", *result.__dict__.values())
+        if self._drain_lock.locked():
+            return None
+        async with self._drain_lock:
+            stats = await self._dispatcher.drain()
+        if stats.sent or stats.retried or stats.failed or stats.unreachable:
+            log.info(
+                "Outbox: %s sent, %s to retry, %s failed, %s unreachable",
+                stats.sent,
+                stats.retried,
+                stats.failed,
+                stats.unreachable,
+            )
+        return stats

@@ -1,0 +1,256 @@
+"""The outbox dispatcher: claim a pending message, send it, record the outcome at once.
+
+Exactly-once, as far as the Bot API allows: a message is marked sent in its own short
+transaction right after the channel accepted it, so only a message in flight at the instant of
+a crash can repeat. On PostgreSQL the row stays locked (``FOR UPDATE SKIP LOCKED``) while it is
+sent, so other processes skip it and a crash releases it at once. SQLite runs one process; its
+workers share an in-memory set of the rows in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Outbox, Unreachable
+from services.notify import Notifier, RetryLater, SendFailed
+from services.notify import Unreachable as ChatUnreachable
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=15)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before attempt ``attempts + 1``: 5 s, 10 s, 20 s ... up to 15 min."""
+    return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+@dataclass
+class DrainStats:
+    """What one drain did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A pending message taken by this worker."""
+
+    id: int
+    channel: str
+    chat_id: str
+    text: str
+    buttons: list[list[tuple[str, str]]]
+    attempts: int
+
+
+class Dispatcher:
+    """Sends what the outbox holds through one notifier per channel."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        notifiers: dict[str, Notifier],
+        clock: Callable[[], datetime],
+        *,
+        workers: int = 4,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self._sessions = sessions
+        self._notifiers = notifiers
+        self._clock = clock
+        self._workers = workers
+        self._max_attempts = max_attempts
+        self._in_flight: set[int] = set()
+        self._lock = threading.Lock()
+        self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
+
+    async def drain(self, *, limit: int | None = None) -> DrainStats:
+        """Send every due message (at most ``limit``) with a few concurrent workers."""
+        stats = DrainStats()
+        budget = [limit if limit is not None else -1]
+
+        async def worker() -> None:
+            while budget[0] != 0:
+                if budget[0] > 0:
+                    budget[0] -= 1
+                if not await self._send_one(stats):
+                    return
+
+        await asyncio.gather(*(worker() for _ in range(self._workers)))
+        return stats
+
+    async def _send_one(self, stats: DrainStats) -> bool:
+        """Claim, send and record one message; False when nothing is due."""
+        claimed = await asyncio.to_thread(self._claim)
+        if claimed is None:
+            return False
+        session, claim = claimed
+        try:
+            notifier = self._notifiers.get(claim.channel)
+            if notifier is None:
+                raise SendFailed(f"no notifier for channel {claim.channel}")
+            sent = await notifier.send(claim.chat_id, claim.text, claim.buttons)
+        except ChatUnreachable as exc:
+            await asyncio.to_thread(self._finish_unreachable, session, claim, str(exc))
+            stats.unreachable += 1
+        except RetryLater as exc:
+            failed = await asyncio.to_thread(
+                self._finish_retry, session, claim, str(exc), exc.retry_after
+            )
+            stats.failed += failed
+            stats.retried += not failed
+        except SendFailed as exc:
+            await asyncio.to_thread(self._finish_failed, session, claim, str(exc))
+            stats.failed += 1
+            stats.errors.append(str(exc))
+        except BaseException:
+            await asyncio.to_thread(self._release, session, claim)
+            raise
+        else:
+            await asyncio.to_thread(self._finish_sent, session, claim, sent.message_id)
+            stats.sent += 1
+        return True
+
+    # --- database steps (run in a worker thread) -------------------------------------------
+
+    def _claim(self) -> tuple[Session | None, Claim] | None:
+        now = self._clock()
+        session = self._sessions()
+        try:
+            with self._lock:
+                query = (
+                    select(Outbox)
+                    .where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+                    .order_by(Outbox.next_attempt_at, Outbox.id)
+                    .limit(1)
+                )
+                if self._in_flight:
+                    query = query.where(Outbox.id.not_in(self._in_flight))
+                if self._postgres:
+                    query = query.with_for_update(skip_locked=True)
+                row = session.scalar(query)
+                if row is None:
+                    session.rollback()
+                    session.close()
+                    return None
+                self._in_flight.add(row.id)
+            claim = Claim(
+                row.id,
+                row.channel,
+                row.chat_id,
+                row.text,
+                [[(label, data) for label, data in r] for r in json.loads(row.buttons)]
+                if row.buttons
+                else [],
+                row.attempts,
+            )
+        except BaseException:
+            session.rollback()
+            session.close()
+            raise
+        if self._postgres:
+            return session, claim  # keep the row lock while sending
+        session.rollback()
+        session.close()
+        return None, claim
+
+    def _done(self, session: Session | None, claim: Claim, **values: object) -> None:
+        active = self._sessions() if session is None else session
+        try:
+            row = active.get(Outbox, claim.id)
+            if row is not None and row.status == "pending":
+                for key, value in values.items():
+                    setattr(row, key, value)
+            active.commit()
+        finally:
+            active.close()
+            with self._lock:
+                self._in_flight.discard(claim.id)
+
+    def _finish_sent(self, session: Session | None, claim: Claim, message_id: int | None) -> None:
+        self._done(
+            session,
+            claim,
+            status="sent",
+            sent_at=self._clock(),
+            message_id=message_id,
+            attempts=claim.attempts + 1,
+        )
+
+    def _finish_retry(
+        self, session: Session | None, claim: Claim, error: str, retry_after: float | None
+    ) -> bool:
+        attempts = claim.attempts + 1
+        if attempts >= self._max_attempts:
+            self._done(session, claim, status="failed", attempts=attempts, last_error=error)
+            log.warning("Outbox message %s failed after %s attempts: %s", claim.id, attempts, error)
+            return True
+        wait = timedelta(seconds=retry_after) if retry_after else backoff(attempts)
+        self._done(
+            session,
+            claim,
+            attempts=attempts,
+            last_error=error,
+            next_attempt_at=self._clock() + wait,
+        )
+        return False
+
+    def _finish_failed(self, session: Session | None, claim: Claim, error: str) -> None:
+        log.warning("Outbox message %s failed: %s", claim.id, error)
+        self._done(session, claim, status="failed", attempts=claim.attempts + 1, last_error=error)
+
+    def _finish_unreachable(self, session: Session | None, claim: Claim, error: str) -> None:
+        active = self._sessions() if session is None else session
+        try:
+            known = active.scalar(
+                select(Unreachable).where(
+                    Unreachable.channel == claim.channel, Unreachable.chat_id == claim.chat_id
+                )
+            )
+            if known is None:
+                active.add(
+                    Unreachable(
+                        channel=claim.channel,
+                        chat_id=claim.chat_id,
+                        reason=error[:500],
+                        since=self._clock(),
+                    )
+                )
+            # Everything else waiting for that chat is undeliverable too.
+            for row in active.scalars(
+                select(Outbox).where(
+                    Outbox.channel == claim.channel,
+                    Outbox.chat_id == claim.chat_id,
+                    Outbox.status == "pending",
+                )
+            ):
+                if row.id == claim.id or row.id not in self._in_flight:
+                    row.status, row.last_error = "undeliverable", error[:500]
+            active.commit()
+        finally:
+            active.close()
+            with self._lock:
+                self._in_flight.discard(claim.id)
+        log.info("Chat %s:%s is unreachable: %s", claim.channel, claim.chat_id, error)
+
+    def _release(self, session: Session | None, claim: Claim) -> None:
+        if session is not None:
+            session.rollback()
+            session.close()
+        with self._lock:
+            self._in_flight.discard(claim.id)

@@ -1,0 +1,42 @@
+"""The channel port: how the reminder engine hands a message to Telegram (or WhatsApp)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
+
+
+class SendFailed(Exception):
+    """The channel did not accept the message; the outbox decides what happens next."""
+
+
+class RetryLater(SendFailed):
+    """A passing problem (flood limit, timeout, 5xx): try again, after ``retry_after`` seconds
+    when the channel said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Unreachable(SendFailed):
+    """The chat blocked the bot or no longer exists: stop writing to it."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the channel answered for an accepted message."""
+
+    message_id: int | None
+
+
+class Notifier(Protocol):
+    """Sends one message to one chat of one channel."""
+
+    channel: str
+
+    async def send(self, chat_id: str, text: str, buttons: Buttons) -> Sent:
+        """Deliver ``text`` (channel markup) with inline buttons; raise ``SendFailed``."""
+        ...

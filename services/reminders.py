@@ -1,0 +1,591 @@
+"""Reminder planning: what is due when, for whom, derived from the rows and the clock.
+
+The policy (``stage_on``) is a pure function of a tenggat, a calendar and a day. ``plan`` turns
+the open targets of the day into one digest per chat and records them in the outbox, with one
+``Reminder`` row per (target, stage, chat) under a unique key, so that the same reminder can
+never be recorded twice, whatever the number of sweeps or processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, select, text, update
+from sqlalchemy.orm import Session
+
+from models import (
+    Area,
+    ChatLink,
+    Outbox,
+    Reminder,
+    RencanaAksi,
+    Satker,
+    Snooze,
+    Target,
+    Unreachable,
+    User,
+)
+from services import texts
+from services.calendar import WorkCalendar, load_calendar
+from services.formatting import persen, tanggal, tanggal_panjang
+from services.progress import active_year, load_progress, rank
+
+CHANNEL = "telegram"
+MAX_TEXT = 3800  # under Telegram's 4,096 characters, with room for the head
+MAX_BUTTON_ITEMS = 8
+AGAIN = "ulang"
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """When reminders go out (``ZIBOT_REMINDER_*`` and ``ZIBOT_OVERDUE_EVERY``)."""
+
+    horizons: tuple[int, ...] = (7, 3, 1, 0)  # working days before the tenggat
+    overdue_every: int = 2  # working days between reminders of an overdue item
+    send_at: time = time(8, 0)  # local time, on working days
+
+
+def stage_on(
+    tenggat: date, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> str | None:
+    """The reminder stage an open target is in on ``today``, or None.
+
+    Before the tenggat, the stage is the nearest horizon whose day has come (``h3`` when the
+    day of "3 working days before" has passed but not that of "1 before"), so after downtime a
+    far horizon is replaced by the nearer one and never sent late. A horizon whose day is a day
+    off moves to the working day before it. After the tenggat, overdue stages ``late1``,
+    ``late2`` ... begin on the first working day after it and every ``overdue_every`` working
+    days after that.
+    """
+    if today <= tenggat:
+        reached = [h for h in policy.horizons if calendar.working_days_before(tenggat, h) <= today]
+        return f"h{min(reached)}" if reached else None
+    late_days = calendar.working_days_after(tenggat, today)
+    if late_days < 1:
+        return None
+    return f"late{(late_days - 1) // max(1, policy.overdue_every) + 1}"
+
+
+def is_send_time(
+    now: datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: ReminderPolicy
+) -> bool:
+    """Reminders go out on working days from the configured local time on."""
+    local = now.astimezone(tz)
+    return calendar.is_working_day(local.date()) and local.time() >= policy.send_at
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A chat that receives a satker's digest: its group, or one of its PICs privately."""
+
+    channel: str
+    chat_id: str
+    satker_id: int
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One target in one digest."""
+
+    target_id: int
+    stage: str
+    item_code: str
+    activity: str
+    tenggat: date
+    area_position: int
+
+
+@dataclass
+class Digest:
+    """Everything one chat gets from one sweep."""
+
+    recipient: Recipient
+    satker_name: str
+    items: list[DueItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """A message recorded in the outbox (or, in a preview, that would be)."""
+
+    key: str
+    kind: str
+    channel: str
+    chat_id: str
+    text: str
+    buttons: list[list[tuple[str, str]]]
+    target_stages: tuple[tuple[int, str], ...] = ()
+
+
+def _stage_order(stage: str) -> tuple[int, int]:
+    if stage.startswith("late"):
+        return (0, -int(stage[4:]))
+    if stage.startswith(AGAIN):
+        return (1, 0)
+    return (2, int(stage[1:]))
+
+
+def _stage_label(stage: str) -> str:
+    if stage.startswith("late"):
+        return texts.REMINDER_STAGE_LATE
+    if stage.startswith(AGAIN):
+        return texts.REMINDER_STAGE_AGAIN
+    return texts.REMINDER_STAGE_LABELS.get(stage) or texts.REMINDER_STAGE_DAYS.format(
+        days=stage[1:]
+    )
+
+
+def render_digest(digest: Digest, today: date) -> list[tuple[str, list[list[tuple[str, str]]]]]:
+    """The digest as Telegram HTML messages (split under the length limit), with buttons."""
+    by_stage: dict[str, list[DueItem]] = defaultdict(list)
+    for item in digest.items:
+        label = _stage_label(item.stage)
+        by_stage[label].append(item)
+    ordered = sorted(by_stage.items(), key=lambda pair: min(_stage_order(i.stage) for i in pair[1]))
+    head = texts.REMINDER_HEAD.format(
+        satker=escape(digest.satker_name), date=tanggal_panjang(today)
+    )
+    blocks: list[str] = []
+    for label, items in ordered:
+        lines = [f"\n<b>{label}</b>"]
+        for item in sorted(items, key=lambda i: (i.tenggat, i.area_position, i.item_code)):
+            late = (today - item.tenggat).days
+            lines.append(
+                texts.REMINDER_ITEM.format(
+                    code=escape(item.item_code),
+                    activity=escape(item.activity),
+                    tenggat=tanggal(item.tenggat),
+                    late=texts.REMINDER_LATE_DAYS.format(days=late) if late > 0 else "",
+                )
+            )
+        blocks.append("\n".join(lines))
+    messages: list[str] = []
+    current = head
+    for block in blocks:
+        for line in block.split("\n"):
+            if len(current) + len(line) + 1 > MAX_TEXT:
+                messages.append(current)
+                current = texts.REMINDER_HEAD_CONTINUED.format(satker=escape(digest.satker_name))
+            current += "\n" + line
+    current += "\n\n" + texts.REMINDER_FOOT
+    messages.append(current)
+    buttons = [
+        [
+            (texts.REMINDER_BUTTON_DONE.format(code=item.item_code), f"rl:{item.item_code}"),
+            (texts.REMINDER_BUTTON_SNOOZE.format(code=item.item_code), f"rt:{item.target_id}"),
+        ]
+        for item in sorted(digest.items, key=lambda i: (i.tenggat, i.item_code))[:MAX_BUTTON_ITEMS]
+    ]
+    return [(m, buttons if i == len(messages) - 1 else []) for i, m in enumerate(messages)]
+
+
+def _unreachable(session: Session) -> set[tuple[str, str]]:
+    return {(u.channel, u.chat_id) for u in session.scalars(select(Unreachable))}
+
+
+def recipients(session: Session, satker_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """Each satker's linked groups and the PICs (agen) registered privately."""
+    ids = list(set(satker_ids))
+    blocked = _unreachable(session)
+    found: dict[int, list[Recipient]] = defaultdict(list)
+    links = session.scalars(
+        select(ChatLink).where(ChatLink.satker_id.in_(ids), ChatLink.channel == CHANNEL)
+    )
+    for link in links:
+        if (link.channel, link.chat_id) not in blocked and link.satker_id is not None:
+            found[link.satker_id].append(Recipient(link.channel, link.chat_id, link.satker_id))
+    users = session.scalars(
+        select(User).where(
+            User.satker_id.in_(ids), User.role == "agen", User.telegram_id.is_not(None)
+        )
+    )
+    for user in users:
+        chat = str(user.telegram_id)
+        if (CHANNEL, chat) not in blocked:
+            found[user.satker_id].append(Recipient(CHANNEL, chat, user.satker_id))
+    return found
+
+
+def _item_stages(
+    session: Session, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> dict[int, tuple[str, RencanaAksi, int]]:
+    """Stage of every item of the active plan year on ``today`` (items are few)."""
+    year = active_year(session, today)
+    if year is None:
+        return {}
+    stages: dict[int, tuple[str, RencanaAksi, int]] = {}
+    by_tenggat: dict[date, str | None] = {}
+    rows = session.execute(
+        select(RencanaAksi, Area.position)
+        .join(Area, Area.id == RencanaAksi.area_id)
+        .where(RencanaAksi.year == year)
+    )
+    for item, position in rows:
+        if item.tenggat not in by_tenggat:
+            by_tenggat[item.tenggat] = stage_on(item.tenggat, today, calendar, policy)
+        stage = by_tenggat[item.tenggat]
+        if stage is not None:
+            stages[item.id] = (stage, item, position)
+    return stages
+
+
+def _due_targets(
+    session: Session, stages: dict[int, tuple[str, RencanaAksi, int]]
+) -> list[tuple[int, int, str]]:
+    """(target id, satker id, stage) of open targets whose current stage was never planned."""
+    by_stage: dict[str, list[int]] = defaultdict(list)
+    for item_id, (stage, _, _) in stages.items():
+        by_stage[stage].append(item_id)
+    due: list[tuple[int, int, str]] = []
+    for stage, item_ids in by_stage.items():
+        planned = exists().where(Reminder.target_id == Target.id, Reminder.stage == stage)
+        rows = session.execute(
+            select(Target.id, Target.satker_id, Target.item_id).where(
+                Target.item_id.in_(item_ids), Target.status != "selesai", ~planned
+            )
+        )
+        due.extend((target_id, satker_id, stage) for target_id, satker_id, _ in rows)
+    return due
+
+
+def _snoozes(session: Session, today: date) -> tuple[dict[tuple[int, str], date], list[Snooze]]:
+    """Snoozes still running (target, chat) → until, and those that end today or before."""
+    running: dict[tuple[int, str], date] = {}
+    ended: list[Snooze] = []
+    for snooze in session.scalars(select(Snooze)):
+        if snooze.until > today:
+            key = (snooze.target_id, snooze.chat_id)
+            running[key] = max(snooze.until, running.get(key, snooze.until))
+        else:
+            ended.append(snooze)
+    return running, ended
+
+
+def plan_digests(
+    session: Session, *, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> list[PlannedMessage]:
+    """The messages due on ``today`` that were never recorded, rendered; records nothing."""
+    stages = _item_stages(session, today, calendar, policy)
+    due = _due_targets(session, stages) if stages else []
+    running, ended = _snoozes(session, today)
+    again: list[tuple[int, str, str]] = []  # (target id, chat id, stage)
+    for snooze in ended:
+        stage = f"{AGAIN}:{snooze.until.isoformat()}"
+        done = session.scalar(
+            select(Reminder.id).where(
+                Reminder.target_id == snooze.target_id,
+                Reminder.stage == stage,
+                Reminder.chat_id == snooze.chat_id,
+            )
+        )
+        if done is None:
+            again.append((snooze.target_id, snooze.chat_id, stage))
+    if not due and not again:
+        return []
+
+    target_ids = {t for t, _, _ in due} | {t for t, _, _ in again}
+    info = {
+        target_id: (satker_id, item_id, status)
+        for target_id, satker_id, item_id, status in session.execute(
+            select(Target.id, Target.satker_id, Target.item_id, Target.status).where(
+                Target.id.in_(target_ids)
+            )
+        )
+    }
+    items = {item_id: (item, pos) for item_id, (_, item, pos) in stages.items()}
+    missing = {info[t][1] for t in target_ids if info[t][1] not in items}
+    if missing:
+        rows = session.execute(
+            select(RencanaAksi, Area.position)
+            .join(Area, Area.id == RencanaAksi.area_id)
+            .where(RencanaAksi.id.in_(missing))
+        )
+        items.update({item.id: (item, position) for item, position in rows})
+    satker_ids = {info[t][0] for t in target_ids}
+    names = dict(
+        session.execute(select(Satker.id, Satker.name).where(Satker.id.in_(satker_ids)))
+        .tuples()
+        .all()
+    )
+    chats = recipients(session, satker_ids)
+
+    digests: dict[tuple[str, str], Digest] = {}
+
+    def add(recipient: Recipient, target_id: int, stage: str) -> None:
+        digest = digests.setdefault(
+            (recipient.channel, recipient.chat_id),
+            Digest(recipient, names[recipient.satker_id]),
+        )
+        item, position = items[info[target_id][1]]
+        digest.items.append(
+            DueItem(target_id, stage, item.code, item.activity, item.tenggat, position)
+        )
+
+    for target_id, satker_id, stage in due:
+        for recipient in chats.get(satker_id, []):
+            if running.get((target_id, recipient.chat_id), today) > today:
+                continue  # "Ingatkan besok" was pressed in this chat
+            add(recipient, target_id, stage)
+    for target_id, chat_id, stage in again:
+        satker_id, _, status = info[target_id]
+        if status == "selesai":
+            continue
+        for recipient in chats.get(satker_id, []):
+            if recipient.chat_id == chat_id:
+                add(recipient, target_id, stage)
+
+    planned: list[PlannedMessage] = []
+    for (channel, chat_id), digest in sorted(digests.items()):
+        rendered = render_digest(digest, today)
+        stages_in = tuple((i.target_id, i.stage) for i in digest.items)
+        for part, (body, buttons) in enumerate(rendered, start=1):
+            planned.append(
+                PlannedMessage(
+                    key=f"digest:{channel}:{chat_id}:{today}:{_digest_id(stages_in)}:{part}",
+                    kind="digest",
+                    channel=channel,
+                    chat_id=chat_id,
+                    text=body,
+                    buttons=buttons,
+                    target_stages=stages_in if part == 1 else (),
+                )
+            )
+    return planned
+
+
+def _digest_id(stages: Sequence[tuple[int, str]]) -> str:
+    """A short stable id of a digest's content, so two digests on one day get two keys."""
+    raw = ",".join(f"{t}:{s}" for t, s in sorted(stages))
+    return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> list[PlannedMessage]:
+    """The weekly recap for province groups, on the first working day of the week."""
+    monday = today - timedelta(days=today.weekday())
+    first = monday if calendar.is_working_day(monday) else calendar.next_working_day(monday)
+    if today != first:
+        return []
+    year = active_year(session, today)
+    if year is None:
+        return []
+    blocked = _unreachable(session)
+    groups = [
+        link
+        for link in session.scalars(
+            select(ChatLink).where(ChatLink.is_province.is_(True), ChatLink.channel == CHANNEL)
+        )
+        if (link.channel, link.chat_id) not in blocked
+    ]
+    if not groups:
+        return []
+    week = today.isocalendar()
+    existing = set(
+        session.scalars(
+            select(Outbox.key).where(Outbox.key.like(f"weekly:%:{week.year}-W{week.week:02d}"))
+        )
+    )
+    ranking = rank(load_progress(session, today=today, year=year))
+    lines = [texts.WEEKLY_HEAD.format(year=year, date=tanggal_panjang(today)), ""]
+    lines += [
+        texts.WEEKLY_LINE.format(
+            rank=i, name=escape(p.satker_name), percent=persen(p.percent), overdue=p.overdue
+        )
+        for i, p in enumerate(ranking, start=1)
+    ]
+    lines += ["", texts.WEEKLY_FOOT.format(overdue=sum(p.overdue for p in ranking))]
+    body = "\n".join(lines)
+    planned = []
+    for link in groups:
+        key = f"weekly:{link.channel}:{link.chat_id}:{week.year}-W{week.week:02d}"
+        if key in existing:
+            continue
+        for number, part in enumerate(_split_lines(body), start=1):
+            planned.append(
+                PlannedMessage(
+                    key=key if number == 1 else f"{key}:{number}",
+                    kind="weekly",
+                    channel=link.channel,
+                    chat_id=link.chat_id,
+                    text=part,
+                    buttons=[],
+                )
+            )
+    return planned
+
+
+def _split_lines(body: str) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for line in body.split("\n"):
+        if current and len(current) + len(line) + 1 > MAX_TEXT:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    parts.append(current)
+    return parts
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one planning pass recorded."""
+
+    messages: int
+    reminders: int
+
+
+def record(
+    session: Session, planned: Sequence[PlannedMessage], *, today: date, now: datetime
+) -> SweepResult:
+    """Put planned messages in the outbox and their reminders under unique keys."""
+    reminders = 0
+    for message in planned:
+        row = Outbox(
+            key=message.key,
+            kind=message.kind,
+            channel=message.channel,
+            chat_id=message.chat_id,
+            day=today,
+            text=message.text,
+            buttons=json.dumps(message.buttons) if message.buttons else "",
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        session.add(row)
+        session.flush()
+        for target_id, stage in message.target_stages:
+            session.add(
+                Reminder(
+                    target_id=target_id,
+                    stage=stage,
+                    channel=message.channel,
+                    chat_id=message.chat_id,
+                    outbox_id=row.id,
+                    day=today,
+                )
+            )
+            reminders += 1
+    session.flush()
+    return SweepResult(len(planned), reminders)
+
+
+def expire_stale(session: Session, *, today: date) -> int:
+    """Pending digests of earlier days are superseded by today's: mark them expired."""
+    result = session.execute(
+        update(Outbox)
+        .where(and_(Outbox.status == "pending", Outbox.day < today, Outbox.kind == "digest"))
+        .values(status="expired")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def lock_planning(session: Session) -> None:
+    """Serialise planning across processes (PostgreSQL); SQLite runs one process only."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(727001)"))
+
+
+def sweep_plan(
+    session: Session, *, now: datetime, tz: ZoneInfo, policy: ReminderPolicy
+) -> SweepResult:
+    """One planning pass (the caller commits): record what is due now and never recorded."""
+    calendar = load_calendar(session)
+    if not is_send_time(now, tz, calendar, policy):
+        return SweepResult(0, 0)
+    lock_planning(session)
+    today = now.astimezone(tz).date()
+    expire_stale(session, today=today)
+    planned = plan_digests(session, today=today, calendar=calendar, policy=policy)
+    planned += plan_weekly(session, today=today, calendar=calendar)
+    return record(session, planned, today=today, now=now)
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """One message of a preview: to whom, what kind, which items."""
+
+    recipient: str
+    kind: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What would be sent on a day; ``reason`` says why nothing would."""
+
+    reason: str | None
+    messages: list[PreviewLine]
+
+
+def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Preview:
+    """What the engine would send on ``day`` (given what was already sent), recording nothing."""
+    calendar = load_calendar(session)
+    off = calendar.day_off_name(day)
+    if off is not None:
+        return Preview(texts.PREVIEW_DAY_OFF.format(name=off), [])
+    planned = plan_digests(session, today=day, calendar=calendar, policy=policy)
+    planned += plan_weekly(session, today=day, calendar=calendar)
+    if not planned:
+        return Preview(texts.PREVIEW_NOTHING_DUE, [])
+    names = _chat_names(session)
+    target_ids = {t for m in planned for t, _ in m.target_stages}
+    codes = dict(
+        session.execute(
+            select(Target.id, RencanaAksi.code)
+            .join(RencanaAksi, RencanaAksi.id == Target.item_id)
+            .where(Target.id.in_(target_ids))
+        ).all()
+    )
+    lines = []
+    for message in planned:
+        if message.kind == "digest" and not message.target_stages:
+            continue  # the continuation of a long digest
+        by_stage: dict[str, list[str]] = defaultdict(list)
+        for target_id, stage in message.target_stages:
+            by_stage[_stage_label(stage)].append(codes.get(target_id, "?"))
+        summary = "; ".join(f"{label}: {', '.join(sorted(c))}" for label, c in by_stage.items())
+        lines.append(
+            PreviewLine(
+                names.get((message.channel, message.chat_id), message.chat_id),
+                message.kind,
+                summary or texts.PREVIEW_WEEKLY,
+            )
+        )
+    return Preview(None, lines)
+
+
+def _chat_names(session: Session) -> dict[tuple[str, str], str]:
+    names: dict[tuple[str, str], str] = {}
+    for link, satker_name in session.execute(
+        select(ChatLink, Satker.name).outerjoin(Satker, Satker.id == ChatLink.satker_id)
+    ):
+        label = link.title or (satker_name or texts.PROVINCE_GROUP)
+        names[(link.channel, link.chat_id)] = texts.PREVIEW_GROUP.format(name=label)
+    for user, satker_name in session.execute(
+        select(User, Satker.name).join(Satker, Satker.id == User.satker_id)
+    ):
+        if user.telegram_id is not None:
+            names[(CHANNEL, str(user.telegram_id))] = texts.PREVIEW_PERSON.format(
+                name=user.name, satker=satker_name
+            )
+    return names
+
+
+def failed_messages(session: Session) -> list[Outbox]:
+    """Messages the engine gave up on or could not deliver, newest first."""
+    return list(
+        session.scalars(
+            select(Outbox)
+            .where(Outbox.status.in_(("failed", "undeliverable")))
+            .order_by(Outbox.created_at.desc())
+        )
+    )
