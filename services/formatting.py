@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -10,6 +11,7 @@ from babel.dates import format_date, format_datetime
 LOCALE = "id_ID"
 
 
+@lru_cache(maxsize=4096)
 def tanggal(day: date) -> str:
     """A short Indonesian date: ``27 Nov 2026``."""
     return format_date(day, "d MMM yyyy", locale=LOCALE)

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, select, text, update
+from sqlalchemy import and_, exists, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -444,38 +444,43 @@ class SweepResult:
 def record(
     session: Session, planned: Sequence[PlannedMessage], *, today: date, now: datetime
 ) -> SweepResult:
-    """Put planned messages in the outbox and their reminders under unique keys."""
-    reminders = 0
-    for message in planned:
-        row = Outbox(
-            key=message.key,
-            kind=message.kind,
-            channel=message.channel,
-            chat_id=message.chat_id,
-            day=today,
-            text=message.text,
-            buttons=json.dumps(message.buttons) if message.buttons else "",
-            status="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        for target_id, stage in message.target_stages:
-            session.add(
-                Reminder(
-                    target_id=target_id,
-                    stage=stage,
-                    channel=message.channel,
-                    chat_id=message.chat_id,
-                    outbox_id=row.id,
-                    day=today,
-                )
-            )
-            reminders += 1
-    session.flush()
-    return SweepResult(len(planned), reminders)
+    """Put planned messages in the outbox and their reminders under unique keys (bulk)."""
+    if not planned:
+        return SweepResult(0, 0)
+    rows = [
+        {
+            "key": message.key,
+            "kind": message.kind,
+            "channel": message.channel,
+            "chat_id": message.chat_id,
+            "day": today,
+            "text": message.text,
+            "buttons": json.dumps(message.buttons) if message.buttons else "",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for message in planned
+    ]
+    ids = session.scalars(
+        insert(Outbox).returning(Outbox.id, sort_by_parameter_order=True), rows
+    ).all()
+    reminders = [
+        {
+            "target_id": target_id,
+            "stage": stage,
+            "channel": message.channel,
+            "chat_id": message.chat_id,
+            "outbox_id": outbox_id,
+            "day": today,
+        }
+        for message, outbox_id in zip(planned, ids, strict=True)
+        for target_id, stage in message.target_stages
+    ]
+    if reminders:
+        session.execute(insert(Reminder), reminders)
+    return SweepResult(len(planned), len(reminders))
 
 
 def expire_stale(session: Session, *, today: date) -> int:
