@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -25,15 +28,19 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.runtime import Runtime
 from handlers.telegram import bukti, commands, lapor
+from handlers.telegram import instruksi as instruksi_handlers
+from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
 from scheduler.engine import ReminderEngine
 from scheduler.outbox import Dispatcher
-from services import texts
-from services.reminders import ReminderPolicy
+from services import instruksi, kendala, texts
+from services.calendar import load_calendar
+from services.reminders import ReminderPolicy, is_send_time
 from services.zi import Zibot
 
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
@@ -47,6 +54,9 @@ PRIVATE_COMMANDS = [
     ("rencana", texts.MENU_RENCANA),
     ("lapor", texts.MENU_LAPOR),
     ("bukti", texts.MENU_BUKTI),
+    ("kendala", texts.MENU_KENDALA),
+    ("instruksi", texts.MENU_INSTRUKSI),
+    ("tanggapi", texts.MENU_TANGGAPI),
     ("daftar", texts.MENU_DAFTAR),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -57,6 +67,9 @@ GROUP_COMMANDS = [
     ("rencana", texts.MENU_RENCANA),
     ("lapor", texts.MENU_LAPOR),
     ("bukti", texts.MENU_BUKTI),
+    ("kendala", texts.MENU_KENDALA),
+    ("instruksi", texts.MENU_INSTRUKSI),
+    ("tanggapi", texts.MENU_TANGGAPI),
     ("hubungkan", texts.MENU_HUBUNGKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -66,13 +79,34 @@ GROUP_COMMANDS = [
 def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
     """The reminder engine, sending through this bot."""
     settings = runtime.settings
-    dispatcher = Dispatcher(runtime.sessions, {"telegram": TelegramNotifier(bot)}, runtime.clock)
+    dispatcher = Dispatcher(
+        runtime.sessions, {"telegram": TelegramNotifier(bot, settings.evidence_dir)}, runtime.clock
+    )
     policy = ReminderPolicy(
         horizons=settings.reminder_days,
         overdue_every=settings.overdue_every,
         send_at=settings.reminder_time,
     )
-    return ReminderEngine(runtime.sessions, dispatcher, runtime.clock, settings.timezone, policy)
+    engine = ReminderEngine(runtime.sessions, dispatcher, runtime.clock, settings.timezone, policy)
+    tz = settings.timezone
+
+    def kendala_and_instruksi(session: Session, now: datetime) -> int:
+        count = kendala.post_pending(session, now, tz)
+        calendar = load_calendar(session)
+        if is_send_time(now, tz, calendar, policy):
+            count += kendala.plan_escalations(
+                session,
+                now,
+                tz,
+                sla_days=settings.kendala_sla_days,
+                escalation_chat=settings.escalation_chat or None,
+                calendar=calendar,
+            )
+            count += instruksi.plan_reminders(session, now, tz, calendar=calendar)
+        return count
+
+    engine.add_planner(kendala_and_instruksi)
+    return engine
 
 
 async def sweep(context: ZiContext) -> None:
@@ -170,6 +204,60 @@ def register_handlers(application: ZiApplication) -> None:
         )
     )
 
+    with warnings.catch_warnings():
+        # Buttons here belong to the (chat, user) conversation, not to single messages, which
+        # is what per_message=False means; PTB warns about it on principle.
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        add(
+            ConversationHandler(
+                entry_points=[CommandHandler("kendala", kendala_handlers.kendala)],
+                states={
+                    kendala_handlers.CHOOSE_ITEM: [
+                        CallbackQueryHandler(
+                            kendala_handlers.choose_item, pattern=r"^kd:(area|item|umum)"
+                        ),
+                        MessageHandler(
+                            ~filters.COMMAND, kendala_handlers.wrong(texts.KENDALA_EXPECT_BUTTON)
+                        ),
+                    ],
+                    kendala_handlers.CHOOSE_CATEGORY: [
+                        CallbackQueryHandler(kendala_handlers.choose_category, pattern=r"^kd:cat:"),
+                        MessageHandler(
+                            ~filters.COMMAND, kendala_handlers.wrong(texts.KENDALA_EXPECT_BUTTON)
+                        ),
+                    ],
+                    kendala_handlers.WRITE_TEXT: [
+                        MessageHandler(
+                            filters.TEXT & ~filters.COMMAND, kendala_handlers.write_text
+                        ),
+                        MessageHandler(
+                            ~filters.COMMAND, kendala_handlers.wrong(texts.KENDALA_EXPECT_TEXT)
+                        ),
+                    ],
+                    kendala_handlers.ADD_FILE: [
+                        MessageHandler(
+                            filters.Document.ALL | filters.PHOTO, kendala_handlers.add_file
+                        ),
+                        CallbackQueryHandler(kendala_handlers.skip_file, pattern=r"^kd:skip$"),
+                        MessageHandler(
+                            ~filters.COMMAND, kendala_handlers.wrong(texts.KENDALA_EXPECT_FILE)
+                        ),
+                    ],
+                    kendala_handlers.CONFIRM: [
+                        CallbackQueryHandler(
+                            kendala_handlers.confirm, pattern=r"^kd:(send|cancel)$"
+                        ),
+                        MessageHandler(
+                            ~filters.COMMAND, kendala_handlers.wrong(texts.KENDALA_EXPECT_BUTTON)
+                        ),
+                    ],
+                },
+                fallbacks=[CommandHandler("batal", kendala_handlers.batal)],
+                conversation_timeout=30 * 60,
+                name="kendala",
+            )
+        )
+
     # Registration and group linking.
     add(CommandHandler("start", commands.start))
     add(CommandHandler("daftar", commands.daftar))
@@ -187,6 +275,18 @@ def register_handlers(application: ZiApplication) -> None:
     # Buttons under reminders: "Sudah selesai" and "Ingatkan besok".
     add(CallbackQueryHandler(lapor.reminder_done, pattern=r"^rl:"))
     add(CallbackQueryHandler(lapor.reminder_snooze, pattern=r"^rt:\d+$"))
+
+    # Kendala answered by the province, instructions and their receipts.
+    add(CommandHandler("tanggapi", kendala_handlers.tanggapi))
+    add(CallbackQueryHandler(kendala_handlers.answer_button, pattern=r"^kt:\d+$"))
+    add(CallbackQueryHandler(kendala_handlers.close_button, pattern=r"^ks:\d+$"))
+    add(
+        MessageHandler(
+            filters.REPLY & filters.TEXT & ~filters.COMMAND, kendala_handlers.answer_reply
+        )
+    )
+    add(CommandHandler("instruksi", instruksi_handlers.instruksi))
+    add(CallbackQueryHandler(instruksi_handlers.read_button, pattern=r"^ib:\d+$"))
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))

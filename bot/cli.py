@@ -23,10 +23,10 @@ from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from models import Target
 from models.db import head_revision, schema_revision, upgrade_schema
-from services import catalog, texts
-from services.calendar import add_day_off, days_off_between
+from services import catalog, kendala, texts
+from services.calendar import add_day_off, days_off_between, load_calendar
 from services.errors import SpreadsheetRejected, ZibotError
-from services.export import export_recap
+from services.export import export_kendala, export_recap
 from services.formatting import bar, persen, tanggal, waktu
 from services.importer import import_plan
 from services.invites import create_invites
@@ -52,6 +52,8 @@ satker_app = typer.Typer(help=texts.CLI_SATKER_HELP, no_args_is_help=True)
 app.add_typer(satker_app, name="satker")
 holiday_app = typer.Typer(help=texts.CLI_HOLIDAY_HELP, no_args_is_help=True)
 app.add_typer(holiday_app, name="holiday")
+kendala_app = typer.Typer(help=texts.CLI_KENDALA_HELP, no_args_is_help=True)
+app.add_typer(kendala_app, name="kendala")
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
@@ -158,13 +160,23 @@ def invite(
     role: Annotated[str, typer.Option("--role", help=texts.CLI_ROLE_HELP)],
     count: Annotated[int, typer.Option("--count", help=texts.CLI_COUNT_HELP)] = 1,
     days: Annotated[int, typer.Option("--days", help=texts.CLI_DAYS_HELP)] = 14,
+    structure: Annotated[
+        str | None, typer.Option("--structure", help=texts.CLI_STRUCTURE_HELP)
+    ] = None,
 ) -> None:
     """Cetak kode undangan sekali pakai, satu per baris."""
     with _runtime() as runtime, runtime.sessions.begin() as session:
         now = runtime.clock()
         target = catalog.find_satker(session, satker)
         codes = create_invites(
-            session, satker=target, role=role, count=count, days=days, now=now, actor="cli"
+            session,
+            satker=target,
+            role=role,
+            count=count,
+            days=days,
+            now=now,
+            actor="cli",
+            structure=structure,
         )
         name = target.name
     for code in codes:
@@ -400,6 +412,44 @@ def _date(value: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         fail(texts.HOLIDAY_BAD_DATE.format(value=value))
+
+
+@kendala_app.command("list")
+def kendala_list() -> None:
+    """Tampilkan semua tiket kendala, terlama dahulu."""
+    with _runtime() as runtime, runtime.sessions() as session:
+        today = local_today(runtime.clock(), runtime.settings.timezone)
+        tickets = kendala.all_tickets(
+            session, today=today, calendar=load_calendar(session), tz=runtime.settings.timezone
+        )
+    table = Table()
+    for title in texts.KENDALA_COLUMNS:
+        table.add_column(title)
+    for t in tickets:
+        table.add_row(
+            t.number, t.satker_name, t.category, texts.KENDALA_STATUS_LABELS[t.status],
+            str(t.age_working_days), t.description[:80],
+        )  # fmt: skip
+    out.print(table)
+
+
+@kendala_app.command("export")
+def kendala_export(
+    file: Annotated[Path, typer.Argument(help=texts.CLI_EXPORT_FILE_HELP)],
+) -> None:
+    """Ekspor semua tiket kendala ke XLSX."""
+    if file.suffix.lower() != ".xlsx":
+        fail(texts.EXPORT_NEEDS_XLSX)
+    with _runtime() as runtime, runtime.sessions() as session:
+        today = local_today(runtime.clock(), runtime.settings.timezone)
+        tickets = kendala.all_tickets(
+            session, today=today, calendar=load_calendar(session), tz=runtime.settings.timezone
+        )
+        try:
+            export_kendala(tickets, file)
+        except OSError as exc:
+            fail(texts.FILE_UNWRITABLE.format(path=file, reason=exc.strerror or exc))
+    err.print(texts.KENDALA_EXPORT_DONE.format(count=len(tickets), path=file), highlight=False)
 
 
 @app.command()

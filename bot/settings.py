@@ -58,6 +58,8 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_REMINDER_TIME": "08:00",
     "ZIBOT_SWEEP_SECONDS": "60",
     "ZIBOT_CLOCK_FILE": "",
+    "ZIBOT_KENDALA_SLA_DAYS": "2",
+    "ZIBOT_ESCALATION_CHAT": "",
 }
 
 
@@ -80,6 +82,8 @@ class Settings:
     reminder_time: time = time(8, 0)
     sweep_seconds: int = 60
     clock_file: Path | None = None
+    kendala_sla_days: int = 2
+    escalation_chat: str = ""
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Settings:
@@ -104,6 +108,8 @@ class Settings:
             reminder_time=_time("ZIBOT_REMINDER_TIME", get("ZIBOT_REMINDER_TIME")),
             sweep_seconds=_int("ZIBOT_SWEEP_SECONDS", get("ZIBOT_SWEEP_SECONDS"), 1, 86400),
             clock_file=Path(get("ZIBOT_CLOCK_FILE")) if get("ZIBOT_CLOCK_FILE") else None,
+            kendala_sla_days=_int("ZIBOT_KENDALA_SLA_DAYS", get("ZIBOT_KENDALA_SLA_DAYS"), 1, 60),
+            escalation_chat=_chat_id("ZIBOT_ESCALATION_CHAT", get("ZIBOT_ESCALATION_CHAT")),
         )
 
     def require_token(self) -> str:
@@ -216,3 +222,9 @@ def _time(name: str, value: str) -> time:
         return time(int(hour), int(minute))
     except ValueError as exc:
         raise _fail(name, texts.SETTING_BAD_TIME.format(value=value)) from exc
+
+
+def _chat_id(name: str, value: str) -> str:
+    if value and not value.lstrip("-").isdigit():
+        raise _fail(name, texts.SETTING_BAD_CHAT.format(value=value))
+    return value

@@ -111,6 +111,8 @@ class User(Base):
     satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"), index=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     whatsapp: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # For pimpinan: "komisioner" (Ketua/Anggota) or "sekretariat" (Sekretaris/Kasubbag).
+    structure: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
 
     satker: Mapped[Satker] = relationship()
@@ -124,6 +126,7 @@ class Invite(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
+    structure: Mapped[str | None] = mapped_column(String(16))
     satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
@@ -232,6 +235,9 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A file sent with the message: path under ZIBOT_EVIDENCE_DIR, and its MIME type.
+    attachment: Mapped[str | None] = mapped_column(Text)
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -278,3 +284,80 @@ class Unreachable(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     since: Mapped[datetime]
+
+
+class Kendala(Base):
+    """An obstacle a satker reports: a ticket the province answers."""
+
+    __tablename__ = "kendala"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        CheckConstraint("status IN ('baru', 'ditanggapi', 'selesai')", name="status"),
+        Index("ix_kendala_status", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"))  # None: umum
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(Text)
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(16))
+    origin_chat_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="baru")
+    created_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    closed_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    reopened_at: Mapped[datetime | None]
+
+    satker: Mapped[Satker] = relationship()
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    target: Mapped[Target | None] = relationship()
+
+    @property
+    def number(self) -> str:
+        """The ticket number people quote: ``KDL-2026-0007``."""
+        return f"KDL-{self.year}-{self.seq:04d}"
+
+
+class Instruksi(Base):
+    """An instruction the province broadcasts to every satker and its leaders."""
+
+    __tablename__ = "instruksi"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(Text)
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+
+    @property
+    def number(self) -> str:
+        """The number people quote: ``INS-2026-0003``."""
+        return f"INS-{self.year}-{self.seq:04d}"
+
+
+class InstruksiRead(Base):
+    """Who pressed "Sudah dibaca" on an instruction, and when (once per person)."""
+
+    __tablename__ = "instruksi_read"
+    __table_args__ = (UniqueConstraint("instruksi_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instruksi_id: Mapped[int] = mapped_column(ForeignKey("instruksi.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    confirmed_at: Mapped[datetime]

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Outbox, Unreachable
-from services.notify import Notifier, RetryLater, SendFailed
+from services.notify import Attachment, Notifier, RetryLater, SendFailed
 from services.notify import Unreachable as ChatUnreachable
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class Claim:
     text: str
     buttons: list[list[tuple[str, str]]]
     attempts: int
+    attachment: Attachment | None = None
 
 
 class Dispatcher:
@@ -104,7 +105,7 @@ class Dispatcher:
             notifier = self._notifiers.get(claim.channel)
             if notifier is None:
                 raise SendFailed(f"no notifier for channel {claim.channel}")
-            sent = await notifier.send(claim.chat_id, claim.text, claim.buttons)
+            sent = await notifier.send(claim.chat_id, claim.text, claim.buttons, claim.attachment)
         except ChatUnreachable as exc:
             await asyncio.to_thread(self._finish_unreachable, session, claim, str(exc))
             stats.unreachable += 1
@@ -158,6 +159,7 @@ class Dispatcher:
                 if row.buttons
                 else [],
                 row.attempts,
+                Attachment(row.attachment, row.attachment_type or "") if row.attachment else None,
             )
         except BaseException:
             session.rollback()

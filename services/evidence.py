@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import BuktiDukung, Target
 from services import audit, texts
 from services.errors import ZibotError
+from services.kendala import Attachment
 from services.members import Member
 
 MAX_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download
@@ -142,3 +143,16 @@ def store_evidence(
         sha256=digest,
     )
     return StoredEvidence(record.id, item.code, path.name, len(data), digest, relative)
+
+
+def store_file(
+    evidence_dir: Path, folder: str, data: bytes, file_name: str, mime_type: str | None
+) -> Attachment:
+    """Store a file that is not bukti dukung (a kendala photo, an instruksi document)."""
+    target = evidence_dir / folder
+    target.mkdir(parents=True, exist_ok=True)
+    path = _free_path(target, safe_name(file_name))
+    temporary = path.with_name(f".{path.name}.part")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return Attachment(path.relative_to(evidence_dir).as_posix(), mime_type or "", file_name[:255])

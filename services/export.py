@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import Area, RencanaAksi, Satker, Target
 from services import texts
+from services.kendala import TicketView
 from services.progress import is_overdue, load_progress, rank
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -118,3 +119,20 @@ def _detail_sheet(sheet: WriteOnlyWorksheet, session: Session, today: date, year
         )
         count += 1
     return count
+
+
+def export_kendala(tickets: list[TicketView], path: Path) -> None:
+    """Every kendala ticket in one sheet, for the division's meetings."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(texts.EXPORT_SHEET_KENDALA)
+    _header(sheet, list(texts.KENDALA_EXPORT_COLUMNS), [16, 30, 24, 30, 18, 16, 60, 10, 60])
+    for t in tickets:
+        sheet.append(
+            [
+                t.number, t.satker_name, t.reporter, t.item or texts.KENDALA_GENERAL,
+                t.category, texts.KENDALA_STATUS_LABELS[t.status], t.description,
+                t.age_working_days, t.answer or "",
+            ]
+        )  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)

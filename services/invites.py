@@ -13,6 +13,7 @@ from services import audit, texts
 from services.errors import ZibotError
 
 ROLES = ("admin", "agen", "pimpinan")
+STRUCTURES = ("komisioner", "sekretariat")
 
 
 def hash_code(code: str) -> str:
@@ -34,10 +35,16 @@ def create_invites(
     days: int,
     now: datetime,
     actor: str,
+    structure: str | None = None,
 ) -> list[str]:
     """Store ``count`` hashed invite codes for ``satker`` and ``role``; return the plain codes."""
     if role not in ROLES:
         raise ZibotError(texts.INVITE_ROLE_BAD.format(role=role))
+    if structure is not None:
+        if role != "pimpinan":
+            raise ZibotError(texts.INVITE_STRUCTURE_ONLY_PIMPINAN)
+        if structure not in STRUCTURES:
+            raise ZibotError(texts.INVITE_STRUCTURE_BAD.format(structure=structure))
     if not 1 <= count <= 500:
         raise ZibotError(texts.INVITE_COUNT_BAD)
     if not 1 <= days <= 365:
@@ -49,6 +56,7 @@ def create_invites(
             Invite(
                 code_hash=hash_code(code),
                 role=role,
+                structure=structure,
                 satker_id=satker.id,
                 created_at=now,
                 expires_at=expires,
@@ -62,6 +70,7 @@ def create_invites(
         entity="satker",
         entity_id=satker.code,
         role=role,
+        structure=structure,
         count=count,
         days=days,
     )

@@ -92,14 +92,20 @@ def redeem_invite(
     if invite is None:
         raise ZibotError(texts.INVITE_UNKNOWN)
     user = session.scalar(_user_query(channel, external_id))
-    if user is not None and (user.satker_id, user.role) == (invite.satker_id, invite.role):
+    same = (invite.satker_id, invite.role, invite.structure)
+    if user is not None and (user.satker_id, user.role, user.structure) == same:
         return Registration(_member(user), already=True)
     if invite.used_at is not None:
         raise ZibotError(texts.INVITE_USED)
     if invite.expires_at <= now:
         raise ZibotError(texts.INVITE_EXPIRED)
     if user is None:
-        user = User(name=name[:200] or "-", role=invite.role, satker_id=invite.satker_id)
+        user = User(
+            name=name[:200] or "-",
+            role=invite.role,
+            structure=invite.structure,
+            satker_id=invite.satker_id,
+        )
         user.created_at = now
         if channel == "telegram":
             user.telegram_id = int(external_id)
@@ -108,6 +114,7 @@ def redeem_invite(
         session.add(user)
     else:
         user.role, user.satker_id = invite.role, invite.satker_id
+        user.structure = invite.structure
     session.flush()
     claimed = session.execute(
         update(Invite)

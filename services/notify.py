@@ -32,11 +32,22 @@ class Sent:
     message_id: int | None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a message: a path under the evidence directory and its type."""
+
+    path: str
+    mime_type: str
+
+
 class Notifier(Protocol):
     """Sends one message to one chat of one channel."""
 
     channel: str
 
-    async def send(self, chat_id: str, text: str, buttons: Buttons) -> Sent:
-        """Deliver ``text`` (channel markup) with inline buttons; raise ``SendFailed``."""
+    async def send(
+        self, chat_id: str, text: str, buttons: Buttons, attachment: Attachment | None = None
+    ) -> Sent:
+        """Deliver ``text`` (channel markup; the caption when there is an attachment) with
+        inline buttons; raise ``SendFailed``."""
         ...

@@ -22,6 +22,7 @@ SETTING_MISSING = "Pengaturan {name} belum diisi."
 SETTING_BAD_RANGE = "harus antara {low} dan {high}: {value!r}"
 SETTING_BAD_DAYS = "harus daftar hari kerja dipisah koma, mis. 7,3,1,0: {value!r}"
 SETTING_BAD_TIME = "harus jam berbentuk JJ:MM, mis. 08:00: {value!r}"
+SETTING_BAD_CHAT = "harus id chat Telegram berupa angka, mis. -1001234567890: {value!r}"
 SETTING_BAD_CLOCK = "berkas jam {path} berisi waktu yang tidak valid: {value!r}"
 SETTING_BAD_LOG_LEVEL = "harus salah satu dari DEBUG, INFO, WARNING, ERROR, CRITICAL: {value!r}"
 
@@ -355,6 +356,153 @@ SQLITE_SECOND_PROCESS = (
     "Bot lain sudah berjalan pada basis data SQLite ini ({path}). SQLite hanya mendukung satu "
     "proses; gunakan PostgreSQL untuk lebih dari satu."
 )
+
+# --- kendala ----------------------------------------------------------------------------------
+KENDALA_GENERAL = "Umum (tidak terkait item tertentu)"
+KENDALA_BAD_NUMBER = "Nomor tiket {value!r} tidak valid; contoh yang benar: KDL-2026-0007."
+KENDALA_UNKNOWN = "Tiket {number} tidak ditemukan."
+KENDALA_BAD_CATEGORY = "Kategori kendala tidak dikenal."
+KENDALA_EMPTY = "Uraian kendala tidak boleh kosong."
+KENDALA_ADMIN_ONLY = "Hanya admin provinsi yang dapat menanggapi atau menutup kendala."
+KENDALA_ANSWER_EMPTY = "Tanggapan tidak boleh kosong."
+KENDALA_ALREADY_CLOSED = "Tiket {number} sudah selesai."
+KENDALA_NOT_CLOSED = "Tiket {number} belum ditutup, jadi tidak perlu dibuka kembali."
+KENDALA_REOPEN_FORBIDDEN = "Hanya pelapor atau admin yang dapat membuka kembali tiket ini."
+KENDALA_REOPEN_TOO_LATE = (
+    "Tiket {number} ditutup lebih dari {days} hari yang lalu; laporkan kendala baru dengan "
+    "/kendala."
+)
+KENDALA_NOT_VISIBLE = "Anda tidak dapat melihat tiket {number}."
+KENDALA_POST = (
+    "🆘 <b>Kendala {number}</b>{reopened}\n"
+    "Satker: {satker}\n"
+    "Pelapor: {reporter}\n"
+    "Item: {item}\n"
+    "Kategori: {category}\n"
+    "Dilaporkan: {when}\n\n"
+    "{description}"
+)
+KENDALA_REOPENED_MARK = " (dibuka kembali)"
+KENDALA_ATTACHMENT_CAPTION = "Lampiran kendala {number}"
+KENDALA_BUTTON_ANSWER = "💬 Tanggapi"
+KENDALA_BUTTON_CLOSE = "✅ Selesai"
+KENDALA_ANSWER = (
+    "💬 <b>Tanggapan provinsi untuk kendala {number}</b>\n"
+    "<i>{description}</i>\n\n{answer}\n\n— {admin}"
+)
+KENDALA_CLOSED_NOTICE = (
+    "✅ Kendala {number} ditutup oleh provinsi. Bila belum tuntas, buka kembali dalam {days} hari "
+    "dengan /kendala buka {number}."
+)
+KENDALA_ESCALATION = (
+    "⚠️ <b>Eskalasi kendala {number}</b> — {satker}\n"
+    "Belum ditanggapi selama {days} hari kerja.\n\n{description}"
+)
+KENDALA_PROVINCE_REMINDER = (
+    "⏰ Kendala {number} dari {satker} belum ditanggapi selama {days} hari kerja."
+)
+KENDALA_START_ITEM = (
+    "Laporkan kendala. Kendala ini terkait item di area perubahan mana? "
+    "Pilih area, atau <b>Umum</b> bila tidak terkait item tertentu. /batal untuk keluar."
+)
+KENDALA_BUTTON_GENERAL = "Umum"
+KENDALA_CHOOSE_ITEM = "Pilih item di area {area}:"
+KENDALA_CHOOSE_CATEGORY = "Item: {item}\nApa jenis kendalanya?"
+KENDALA_ASK_TEXT = "Jelaskan kendalanya dalam satu pesan (balas pesan ini)."
+KENDALA_ASK_TEXT_PLACEHOLDER = "Uraian kendala"
+KENDALA_ASK_ATTACHMENT = (
+    "Bila ada, kirim foto atau dokumen pendukung (balas pesan ini), atau tekan Lewati."
+)
+KENDALA_BUTTON_SKIP = "Lewati"
+KENDALA_CONFIRM = (
+    "Periksa laporan Anda:\nItem: {item}\nKategori: {category}\nUraian: {description}\n"
+    "Lampiran: {attachment}\n\nKirim ke provinsi?"
+)
+KENDALA_NO_ATTACHMENT = "tidak ada"
+KENDALA_BUTTON_SEND = "📨 Kirim"
+KENDALA_BUTTON_CANCEL = "Batal"
+KENDALA_SAVED = (
+    "Kendala tercatat dengan nomor <b>{number}</b> dan diteruskan ke Divisi Hukum dan "
+    "Pengawasan provinsi. Tanggapan akan dikirim ke sini."
+)
+KENDALA_SAVED_WAITING = (
+    "Kendala tercatat dengan nomor <b>{number}</b>. Grup provinsi belum terhubung, jadi laporan "
+    "menunggu dan akan diteruskan begitu grup provinsi terhubung."
+)
+KENDALA_WRONG_STEP = "Pada langkah ini saya menunggu {expected}. Ketik /batal untuk keluar."
+KENDALA_EXPECT_BUTTON = "pilihan dari tombol di atas"
+KENDALA_EXPECT_TEXT = "uraian kendala berupa teks"
+KENDALA_EXPECT_FILE = "foto/dokumen, atau tombol Lewati"
+KENDALA_EXPIRED = "Percakapan ini sudah tidak berlaku. Mulai lagi dengan /kendala."
+KENDALA_ASK_ANSWER = "Tulis tanggapan untuk {number} (balas pesan ini)."
+KENDALA_ANSWER_SAVED = (
+    "Tanggapan untuk {number} tersimpan dan dikirim ke pelapor dan grup satkernya."
+)
+KENDALA_CLOSED_DONE = "Kendala {number} ditutup."
+KENDALA_REOPENED = "Kendala {number} dibuka kembali dan diteruskan lagi ke provinsi."
+TANGGAPI_USAGE = (
+    "Kirim /tanggapi NOMOR_TIKET teks tanggapan, mis. /tanggapi KDL-2026-0007 Sudah kami "
+    "koordinasikan."
+)
+KENDALA_LIST_HEAD = "<b>Kendala terbuka</b> ({count}), terlama dahulu:"
+KENDALA_LIST_LINE = (
+    "• <b>{number}</b> {satker} — {category}, {status}, {age} hari kerja: {description}"
+)
+KENDALA_LIST_EMPTY = "Tidak ada kendala terbuka. 👍"
+KENDALA_STATUS_LABELS = {
+    "baru": "menunggu tanggapan",
+    "ditanggapi": "ditanggapi",
+    "selesai": "selesai",
+}
+KENDALA_SUBCOMMAND_UNKNOWN = "Gunakan /kendala, /kendala daftar, atau /kendala buka NOMOR_TIKET."
+
+# --- instruksi ---------------------------------------------------------------------------------
+INSTRUKSI_ADMIN_ONLY = "Hanya admin provinsi yang dapat mengirim instruksi."
+INSTRUKSI_USAGE = (
+    "Kirim /instruksi teks instruksi (bisa sebagai balasan ke dokumen untuk melampirkannya), "
+    "atau /instruksi status [nomor]."
+)
+INSTRUKSI_UNKNOWN = "Instruksi {number} tidak ditemukan."
+INSTRUKSI_NONE = "Belum ada instruksi."
+INSTRUKSI_BAD_NUMBER = "Nomor instruksi {value!r} tidak valid; contoh: INS-2026-0003 atau 3."
+INSTRUKSI_MESSAGE = "📢 <b>Instruksi {number}</b>\n\n{text}\n\n— {admin}, KPU Provinsi"
+INSTRUKSI_ATTACHMENT_CAPTION = "Lampiran instruksi {number}"
+INSTRUKSI_BUTTON_READ = "✅ Sudah dibaca"
+INSTRUKSI_SENT = (
+    "Instruksi {number} dikirim ke {groups} grup satker dan {leaders} pimpinan. "
+    "Pantau dengan /instruksi status."
+)
+INSTRUKSI_CONFIRMED = "Terima kasih, konfirmasi Anda untuk {number} tercatat."
+INSTRUKSI_ALREADY = "Konfirmasi Anda untuk {number} sudah tercatat sebelumnya."
+INSTRUKSI_REMINDER = (
+    "⏰ Mohon konfirmasi instruksi {number} yang belum Anda tandai sudah dibaca:\n\n{text}"
+)
+INSTRUKSI_STATUS_HEAD = "<b>Status instruksi {number}</b> ({date})\n{text}"
+INSTRUKSI_STATUS_SATKER = "\n<b>{satker}</b>"
+INSTRUKSI_STATUS_LINE = "  {icon} {name} ({structure}){when}"
+INSTRUKSI_STATUS_NONE = "  (belum ada pimpinan terdaftar)"
+INSTRUKSI_STATUS_FOOT = "\nSudah: {done} · Belum: {missing} · Konfirmasi lain di grup: {others}"
+STRUCTURE_LABELS = {
+    "komisioner": "komisioner",
+    "sekretariat": "sekretariat",
+    None: "struktur belum diisi",
+}
+INVITE_STRUCTURE_BAD = "Struktur {structure!r} tidak dikenal; gunakan komisioner atau sekretariat."
+INVITE_STRUCTURE_ONLY_PIMPINAN = "--structure hanya untuk peran pimpinan."
+CLI_STRUCTURE_HELP = (
+    "Untuk pimpinan: komisioner (Ketua/Anggota) atau sekretariat (Sekretaris/Kasubbag)."
+)
+CLI_KENDALA_HELP = "Daftar dan ekspor tiket kendala."
+KENDALA_EXPORT_DONE = "{count} tiket kendala ditulis ke {path}."
+KENDALA_COLUMNS = ("Nomor", "Satker", "Kategori", "Status", "Umur (hari kerja)", "Uraian")
+KENDALA_EXPORT_COLUMNS = (
+    "Nomor", "Satker", "Pelapor", "Item", "Kategori", "Status", "Uraian",
+    "Umur (hari kerja)", "Tanggapan",
+)  # fmt: skip
+EXPORT_SHEET_KENDALA = "Kendala"
+MENU_KENDALA = "Laporkan kendala ke provinsi"
+MENU_INSTRUKSI = "Kirim instruksi (admin)"
+MENU_TANGGAPI = "Tanggapi kendala (admin)"
 
 # --- import (rencana aksi spreadsheets) -------------------------------------------------------
 IMPORT_FILE_NOT_FOUND = "Berkas rencana aksi tidak ditemukan: {path}"

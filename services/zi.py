@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Area, RencanaAksi, Snooze, Target
-from services import audit, catalog, evidence, members, texts, tracking
+from models import Area, ChatLink, Kendala, RencanaAksi, Snooze, Target
+from services import audit, catalog, evidence, instruksi, kendala, members, texts, tracking
 from services.calendar import load_calendar
 from services.errors import NotFound, ZibotError
+from services.kendala import Attachment
 from services.members import ChatScope, Member, Registration, SatkerRef
 from services.progress import (
     RankingCache,
@@ -389,6 +390,172 @@ class Zibot:
                     until=until,
                 )
             return target.item.code, until
+
+    # --- kendala ---------------------------------------------------------------------------
+
+    def kendala_scope(self, caller: Caller) -> tuple[SatkerRef, list[tuple[str, str]]]:
+        """Who may report here, for which satker, and the areas to choose from."""
+        with self._sessions() as session:
+            _, satker = self._report_scope(session, caller)
+            areas = catalog.iter_area_pairs(session.scalars(select(Area)))
+            return satker, areas
+
+    def kendala_items(self, caller: Caller, area_code: str) -> list[tracking.ItemTarget]:
+        """The satker's items in one area, for the /kendala item buttons."""
+        with self._sessions() as session:
+            _, satker = self._report_scope(session, caller)
+            _, year = self._year(session)
+            targets = session.scalars(
+                select(Target)
+                .join(RencanaAksi, RencanaAksi.id == Target.item_id)
+                .join(Area, Area.id == RencanaAksi.area_id)
+                .where(
+                    Target.satker_id == satker.id,
+                    RencanaAksi.year == year,
+                    Area.code == area_code,
+                )
+                .order_by(RencanaAksi.code)
+            )
+            return [tracking.describe(t) for t in targets]
+
+    def save_attachment(self, folder: str, data: bytes, name: str, mime: str | None) -> Attachment:
+        """Store a file that came with a kendala or an instruksi (documents and images only)."""
+        evidence.check_upload(name, mime, len(data))
+        return evidence.store_file(self.evidence_dir, folder, data, name, mime)
+
+    def kendala_submit(
+        self,
+        caller: Caller,
+        *,
+        target_id: int | None,
+        category: str,
+        description: str,
+        attachment: Attachment | None,
+    ) -> tuple[str, bool]:
+        """Save the ticket first; (its number, whether the province group is linked)."""
+        with self._sessions.begin() as session:
+            member, satker = self._report_scope(session, caller)
+            if target_id is not None:
+                target = session.get(Target, target_id)
+                if target is None or target.satker_id != satker.id:
+                    raise NotFound(texts.BUKTI_SLOT_GONE)
+            ticket = kendala.create(
+                session,
+                member=member,
+                satker_id=satker.id,
+                target_id=target_id,
+                category=category,
+                description=description,
+                attachment=attachment,
+                channel=caller.channel,
+                origin_chat_id=caller.chat_id,
+                now=self.now(),
+                tz=self.tz,
+            )
+            province = session.scalar(
+                select(ChatLink.id).where(
+                    ChatLink.is_province.is_(True), ChatLink.channel == caller.channel
+                )
+            )
+            return ticket.number, province is not None
+
+    def kendala_number(self, ticket_id: int) -> str:
+        """The number of a ticket, for prompts."""
+        with self._sessions() as session:
+            ticket = session.get(Kendala, ticket_id)
+            if ticket is None:
+                raise NotFound(texts.KENDALA_UNKNOWN.format(number=ticket_id))
+            return ticket.number
+
+    def kendala_answer(self, caller: Caller, ticket_ref: str | int, text: str) -> str:
+        """An admin answers a ticket (by number or id); returns the number."""
+        with self._sessions.begin() as session:
+            admin = self._member(session, caller)
+            ticket = self._ticket(session, ticket_ref)
+            kendala.answer(
+                session, admin=admin, ticket=ticket, text=text, now=self.now(), tz=self.tz
+            )
+            return ticket.number
+
+    def kendala_close(self, caller: Caller, ticket_ref: str | int) -> str:
+        """An admin closes a ticket; returns the number."""
+        with self._sessions.begin() as session:
+            admin = self._member(session, caller)
+            ticket = self._ticket(session, ticket_ref)
+            kendala.close(session, admin=admin, ticket=ticket, now=self.now(), tz=self.tz)
+            return ticket.number
+
+    def kendala_reopen(self, caller: Caller, number: str) -> str:
+        """The reporter reopens a ticket closed less than 7 days ago."""
+        with self._sessions.begin() as session:
+            member = self._member(session, caller)
+            ticket = kendala.find(session, number)
+            kendala.reopen(session, member=member, ticket=ticket, now=self.now())
+            return ticket.number
+
+    def kendala_list(self, caller: Caller) -> list[kendala.TicketView]:
+        """Open tickets the caller may see, oldest first."""
+        with self._sessions() as session:
+            member = self._member(session, caller)
+            calendar = load_calendar(session)
+            return kendala.visible_open(
+                session, member, today=self.today(), calendar=calendar, tz=self.tz
+            )
+
+    def _ticket(self, session: Session, ref: str | int) -> Kendala:
+        if isinstance(ref, int):
+            ticket = session.get(Kendala, ref)
+            if ticket is None:
+                raise NotFound(texts.KENDALA_UNKNOWN.format(number=ref))
+            return ticket
+        return kendala.find(session, ref)
+
+    def _report_scope(self, session: Session, caller: Caller) -> tuple[Member, SatkerRef]:
+        """Kendala: any registered member, for their satker (in private or its group)."""
+        member = self._member(session, caller)
+        if caller.is_private:
+            return member, member.satker
+        scope = members.chat_scope(session, caller.channel, caller.chat_id)
+        if scope is None:
+            raise NotLinked()
+        if scope.satker is None:
+            raise ZibotError(texts.WRITE_NOT_IN_PROVINCE_GROUP)
+        if not member.is_admin and member.satker.id != scope.satker.id:
+            raise Forbidden(texts.FORBIDDEN_OTHER_SATKER.format(name=scope.satker.name))
+        return member, scope.satker
+
+    # --- instruksi ------------------------------------------------------------------------
+
+    def instruksi_send(
+        self, caller: Caller, text: str, attachment: Attachment | None
+    ) -> instruksi.Broadcast:
+        """/instruksi: an admin broadcasts to every satker group and every pimpinan."""
+        with self._sessions.begin() as session:
+            admin = self._member(session, caller)
+            return instruksi.broadcast(
+                session,
+                admin=admin,
+                text=text,
+                attachment=(attachment.path, attachment.mime_type) if attachment else None,
+                now=self.now(),
+                tz=self.tz,
+            )
+
+    def instruksi_confirm(self, caller: Caller, instruksi_id: int) -> tuple[str, bool]:
+        """ "Sudah dibaca": record the press once."""
+        with self._sessions.begin() as session:
+            member = self._member(session, caller)
+            return instruksi.confirm(
+                session, member=member, instruksi_id=instruksi_id, now=self.now()
+            )
+
+    def instruksi_status(self, caller: Caller, number: str) -> instruksi.InstruksiStatus:
+        """/instruksi status [nomor] (admins)."""
+        with self._sessions() as session:
+            member = self._member(session, caller)
+            if not member.is_admin:
+                raise Forbidden(texts.INSTRUKSI_ADMIN_ONLY)
+            return instruksi.status(session, instruksi.find(session, number))
 
     # --- rules -----------------------------------------------------------------------------
 

@@ -43,6 +43,13 @@ def refusals_answered(handler: Handler[R]) -> Handler[R | None]:
     return wrapper
 
 
+def kick_sweep(context: ZiContext) -> None:
+    """Send what a change just put in the outbox now, instead of at the next periodic sweep."""
+    engine = context.bot_data.engine
+    if engine is not None:
+        context.application.create_task(engine.sweep(), name="zibot-sweep-now")
+
+
 def argument_text(context: ZiContext) -> str:
     """Everything after the command, as one string."""
     return " ".join(context.args or [])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from services.notify import Buttons, RetryLater, SendFailed, Sent, Unreachable
+from services.notify import Attachment, Buttons, RetryLater, SendFailed, Sent, Unreachable
 
 _GONE = ("chat not found", "user not found", "group chat was deactivated", "chat_write_forbidden")
 
@@ -18,10 +19,13 @@ class TelegramNotifier:
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, evidence_dir: Path) -> None:
         self._bot = bot
+        self._evidence_dir = evidence_dir
 
-    async def send(self, chat_id: str, text: str, buttons: Buttons) -> Sent:
+    async def send(
+        self, chat_id: str, text: str, buttons: Buttons, attachment: Attachment | None = None
+    ) -> Sent:
         """Send HTML text with inline buttons; translate Telegram errors for the outbox."""
         markup = (
             InlineKeyboardMarkup(
@@ -32,9 +36,12 @@ class TelegramNotifier:
             else None
         )  # fmt: skip
         try:
-            message = await self._bot.send_message(
-                int(chat_id), text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            if attachment is not None:
+                message = await self._send_file(int(chat_id), text, markup, attachment)
+            else:
+                message = await self._bot.send_message(
+                    int(chat_id), text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -50,3 +57,25 @@ class TelegramNotifier:
         except (TimedOut, NetworkError) as exc:
             raise RetryLater(str(exc)) from exc
         return Sent(message.message_id)
+
+    async def _send_file(
+        self,
+        chat_id: int,
+        caption: str,
+        markup: InlineKeyboardMarkup | None,
+        attachment: Attachment,
+    ) -> Message:
+        path = self._evidence_dir / attachment.path
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SendFailed(f"attachment missing: {attachment.path}") from exc
+        if attachment.mime_type.startswith("image/"):
+            return await self._bot.send_photo(
+                chat_id, data, caption=caption[:1024], parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )  # fmt: skip
+        return await self._bot.send_document(
+            chat_id, data, filename=path.name, caption=caption[:1024],
+            parse_mode=ParseMode.HTML, reply_markup=markup,
+        )  # fmt: skip

@@ -44,6 +44,10 @@ BADUNG = "5103"
 PROVINCE = "51"
 # Invite codes made by the fixture: (satker, role, how many). Tests take them from the pool.
 INVITES = ((BADUNG, "agen", 12), (BADUNG, "pimpinan", 4), (PROVINCE, "admin", 2))
+# Every zibot process reads "now" from a clock file (ZIBOT_CLOCK_FILE): a Friday in the
+# middle of the sample plan, before the 08:00 reminder time, so that no reminder from the
+# periodic sweep can slip in between a command and its answer.
+FROZEN_NOW = "2026-11-27T07:00:00+08:00"
 START_TIMEOUT = 30.0
 REPLY_TIMEOUT = 10.0
 LOG_TAIL_LINES = 200
@@ -79,6 +83,8 @@ class Deployment:
         self.home = home
         self.evidence_dir = home / "bukti"
         self.log_path = home / "zibot.log"
+        self.clock_file = home / "clock.txt"
+        self.clock_file.write_text(FROZEN_NOW + "\n", encoding="utf-8")
         self.executable = zibot_executable()
         self.process: subprocess.Popen[bytes] | None = None
         self.command = "run"
@@ -99,6 +105,7 @@ class Deployment:
             ZIBOT_TELEGRAM_API_URL=self.api.base_url,
             ZIBOT_TELEGRAM_FILE_URL=self.api.file_url,
             ZIBOT_EVIDENCE_DIR=str(self.evidence_dir),
+            ZIBOT_CLOCK_FILE=str(self.clock_file),
         )
         env.update(overrides)
         return env

@@ -444,9 +444,11 @@ def test_run_refuses_to_start_without_token_or_with_a_bad_api_url(bot: Deploymen
 )
 def test_a_rejected_token_is_not_printed(bot: Deployment) -> None:
     rejected = "654321:REVOKED-secret"
+    bot.stop()  # SQLite allows one bot process; the next test's fixture starts it again
     result = bot.cli("run", check=False, ZIBOT_TELEGRAM_TOKEN=rejected)
     assert result.returncode != 0
     output = result.stdout + result.stderr
+    assert "token" in output.lower(), output  # it failed on the token, not on anything else
     assert rejected not in output and "REVOKED-secret" not in output, output
 
 

@@ -2,10 +2,9 @@
 
 ``tg`` builds the application with ``bot.app.build_application`` (the composition root, with
 its settings, rate limiter, typed context, handlers and error handler) and only swaps the HTTP
-layer: ``bot.app.ApplicationBuilder`` is patched to start from a builder that already carries
-an ``OfflineRequest``. The application is initialised and started (the JobQueue must run for
-the ``/bukti`` conversation timeout) on one event loop per test (``asyncio.Runner``), and
-updates go through ``Application.process_update``.
+layer, through its ``request`` parameter, for an ``OfflineRequest``. The application is
+initialised and started (the JobQueue must run for the ``/bukti`` conversation timeout) on one
+event loop per test (``asyncio.Runner``), and updates go through ``Application.process_update``.
 
 ``engine`` overrides the one in ``tests/conftest.py`` with the same thing, an empty database
 migrated to the newest schema on SQLite and (when ``ZIBOT_TEST_DATABASE_URL`` is set)
@@ -28,7 +27,6 @@ from offline import NOW, TOKEN, BotHarness, OfflineRequest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-from telegram.ext import ApplicationBuilder
 
 import bot.app
 from bot.runtime import Runtime
@@ -112,7 +110,6 @@ def tg(
     engine: Engine,
     sessions: sessionmaker[Session],
     settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[BotHarness]:
     """The real application (``build_application``) started over an offline Bot API.
 
@@ -120,13 +117,8 @@ def tg(
     and nothing was logged at WARNING or above, unless the test set ``errors_expected``.
     """
     api = OfflineRequest(now=NOW)
-    monkeypatch.setattr(
-        bot.app,
-        "ApplicationBuilder",
-        lambda: ApplicationBuilder().request(api).get_updates_request(api),
-    )
     runtime = Runtime(settings, engine, sessions, lambda: NOW)
-    application = bot.app.build_application(runtime)
+    application = bot.app.build_application(runtime, request=api)
     problems = _Problems()
     loggers = [logging.getLogger(name) for name in ("handlers", "bot", "services", "telegram")]
     for logger in loggers:

@@ -429,7 +429,7 @@ def test_progres_in_private_names_a_satker(tg: BotHarness, people: dict[TgUser, 
 
     ambiguous = only_reply(tg.send(AGEN_JEMBRANA, private(AGEN_JEMBRANA), "/progres kabupaten"))
     assert ambiguous.text.startswith(
-        e(texts.SATKER_AMBIGUOUS.split("{names}")[0]).format(query="kabupaten")
+        e(texts.SATKER_AMBIGUOUS.format(query="kabupaten", names="5101 KPU Kabupaten Jembrana"))
     )
 
 
@@ -730,7 +730,7 @@ def test_an_agen_cannot_write_for_another_satker(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="handlers/telegram/lapor.py:94 and :108 edit the message without parse_mode=HTML: "
+    reason="handlers/telegram/lapor.py lapor_button edits the message without parse_mode=HTML: "
     "people see the raw <b>…</b> tags and &amp; escapes after pressing a /lapor button",
 )
 def test_button_edits_are_sent_as_html(
@@ -744,9 +744,9 @@ def test_button_edits_are_sent_as_html(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="handlers/telegram/lapor.py:94: a second tap on an item button (before the edit "
-    "arrived) re-sends the same text and markup; Telegram answers 400 'message is not "
-    "modified' and the group gets ERROR_APOLOGY",
+    reason="handlers/telegram/lapor.py lapor_button: a second tap on an item button (before "
+    "the edit arrived) re-sends the same text and markup; Telegram answers 400 'message is "
+    "not modified' and the group gets ERROR_APOLOGY",
 )
 def test_a_double_tap_on_an_item_button_is_harmless(
     tg: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
@@ -992,8 +992,9 @@ def test_a_prompt_is_answered_only_by_the_member_who_asked(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bot/app.py:115 ConversationHandler has no allow_reentry: a second /bukti while a "
-    "file is awaited gets no answer at all, and the next file is filed under the first item",
+    reason="bot/app.py register_handlers: the bukti ConversationHandler has no allow_reentry: "
+    "a second /bukti while a file is awaited gets no answer at all, and the next file is "
+    "filed under the first item",
 )
 def test_a_second_bukti_while_waiting_switches_the_item(
     tg: BotHarness,
@@ -1012,7 +1013,7 @@ def test_a_second_bukti_while_waiting_switches_the_item(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="handlers/telegram/bukti.py:48 receive_file ignores a '/bukti KODE' caption while "
+    reason="handlers/telegram/bukti.py receive_file ignores a '/bukti KODE' caption while "
     "a file is awaited: the captioned file is filed under the item of the earlier /bukti",
 )
 def test_a_captioned_document_while_waiting_goes_to_the_captioned_item(

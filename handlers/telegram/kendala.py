@@ -1,0 +1,399 @@
+"""/kendala: a short conversation with buttons that files an obstacle for the province.
+
+Steps: item (area, then item, or "Umum") → category → description (text) → optional photo or
+document → confirmation. In groups every prompt asks for a reply (ForceReply) so that a bot
+in privacy mode receives the answers. ``/batal`` leaves at any step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ConversationHandler
+
+from handlers.telegram.commands import kick_sweep, refusals_answered, run
+from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.context import ZiContext
+from services import evidence, texts
+from services.errors import ZibotError
+from services.kendala import CATEGORIES, Attachment
+
+CHOOSE_ITEM, CHOOSE_CATEGORY, WRITE_TEXT, ADD_FILE, CONFIRM = range(5)
+DRAFT = "kendala_draft"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the reporter chose so far (kept in chat_data per user)."""
+
+    target_id: int | None = None
+    item_label: str = texts.KENDALA_GENERAL
+    category: str = ""
+    description: str = ""
+    attachment: Attachment | None = None
+    areas: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _key(update: Update) -> tuple[str, int]:
+    user = update.effective_user
+    assert user is not None
+    return (DRAFT, user.id)
+
+
+def _draft(update: Update, context: ZiContext) -> Draft | None:
+    value = (context.chat_data or {}).get(_key(update))
+    return value if isinstance(value, Draft) else None
+
+
+def _save(update: Update, context: ZiContext, draft: Draft) -> None:
+    if context.chat_data is not None:
+        context.chat_data[_key(update)] = draft
+
+
+def _forget(update: Update, context: ZiContext) -> None:
+    if context.chat_data is not None:
+        context.chat_data.pop(_key(update), None)
+
+
+def _prompt_markup(update: Update, placeholder: str) -> ForceReply | None:
+    chat = update.effective_chat
+    if chat is not None and chat.type != chat.PRIVATE:
+        return ForceReply(selective=True, input_field_placeholder=placeholder)
+    return None
+
+
+def _area_keyboard(areas: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(f"{code} — {name}", callback_data=f"kd:area:{code}")]
+        for code, name in areas
+    ]
+    rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data="kd:umum")])
+    return InlineKeyboardMarkup(rows)
+
+
+def _category_keyboard() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(label, callback_data=f"kd:cat:{key}")
+        for key, label in CATEGORIES.items()
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+@refusals_answered
+async def kendala(update: Update, context: ZiContext) -> int | None:
+    """/kendala, /kendala daftar, /kendala buka KDL-..."""
+    args = context.args or []
+    if args:
+        await _subcommand(update, context, args)
+        return None
+    _, areas = await run(context.zi.kendala_scope, caller_of(update))
+    _save(update, context, Draft(areas=areas))
+    await reply(update, texts.KENDALA_START_ITEM, reply_markup=_area_keyboard(areas))
+    return CHOOSE_ITEM
+
+
+async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> None:
+    word = args[0].lower()
+    caller = caller_of(update)
+    if word == "daftar":
+        tickets = await run(context.zi.kendala_list, caller)
+        if not tickets:
+            await reply(update, texts.KENDALA_LIST_EMPTY)
+            return
+        lines = [texts.KENDALA_LIST_HEAD.format(count=len(tickets))]
+        lines += [
+            texts.KENDALA_LIST_LINE.format(
+                number=t.number,
+                satker=e(t.satker_name),
+                category=t.category,
+                status=texts.KENDALA_STATUS_LABELS[t.status],
+                age=t.age_working_days,
+                description=e(t.description[:120]),
+            )
+            for t in tickets
+        ]
+        await reply(update, "\n".join(lines))
+        return
+    if word == "buka" and len(args) >= 2:
+        number = await run(context.zi.kendala_reopen, caller, args[1])
+        kick_sweep(context)
+        await reply(update, texts.KENDALA_REOPENED.format(number=number))
+        return
+    await reply(update, texts.KENDALA_SUBCOMMAND_UNKNOWN)
+
+
+async def choose_item(update: Update, context: ZiContext) -> int:
+    """An area button (then its items), an item button, or "Umum"."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(update, context)
+    if draft is None:
+        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    parts = query.data.split(":")
+    if parts[1] == "area":
+        try:
+            items = await run(context.zi.kendala_items, caller_of(update), parts[2])
+        except ZibotError as exc:
+            await query.edit_message_text(e(exc))
+            return ConversationHandler.END
+        rows = [
+            [
+                InlineKeyboardButton(
+                    f"{i.item_code} {i.activity}"[:60],
+                    callback_data=f"kd:item:{i.target_id}:{i.item_code}",
+                )
+            ]
+            for i in items[:40]
+        ]
+        rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data="kd:umum")])
+        await query.edit_message_text(
+            texts.KENDALA_CHOOSE_ITEM.format(area=e(parts[2])),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return CHOOSE_ITEM
+    if parts[1] == "item":
+        draft = replace(draft, target_id=int(parts[2]), item_label=parts[3])
+    else:
+        draft = replace(draft, target_id=None, item_label=texts.KENDALA_GENERAL)
+    _save(update, context, draft)
+    await query.edit_message_text(
+        texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label)),
+        reply_markup=_category_keyboard(),
+    )
+    return CHOOSE_CATEGORY
+
+
+async def choose_category(update: Update, context: ZiContext) -> int:
+    """A category button; then ask for the description."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(update, context)
+    if draft is None:
+        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    key = query.data.split(":")[2]
+    _save(update, context, replace(draft, category=key))
+    await query.edit_message_text(
+        texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label))
+        + f"\n→ <b>{e(CATEGORIES.get(key, key))}</b>"
+    )
+    await reply(
+        update,
+        texts.KENDALA_ASK_TEXT,
+        reply_markup=_prompt_markup(update, texts.KENDALA_ASK_TEXT_PLACEHOLDER),
+    )
+    return WRITE_TEXT
+
+
+async def write_text(update: Update, context: ZiContext) -> int:
+    """The description; then offer an attachment."""
+    message = update.effective_message
+    draft = _draft(update, context)
+    if message is None or draft is None or not message.text:
+        return WRITE_TEXT
+    _save(update, context, replace(draft, description=message.text.strip()))
+    await reply(
+        update,
+        texts.KENDALA_ASK_ATTACHMENT,
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts.KENDALA_BUTTON_SKIP, callback_data="kd:skip")]]
+        ),
+    )
+    return ADD_FILE
+
+
+async def add_file(update: Update, context: ZiContext) -> int:
+    """A photo or document for the ticket."""
+    message = update.effective_message
+    draft = _draft(update, context)
+    if message is None or draft is None:
+        return ADD_FILE
+    try:
+        attachment = await _download(context, message)
+    except ZibotError as exc:
+        await reply(update, e(exc))
+        return ADD_FILE
+    draft = replace(draft, attachment=attachment)
+    _save(update, context, draft)
+    await _confirm(update, draft)
+    return CONFIRM
+
+
+async def skip_file(update: Update, context: ZiContext) -> int:
+    """ "Lewati": no attachment."""
+    query = update.callback_query
+    assert query is not None
+    draft = _draft(update, context)
+    if draft is None:
+        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    await _confirm(update, draft)
+    return CONFIRM
+
+
+async def _download(context: ZiContext, message: Message) -> Attachment:
+    if message.document is not None:
+        doc = message.document
+        name, mime, size, file_id = (
+            doc.file_name or "lampiran",
+            doc.mime_type,
+            doc.file_size,
+            doc.file_id,
+        )
+    elif message.photo:
+        photo = message.photo[-1]
+        name, mime, size, file_id = "foto.jpg", "image/jpeg", photo.file_size, photo.file_id
+    else:
+        raise ZibotError(texts.KENDALA_WRONG_STEP.format(expected=texts.KENDALA_EXPECT_FILE))
+    evidence.check_upload(name, mime, size)
+    telegram_file = await context.bot.get_file(file_id)
+    data = bytes(await telegram_file.download_as_bytearray())
+    return await run(context.zi.save_attachment, "kendala", data, name, mime)
+
+
+async def _confirm(update: Update, draft: Draft) -> None:
+    await reply(
+        update,
+        texts.KENDALA_CONFIRM.format(
+            item=e(draft.item_label),
+            category=e(CATEGORIES.get(draft.category, draft.category)),
+            description=e(draft.description),
+            attachment=(
+                e(draft.attachment.name) if draft.attachment else texts.KENDALA_NO_ATTACHMENT
+            ),
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts.KENDALA_BUTTON_SEND, callback_data="kd:send"),
+              InlineKeyboardButton(texts.KENDALA_BUTTON_CANCEL, callback_data="kd:cancel")]]
+        ),
+    )  # fmt: skip
+
+
+async def confirm(update: Update, context: ZiContext) -> int:
+    """ "Kirim" saves the ticket (before anything else happens); "Batal" drops the draft."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(update, context)
+    if draft is None:
+        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    if query.data == "kd:cancel":
+        _forget(update, context)
+        await query.edit_message_text(texts.BATAL_DONE)
+        return ConversationHandler.END
+    try:
+        number, linked = await run(
+            context.zi.kendala_submit,
+            caller_of(update),
+            target_id=draft.target_id,
+            category=draft.category,
+            description=draft.description,
+            attachment=draft.attachment,
+        )
+    except ZibotError as exc:
+        await query.edit_message_text(e(exc))
+        _forget(update, context)
+        return ConversationHandler.END
+    _forget(update, context)
+    kick_sweep(context)
+    template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
+    await query.edit_message_text(template.format(number=number))
+    return ConversationHandler.END
+
+
+def wrong(expected: str) -> Callable[[Update, ZiContext], Coroutine[Any, Any, None]]:
+    """A handler for one step that says what that step expects instead."""
+
+    async def handler(update: Update, context: ZiContext) -> None:
+        await reply(update, texts.KENDALA_WRONG_STEP.format(expected=expected))
+
+    return handler
+
+
+async def batal(update: Update, context: ZiContext) -> int:
+    """/batal at any step."""
+    _forget(update, context)
+    await reply(update, texts.BATAL_DONE)
+    return ConversationHandler.END
+
+
+# --- the province's side: answering and closing ------------------------------------------
+
+ANSWER_PREFIX = "kendala_answer"
+
+
+async def answer_button(update: Update, context: ZiContext) -> None:
+    """ "Tanggapi" under a posted ticket: ask the admin for the answer (ForceReply)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    ticket_id = int(query.data.split(":")[1])
+    member = await run(context.zi.member, caller_of(update))
+    if member is None or not member.is_admin:
+        await query.answer(texts.KENDALA_ADMIN_ONLY, show_alert=True)
+        return
+    number = await run(context.zi.kendala_number, ticket_id)
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    prompt = await message.reply_text(
+        texts.KENDALA_ASK_ANSWER.format(number=number),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=number),
+    )
+    if context.chat_data is not None:
+        context.chat_data[(ANSWER_PREFIX, prompt.message_id)] = ticket_id
+
+
+async def answer_reply(update: Update, context: ZiContext) -> None:
+    """A reply to the "Tulis tanggapan" prompt: save and forward the answer."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or context.chat_data is None:
+        return
+    ticket_id = context.chat_data.get((ANSWER_PREFIX, message.reply_to_message.message_id))
+    if not isinstance(ticket_id, int):
+        return
+    try:
+        number = await run(
+            context.zi.kendala_answer, caller_of(update), ticket_id, message.text or ""
+        )
+    except ZibotError as exc:
+        await reply(update, e(exc))
+        return
+    context.chat_data.pop((ANSWER_PREFIX, message.reply_to_message.message_id), None)
+    kick_sweep(context)
+    await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))
+
+
+async def close_button(update: Update, context: ZiContext) -> None:
+    """ "Selesai" under a posted ticket (admins)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    try:
+        number = await run(
+            context.zi.kendala_close, caller_of(update), int(query.data.split(":")[1])
+        )
+    except ZibotError as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
+    kick_sweep(context)
+    await query.answer(texts.KENDALA_CLOSED_DONE.format(number=number), show_alert=True)
+
+
+@refusals_answered
+async def tanggapi(update: Update, context: ZiContext) -> None:
+    """/tanggapi KDL-2026-0007 <teks>."""
+    args = context.args or []
+    if len(args) < 2:
+        await reply(update, texts.TANGGAPI_USAGE)
+        return
+    number = await run(context.zi.kendala_answer, caller_of(update), args[0], " ".join(args[1:]))
+    kick_sweep(context)
+    await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))

@@ -1,0 +1,275 @@
+"""Instruksi: broadcast to every satker group and to both leadership lines, with read receipts."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import ChatLink, Instruksi, InstruksiRead, Outbox, Satker, Unreachable, User
+from services import audit, texts
+from services.calendar import WorkCalendar
+from services.errors import NotFound, ZibotError
+from services.members import Member
+from services.numbering import next_number
+
+CHANNEL = "telegram"
+STRUCTURES = ("komisioner", "sekretariat")
+_NUMBER = re.compile(r"^\s*(?:INS-(\d{4})-)?(\d{1,6})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """What /instruksi did."""
+
+    number: str
+    groups: int
+    leaders: int
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    """One pimpinan and whether they confirmed."""
+
+    name: str
+    structure: str | None
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SatkerStatus:
+    """Confirmations of one satker's pimpinan, by structure."""
+
+    satker_code: str
+    satker_name: str
+    people: list[PersonStatus]
+
+
+@dataclass(frozen=True)
+class InstruksiStatus:
+    """Who has and has not confirmed an instruction."""
+
+    number: str
+    text: str
+    created_at: datetime
+    satkers: list[SatkerStatus]
+    other_confirmations: int  # group members who are not pimpinan
+
+
+def _blocked(session: Session) -> set[tuple[str, str]]:
+    return {(u.channel, u.chat_id) for u in session.scalars(select(Unreachable))}
+
+
+def _add(session: Session, rows: list[dict[str, object]]) -> None:
+    if rows:
+        session.execute(insert(Outbox), rows)
+
+
+def _row(key: str, chat_id: str, text: str, now: datetime, **extra: object) -> dict[str, object]:
+    return {
+        "key": key,
+        "kind": "instruksi",
+        "channel": CHANNEL,
+        "chat_id": chat_id,
+        "day": now.date(),
+        "text": text,
+        "buttons": "",
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "attachment": None,
+        "attachment_type": None,
+        **extra,
+    }
+
+
+def broadcast(
+    session: Session,
+    *,
+    admin: Member,
+    text: str,
+    attachment: tuple[str, str] | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Broadcast:
+    """Record an instruction and one outbox message per satker group and per pimpinan."""
+    if not admin.is_admin:
+        raise ZibotError(texts.INSTRUKSI_ADMIN_ONLY)
+    body = text.strip()
+    if not body:
+        raise ZibotError(texts.INSTRUKSI_USAGE)
+    year = now.astimezone(tz).year
+    item = Instruksi(
+        year=year,
+        seq=next_number(session, f"instruksi:{year}"),
+        text=body[:3500],
+        attachment=attachment[0] if attachment else None,
+        attachment_type=attachment[1] if attachment else None,
+        created_by_id=admin.id,
+        created_at=now,
+    )
+    session.add(item)
+    session.flush()
+    blocked = _blocked(session)
+    groups = [
+        link.chat_id
+        for link in session.scalars(
+            select(ChatLink).where(ChatLink.satker_id.is_not(None), ChatLink.channel == CHANNEL)
+        )
+        if (link.channel, link.chat_id) not in blocked
+    ]
+    leaders = [
+        str(user.telegram_id)
+        for user in session.scalars(
+            select(User).where(User.role == "pimpinan", User.telegram_id.is_not(None))
+        )
+        if (CHANNEL, str(user.telegram_id)) not in blocked
+    ]
+    message = texts.INSTRUKSI_MESSAGE.format(
+        number=item.number, text=escape(item.text), admin=escape(admin.name)
+    )
+    buttons = json.dumps([[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]])
+    rows: list[dict[str, object]] = []
+    for chat in dict.fromkeys(groups + leaders):
+        rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, buttons=buttons))
+        if item.attachment:
+            rows.append(
+                _row(
+                    f"instruksi:{item.id}:{chat}:lampiran",
+                    chat,
+                    texts.INSTRUKSI_ATTACHMENT_CAPTION.format(number=item.number),
+                    now,
+                    attachment=item.attachment,
+                    attachment_type=item.attachment_type,
+                )
+            )
+    _add(session, rows)
+    audit.record(
+        session,
+        now=now,
+        actor=f"{CHANNEL}:{admin.id}",
+        actor_id=admin.id,
+        action="instruksi",
+        entity="instruksi",
+        entity_id=item.number,
+        groups=len(groups),
+        leaders=len(leaders),
+    )
+    return Broadcast(item.number, len(groups), len(leaders))
+
+
+def confirm(
+    session: Session, *, member: Member, instruksi_id: int, now: datetime
+) -> tuple[str, bool]:
+    """Record that ``member`` read the instruction; (number, whether it was already recorded)."""
+    item = session.get(Instruksi, instruksi_id)
+    if item is None:
+        raise NotFound(texts.INSTRUKSI_UNKNOWN.format(number=instruksi_id))
+    known = session.scalar(
+        select(InstruksiRead.id).where(
+            InstruksiRead.instruksi_id == item.id, InstruksiRead.user_id == member.id
+        )
+    )
+    if known is not None:
+        return item.number, True
+    try:
+        with session.begin_nested():
+            session.add(InstruksiRead(instruksi_id=item.id, user_id=member.id, confirmed_at=now))
+    except IntegrityError:
+        return item.number, True  # pressed twice at the same instant
+    audit.record(
+        session,
+        now=now,
+        actor=f"{CHANNEL}:{member.id}",
+        actor_id=member.id,
+        action="dibaca",
+        entity="instruksi",
+        entity_id=item.number,
+    )
+    return item.number, False
+
+
+def find(session: Session, number: str | None) -> Instruksi:
+    """An instruction by number (``INS-2026-0003`` or ``3``), or the latest one."""
+    if not number or not number.strip():
+        latest = session.scalar(select(Instruksi).order_by(Instruksi.id.desc()).limit(1))
+        if latest is None:
+            raise NotFound(texts.INSTRUKSI_NONE)
+        return latest
+    match = _NUMBER.match(number)
+    if not match:
+        raise ZibotError(texts.INSTRUKSI_BAD_NUMBER.format(value=number.strip()))
+    query = select(Instruksi).where(Instruksi.seq == int(match.group(2)))
+    if match.group(1):
+        query = query.where(Instruksi.year == int(match.group(1)))
+    item = session.scalar(query.order_by(Instruksi.year.desc()).limit(1))
+    if item is None:
+        raise NotFound(texts.INSTRUKSI_UNKNOWN.format(number=number.strip()))
+    return item
+
+
+def status(session: Session, item: Instruksi) -> InstruksiStatus:
+    """Per satker and per structure: which pimpinan confirmed and who has not."""
+    reads = {
+        r.user_id: r.confirmed_at
+        for r in session.scalars(select(InstruksiRead).where(InstruksiRead.instruksi_id == item.id))
+    }
+    people: dict[int, list[PersonStatus]] = defaultdict(list)
+    leader_ids: set[int] = set()
+    for user in session.scalars(select(User).where(User.role == "pimpinan").order_by(User.name)):
+        leader_ids.add(user.id)
+        people[user.satker_id].append(PersonStatus(user.name, user.structure, reads.get(user.id)))
+    satkers = [
+        SatkerStatus(s.code, s.name, people.get(s.id, []))
+        for s in session.scalars(select(Satker).order_by(Satker.code))
+    ]
+    others = sum(1 for user_id in reads if user_id not in leader_ids)
+    return InstruksiStatus(item.number, item.text, item.created_at, satkers, others)
+
+
+def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: WorkCalendar) -> int:
+    """One reminder, after one working day, to each pimpinan who has not confirmed."""
+    today = now.astimezone(tz).date()
+    if not calendar.is_working_day(today):
+        return 0
+    count = 0
+    for item in session.scalars(select(Instruksi).where(Instruksi.reminded_at.is_(None))):
+        if calendar.working_days_after(item.created_at.astimezone(tz).date(), today) < 1:
+            continue
+        confirmed = set(
+            session.scalars(
+                select(InstruksiRead.user_id).where(InstruksiRead.instruksi_id == item.id)
+            )
+        )
+        blocked = _blocked(session)
+        rows = []
+        for user in session.scalars(
+            select(User).where(User.role == "pimpinan", User.telegram_id.is_not(None))
+        ):
+            chat = str(user.telegram_id)
+            if user.id in confirmed or (CHANNEL, chat) in blocked:
+                continue
+            rows.append(
+                _row(
+                    f"instruksi:{item.id}:ingat:{user.id}",
+                    chat,
+                    texts.INSTRUKSI_REMINDER.format(
+                        number=item.number, text=escape(item.text[:500])
+                    ),
+                    now,
+                    buttons=json.dumps([[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]]),
+                )
+            )
+        _add(session, rows)
+        count += len(rows)
+        item.reminded_at = now
+    return count

@@ -1,0 +1,486 @@
+"""Kendala tickets: reported by a satker, posted to the province, answered, escalated."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from models import ChatLink, Kendala, Outbox, RencanaAksi, Target, Unreachable, User
+from services import audit, texts
+from services.calendar import WorkCalendar, load_calendar
+from services.errors import NotFound, ZibotError
+from services.formatting import waktu
+from services.members import Member
+from services.numbering import next_number
+
+CATEGORIES: dict[str, str] = {
+    "anggaran": "Anggaran",
+    "sarpras": "Sarana prasarana",
+    "bukti": "Bukti dukung",
+    "sdm": "SDM",
+    "koordinasi": "Koordinasi/instruksi",
+    "lainnya": "Lainnya",
+}
+REOPEN_DAYS = 7
+_NUMBER = re.compile(r"^\s*KDL-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
+CHANNEL = "telegram"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that came with a message, stored under the evidence directory."""
+
+    path: str  # relative to ZIBOT_EVIDENCE_DIR
+    mime_type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as people read it."""
+
+    id: int
+    number: str
+    satker_code: str
+    satker_name: str
+    reporter: str
+    item: str | None
+    category: str
+    description: str
+    status: str
+    created_at: datetime
+    age_working_days: int
+    answer: str | None
+    posted: bool
+
+
+def parse_number(text: str) -> tuple[int, int]:
+    """``KDL-2026-0007`` → (2026, 7), or a ``ZibotError`` saying how it should look."""
+    match = _NUMBER.match(text or "")
+    if not match:
+        raise ZibotError(texts.KENDALA_BAD_NUMBER.format(value=text.strip()))
+    return int(match.group(1)), int(match.group(2))
+
+
+def find(session: Session, number: str) -> Kendala:
+    """The ticket with that number."""
+    year, seq = parse_number(number)
+    ticket = session.scalar(select(Kendala).where(Kendala.year == year, Kendala.seq == seq))
+    if ticket is None:
+        raise NotFound(texts.KENDALA_UNKNOWN.format(number=number.strip().upper()))
+    return ticket
+
+
+def create(
+    session: Session,
+    *,
+    member: Member,
+    satker_id: int,
+    target_id: int | None,
+    category: str,
+    description: str,
+    attachment: Attachment | None,
+    channel: str,
+    origin_chat_id: str,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Kendala:
+    """Save a new ticket (before anything is sent) and give it its number."""
+    if category not in CATEGORIES:
+        raise ZibotError(texts.KENDALA_BAD_CATEGORY)
+    text = description.strip()
+    if not text:
+        raise ZibotError(texts.KENDALA_EMPTY)
+    year = now.astimezone(tz).year
+    ticket = Kendala(
+        year=year,
+        seq=next_number(session, f"kendala:{year}"),
+        satker_id=satker_id,
+        reporter_id=member.id,
+        target_id=target_id,
+        category=category,
+        description=text[:3000],
+        attachment=attachment.path if attachment else None,
+        attachment_type=attachment.mime_type if attachment else None,
+        attachment_name=attachment.name if attachment else None,
+        channel=channel,
+        origin_chat_id=origin_chat_id,
+        status="baru",
+        created_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    audit.record(
+        session,
+        now=now,
+        actor=f"{channel}:{member.id}",
+        actor_id=member.id,
+        action="kendala",
+        entity="kendala",
+        entity_id=ticket.number,
+        category=category,
+        target=target_id,
+    )
+    return ticket
+
+
+def _province_chats(session: Session) -> list[ChatLink]:
+    blocked = {(u.channel, u.chat_id) for u in session.scalars(select(Unreachable))}
+    return [
+        link
+        for link in session.scalars(
+            select(ChatLink).where(ChatLink.is_province.is_(True), ChatLink.channel == CHANNEL)
+        )
+        if (link.channel, link.chat_id) not in blocked
+    ]
+
+
+def _satker_chats(session: Session, satker_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(ChatLink.chat_id).where(
+                ChatLink.satker_id == satker_id, ChatLink.channel == CHANNEL
+            )
+        )
+    )
+
+
+def _item_label(session: Session, ticket: Kendala) -> str:
+    if ticket.target_id is None:
+        return texts.KENDALA_GENERAL
+    row = session.execute(
+        select(RencanaAksi.code, RencanaAksi.activity)
+        .join(Target, Target.item_id == RencanaAksi.id)
+        .where(Target.id == ticket.target_id)
+    ).first()
+    return f"{row[0]} {row[1]}" if row else texts.KENDALA_GENERAL
+
+
+def render(session: Session, ticket: Kendala, tz: ZoneInfo) -> str:
+    """The ticket as Telegram HTML, for the province group."""
+    return texts.KENDALA_POST.format(
+        number=ticket.number,
+        satker=escape(ticket.satker.name),
+        reporter=escape(ticket.reporter.name),
+        item=escape(_item_label(session, ticket)),
+        category=CATEGORIES.get(ticket.category, ticket.category),
+        description=escape(ticket.description),
+        when=waktu(ticket.created_at, tz),
+        reopened=texts.KENDALA_REOPENED_MARK if ticket.reopened_at else "",
+    )
+
+
+def _outbox(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    chat_id: str,
+    text: str,
+    now: datetime,
+    today: date,
+    buttons: list[list[tuple[str, str]]] | None = None,
+    attachment: str | None = None,
+    attachment_type: str | None = None,
+) -> None:
+    exists = session.scalar(select(Outbox.id).where(Outbox.key == key))
+    if exists is not None:
+        return
+    session.execute(
+        insert(Outbox),
+        [
+            {
+                "key": key,
+                "kind": kind,
+                "channel": CHANNEL,
+                "chat_id": chat_id,
+                "day": today,
+                "text": text,
+                "buttons": json.dumps(buttons) if buttons else "",
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+                "attachment": attachment,
+                "attachment_type": attachment_type,
+            }
+        ],
+    )
+
+
+def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
+    """Post tickets not yet posted to the province group(s); return messages recorded."""
+    waiting = list(
+        session.scalars(
+            select(Kendala)
+            .where(Kendala.posted_at.is_(None), Kendala.status != "selesai")
+            .order_by(Kendala.id)
+        )
+    )
+    if not waiting:
+        return 0
+    chats = _province_chats(session)
+    if not chats:
+        return 0  # kept until the province group is linked
+    today = now.astimezone(tz).date()
+    count = 0
+    for ticket in waiting:
+        version = int((ticket.reopened_at or ticket.created_at).timestamp())
+        buttons = [
+            [
+                (texts.KENDALA_BUTTON_ANSWER, f"kt:{ticket.id}"),
+                (texts.KENDALA_BUTTON_CLOSE, f"ks:{ticket.id}"),
+            ]
+        ]
+        for chat in chats:
+            key = f"kendala:{ticket.id}:post:{version}:{chat.chat_id}"
+            _outbox(
+                session,
+                key=key,
+                kind="kendala",
+                chat_id=chat.chat_id,
+                text=render(session, ticket, tz),
+                now=now,
+                today=today,
+                buttons=buttons,
+            )
+            count += 1
+            if ticket.attachment:
+                _outbox(
+                    session,
+                    key=f"{key}:lampiran",
+                    kind="kendala",
+                    chat_id=chat.chat_id,
+                    text=texts.KENDALA_ATTACHMENT_CAPTION.format(number=ticket.number),
+                    now=now,
+                    today=today,
+                    attachment=ticket.attachment,
+                    attachment_type=ticket.attachment_type,
+                )
+                count += 1
+        ticket.posted_at = now
+    return count
+
+
+def answer(
+    session: Session, *, admin: Member, ticket: Kendala, text: str, now: datetime, tz: ZoneInfo
+) -> Kendala:
+    """Record an admin's answer and send it to the reporter and the satker's group."""
+    if not admin.is_admin:
+        raise ZibotError(texts.KENDALA_ADMIN_ONLY)
+    body = text.strip()
+    if not body:
+        raise ZibotError(texts.KENDALA_ANSWER_EMPTY)
+    if ticket.status == "selesai":
+        raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
+    ticket.answer = body[:3000]
+    ticket.answered_at = now
+    ticket.answered_by_id = admin.id
+    ticket.status = "ditanggapi"
+    message = texts.KENDALA_ANSWER.format(
+        number=ticket.number,
+        description=escape(ticket.description[:300]),
+        answer=escape(body),
+        admin=escape(admin.name),
+    )
+    _notify_satker(session, ticket, message, f"jawab:{int(now.timestamp())}", now, tz)
+    audit.record(
+        session,
+        now=now,
+        actor=f"{CHANNEL}:{admin.id}",
+        actor_id=admin.id,
+        action="tanggapi",
+        entity="kendala",
+        entity_id=ticket.number,
+        answer=body,
+    )
+    return ticket
+
+
+def close(
+    session: Session, *, admin: Member, ticket: Kendala, now: datetime, tz: ZoneInfo
+) -> Kendala:
+    """Close a ticket (admins); the reporter is told and may reopen it within 7 days."""
+    if not admin.is_admin:
+        raise ZibotError(texts.KENDALA_ADMIN_ONLY)
+    if ticket.status == "selesai":
+        raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
+    ticket.status = "selesai"
+    ticket.closed_at = now
+    message = texts.KENDALA_CLOSED_NOTICE.format(number=ticket.number, days=REOPEN_DAYS)
+    _notify_satker(
+        session, ticket, message, f"selesai:{int(now.timestamp())}", now, tz, group=False
+    )
+    audit.record(
+        session,
+        now=now,
+        actor=f"{CHANNEL}:{admin.id}",
+        actor_id=admin.id,
+        action="tutup",
+        entity="kendala",
+        entity_id=ticket.number,
+    )
+    return ticket
+
+
+def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) -> Kendala:
+    """The reporter (or an admin) reopens a closed ticket within 7 days; it is posted again."""
+    if ticket.reporter_id != member.id and not member.is_admin:
+        raise ZibotError(texts.KENDALA_REOPEN_FORBIDDEN)
+    if ticket.status != "selesai" or ticket.closed_at is None:
+        raise ZibotError(texts.KENDALA_NOT_CLOSED.format(number=ticket.number))
+    if now - ticket.closed_at > timedelta(days=REOPEN_DAYS):
+        raise ZibotError(
+            texts.KENDALA_REOPEN_TOO_LATE.format(number=ticket.number, days=REOPEN_DAYS)
+        )
+    ticket.status = "baru"
+    ticket.reopened_at = now
+    ticket.closed_at = None
+    ticket.posted_at = None
+    ticket.escalated_at = None
+    audit.record(
+        session,
+        now=now,
+        actor=f"{CHANNEL}:{member.id}",
+        actor_id=member.id,
+        action="buka",
+        entity="kendala",
+        entity_id=ticket.number,
+    )
+    return ticket
+
+
+def _notify_satker(
+    session: Session,
+    ticket: Kendala,
+    message: str,
+    event: str,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    group: bool = True,
+) -> None:
+    today = now.astimezone(tz).date()
+    chats: list[str] = []
+    reporter = session.get(User, ticket.reporter_id)
+    if reporter is not None and reporter.telegram_id is not None:
+        chats.append(str(reporter.telegram_id))
+    if group:
+        chats += [c for c in _satker_chats(session, ticket.satker_id) if c not in chats]
+    for chat in chats:
+        _outbox(
+            session,
+            key=f"kendala:{ticket.id}:{event}:{chat}",
+            kind="kendala",
+            chat_id=chat,
+            text=message,
+            now=now,
+            today=today,
+        )
+
+
+def plan_escalations(
+    session: Session,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    sla_days: int,
+    escalation_chat: str | None,
+    calendar: WorkCalendar | None = None,
+) -> int:
+    """Escalate, once, every ticket unanswered for ``sla_days`` working days."""
+    local = now.astimezone(tz)
+    calendar = calendar or load_calendar(session)
+    today = local.date()
+    if not calendar.is_working_day(today):
+        return 0
+    count = 0
+    open_tickets = session.scalars(
+        select(Kendala).where(Kendala.status == "baru", Kendala.escalated_at.is_(None))
+    )
+    for ticket in open_tickets:
+        since = (ticket.reopened_at or ticket.created_at).astimezone(tz).date()
+        age = calendar.working_days_after(since, today)
+        if age < sla_days:
+            continue
+        text = texts.KENDALA_ESCALATION.format(
+            number=ticket.number,
+            satker=escape(ticket.satker.name),
+            days=age,
+            description=escape(ticket.description[:500]),
+        )
+        version = int((ticket.reopened_at or ticket.created_at).timestamp())
+        if escalation_chat:
+            _outbox(
+                session,
+                key=f"kendala:{ticket.id}:eskalasi:{version}",
+                kind="eskalasi",
+                chat_id=escalation_chat,
+                text=text,
+                now=now,
+                today=today,
+            )
+            count += 1
+        for chat in _province_chats(session):
+            _outbox(
+                session,
+                key=f"kendala:{ticket.id}:ingat:{version}:{chat.chat_id}",
+                kind="eskalasi",
+                chat_id=chat.chat_id,
+                text=texts.KENDALA_PROVINCE_REMINDER.format(
+                    number=ticket.number, satker=escape(ticket.satker.name), days=age
+                ),
+                now=now,
+                today=today,
+                buttons=[[(texts.KENDALA_BUTTON_ANSWER, f"kt:{ticket.id}")]],
+            )
+            count += 1
+        ticket.escalated_at = now
+    return count
+
+
+def visible_open(
+    session: Session, member: Member, *, today: date, calendar: WorkCalendar
+) -> list[TicketView]:
+    """Open tickets the member may see (their satker's, or all for admins), oldest first."""
+    query = select(Kendala).where(Kendala.status != "selesai").order_by(Kendala.created_at)
+    if not member.is_admin:
+        query = query.where(Kendala.satker_id == member.satker.id)
+    return [view(session, t, today=today, calendar=calendar, tz=tz) for t in session.scalars(query)]
+
+
+def all_tickets(
+    session: Session, *, today: date, calendar: WorkCalendar, tz: ZoneInfo
+) -> list[TicketView]:
+    """Every ticket, oldest first (the admin's list and export)."""
+    tickets = session.scalars(select(Kendala).order_by(Kendala.created_at))
+    return [view(session, t, today=today, calendar=calendar, tz=tz) for t in tickets]
+
+
+def view(
+    session: Session, ticket: Kendala, *, today: date, calendar: WorkCalendar, tz: ZoneInfo
+) -> TicketView:
+    """The plain view of a ticket."""
+    created = ticket.created_at
+    return TicketView(
+        ticket.id,
+        ticket.number,
+        ticket.satker.code,
+        ticket.satker.name,
+        ticket.reporter.name,
+        None if ticket.target_id is None else _item_label(session, ticket),
+        CATEGORIES.get(ticket.category, ticket.category),
+        ticket.description,
+        ticket.status,
+        created,
+        calendar.working_days_after(created.astimezone(tz).date(), today),
+        ticket.answer,
+        ticket.posted_at is not None,
+    )
