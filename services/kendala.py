@@ -447,13 +447,14 @@ def plan_escalations(
 
 
 def visible_open(
-    session: Session, member: Member, *, today: date, calendar: WorkCalendar
+    session: Session, member: Member, *, today: date, calendar: WorkCalendar, tz: ZoneInfo
 ) -> list[TicketView]:
     """Open tickets the member may see (their satker's, or all for admins), oldest first."""
     query = select(Kendala).where(Kendala.status != "selesai").order_by(Kendala.created_at)
     if not member.is_admin:
         query = query.where(Kendala.satker_id == member.satker.id)
-    return [view(session, t, today=today, calendar=calendar, tz=tz) for t in session.scalars(query)]
+    tickets = session.scalars(query)
+    return [view(session, t, today=today, calendar=calendar, tz=tz) for t in tickets]
 
 
 def all_tickets(

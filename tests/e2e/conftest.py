@@ -110,31 +110,64 @@ class Deployment:
         env.update(overrides)
         return env
 
-    def cli(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
-        """Run ``zibot ARGS`` to completion in the deployment's folder."""
-        result = subprocess.run(
+    def spawn(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        """Start ``zibot ARGS`` in the deployment's folder, output captured."""
+        return subprocess.Popen(
             [self.executable, *args],
             cwd=self.home,
             env=self.environment(**env),
             stdin=subprocess.DEVNULL,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=60,
-            check=False,
         )
+
+    @staticmethod
+    def finish(
+        process: subprocess.Popen[str], *, check: bool = True, timeout: float = 60.0
+    ) -> subprocess.CompletedProcess[str]:
+        """Wait for a spawned command (killing it if it hangs) and collect its output."""
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+            raise AssertionError(f"{process.args} hung:\n{stdout}{stderr}") from None
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         if check and result.returncode != 0:
             raise AssertionError(
-                f"zibot {' '.join(args)} exited with {result.returncode}:\n"
+                f"{' '.join(map(str, process.args))} exited with {result.returncode}:\n"
                 f"{result.stdout}{result.stderr}"
             )
         return result
 
+    def cli(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run ``zibot ARGS`` to completion."""
+        return self.finish(self.spawn(*args, **env), check=check)
+
+    def cli_together(
+        self, *invocations: tuple[tuple[str, ...], dict[str, str]], check: bool = True
+    ) -> list[subprocess.CompletedProcess[str]]:
+        """Run independent ``zibot`` commands side by side (each costs a second of imports)."""
+        processes = [self.spawn(*args, **env) for args, env in invocations]
+        try:
+            return [self.finish(process, check=check) for process in processes]
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
+
     def prepare(self, invites: tuple[tuple[str, str, int], ...] = INVITES) -> None:
         """A fresh database the way an admin makes one, and a pool of invite codes."""
         self.cli("init")
-        self.cli("import", str(catalog.sample_plan_path()))
-        for satker, role, count in invites:
-            result = self.cli("invite", "--satker", satker, "--role", role, "--count", str(count))
+        plan = (("import", str(catalog.sample_plan_path())), {})
+        made = [
+            (("invite", "--satker", satker, "--role", role, "--count", str(count)), {})
+            for satker, role, count in invites
+        ]
+        _, *results = self.cli_together(plan, *made)
+        for (satker, role, count), result in zip(invites, results, strict=True):
             codes = result.stdout.splitlines()
             assert len(codes) == count and all(codes), result.stdout
             self._codes.setdefault((satker, role), []).extend(codes)

@@ -21,7 +21,7 @@ from services import texts
 from services.invites import hash_code
 
 from .botapi import Chat, JSONDict, User
-from .conftest import BADUNG, BOT_USERNAME, Deployment, command, satker_name
+from .conftest import BADUNG, BOT_USERNAME, PROVINCE, Deployment, command, satker_name
 
 AREAS = ("MP", "TL", "SDM", "AK", "PW", "PP")
 PROGRESS_TOTAL = re.compile(r"Selesai (\d+)% \S* \((\d+) dari (\d+) item\)")
@@ -209,6 +209,26 @@ def test_progres_in_the_group_and_in_private(bot: Deployment) -> None:
     # An unlinked group is told how to link it.
     unlinked = bot.new_group("Belum terhubung")
     assert bot.say(unlinked, agen, command("progres"))["text"] == texts.GROUP_NOT_LINKED
+
+
+def test_province_group_ranks_every_satker(bot: Deployment) -> None:
+    admin = bot.register("admin", PROVINCE, name="Admin")
+    group = bot.new_group("Koordinasi ZI Bali")
+    linked = bot.say(group, admin, f"{command('hubungkan')} provinsi")
+    assert linked["text"] == texts.LINKED_PROVINCE
+    with bot.db() as session:
+        link = session.scalars(select(ChatLink).where(ChatLink.chat_id == str(group.id))).one()
+        assert (link.is_province, link.satker_id) == (True, None)
+
+    ranking = shown(bot.say(group, admin, command("progres")))
+    assert ranking.startswith(texts.TG_RANK_HEAD.format(year=2026).replace("<b>", "")[:20])
+    ranked = re.findall(r"^(\d+)\. (.+?) — \d+%", ranking, re.M)
+    assert [int(n) for n, _ in ranked] == list(range(1, 11))  # the ten Bali satkers
+    assert satker_name(BADUNG) in [name for _, name in ranked]
+
+    # Nothing is updated from the province group: it stands for no single satker.
+    refused = bot.say(group, admin, f"{command('lapor')} MP-05 selesai")
+    assert refused["text"] == texts.WRITE_NOT_IN_PROVINCE_GROUP
 
 
 # ---------------------------------------------------------------------- 4. /lapor with arguments
@@ -423,13 +443,16 @@ def test_survives_bad_gateway_and_retries_after_429(bot: Deployment) -> None:
 
 
 def test_run_refuses_to_start_without_token_or_with_a_bad_api_url(bot: Deployment) -> None:
-    no_token = bot.cli("run", check=False, ZIBOT_TELEGRAM_TOKEN="")
+    no_token, bad_url = bot.cli_together(
+        (("run",), {"ZIBOT_TELEGRAM_TOKEN": ""}),
+        (("run",), {"ZIBOT_TELEGRAM_API_URL": "not-a-url"}),
+        check=False,
+    )
     assert no_token.returncode != 0
     lines = no_token.stderr.strip().splitlines()
     assert len(lines) == 1 and "ZIBOT_TELEGRAM_TOKEN" in lines[0], no_token.stderr
     assert no_token.stdout == ""
 
-    bad_url = bot.cli("run", check=False, ZIBOT_TELEGRAM_API_URL="not-a-url")
     assert bad_url.returncode != 0
     lines = bad_url.stderr.strip().splitlines()
     assert len(lines) == 1 and "ZIBOT_TELEGRAM_API_URL" in lines[0], bad_url.stderr
