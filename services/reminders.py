@@ -309,11 +309,12 @@ def plan_digests(
         )
         items.update({item.id: (item, position) for item, position in rows})
     satker_ids = {info[t][0] for t in target_ids}
-    names = dict(
-        session.execute(select(Satker.id, Satker.name).where(Satker.id.in_(satker_ids)))
-        .tuples()
-        .all()
-    )
+    names: dict[int, str] = {
+        satker_id: name
+        for satker_id, name in session.execute(
+            select(Satker.id, Satker.name).where(Satker.id.in_(satker_ids))
+        )
+    }
     chats = recipients(session, satker_ids)
 
     digests: dict[tuple[str, str], Digest] = {}
