@@ -238,12 +238,12 @@ def _item_stages(
 
 def _due_targets(
     session: Session, stages: dict[int, tuple[str, RencanaAksi, int]]
-) -> list[tuple[int, int, str]]:
-    """(target id, satker id, stage) of open targets whose current stage was never planned."""
+) -> list[tuple[int, int, int, str]]:
+    """(target, satker, item, stage) of open targets whose current stage was never planned."""
     by_stage: dict[str, list[int]] = defaultdict(list)
     for item_id, (stage, _, _) in stages.items():
         by_stage[stage].append(item_id)
-    due: list[tuple[int, int, str]] = []
+    due: list[tuple[int, int, int, str]] = []
     for stage, item_ids in by_stage.items():
         planned = exists().where(Reminder.target_id == Target.id, Reminder.stage == stage)
         rows = session.execute(
@@ -251,7 +251,7 @@ def _due_targets(
                 Target.item_id.in_(item_ids), Target.status != "selesai", ~planned
             )
         )
-        due.extend((target_id, satker_id, stage) for target_id, satker_id, _ in rows)
+        due.extend((target_id, satker_id, item_id, stage) for target_id, satker_id, item_id in rows)
     return due
 
 
@@ -290,17 +290,21 @@ def plan_digests(
     if not due and not again:
         return []
 
-    target_ids = {t for t, _, _ in due} | {t for t, _, _ in again}
-    info = {
-        target_id: (satker_id, item_id, status)
-        for target_id, satker_id, item_id, status in session.execute(
-            select(Target.id, Target.satker_id, Target.item_id, Target.status).where(
-                Target.id.in_(target_ids)
-            )
+    # Due targets are open by construction; snoozed ones are looked up (they are few).
+    info = {target_id: (satker_id, item_id, "belum") for target_id, satker_id, item_id, _ in due}
+    if again:
+        info.update(
+            {
+                target_id: (satker_id, item_id, status)
+                for target_id, satker_id, item_id, status in session.execute(
+                    select(Target.id, Target.satker_id, Target.item_id, Target.status).where(
+                        Target.id.in_({t for t, _, _ in again})
+                    )
+                )
+            }
         )
-    }
     items = {item_id: (item, pos) for item_id, (_, item, pos) in stages.items()}
-    missing = {info[t][1] for t in target_ids if info[t][1] not in items}
+    missing = {item_id for _, item_id, _ in info.values() if item_id not in items}
     if missing:
         rows = session.execute(
             select(RencanaAksi, Area.position)
@@ -308,7 +312,7 @@ def plan_digests(
             .where(RencanaAksi.id.in_(missing))
         )
         items.update({item.id: (item, position) for item, position in rows})
-    satker_ids = {info[t][0] for t in target_ids}
+    satker_ids = {satker_id for satker_id, _, _ in info.values()}
     names: dict[int, str] = {
         satker_id: name
         for satker_id, name in session.execute(
@@ -329,12 +333,14 @@ def plan_digests(
             DueItem(target_id, stage, item.code, item.activity, item.tenggat, position)
         )
 
-    for target_id, satker_id, stage in due:
+    for target_id, satker_id, _, stage in due:
         for recipient in chats.get(satker_id, []):
             if running.get((target_id, recipient.chat_id), today) > today:
                 continue  # "Ingatkan besok" was pressed in this chat
             add(recipient, target_id, stage)
     for target_id, chat_id, stage in again:
+        if target_id not in info:
+            continue  # the target was removed
         satker_id, _, status = info[target_id]
         if status == "selesai":
             continue
@@ -544,13 +550,15 @@ def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Previ
         return Preview(texts.PREVIEW_NOTHING_DUE, [])
     names = _chat_names(session)
     target_ids = {t for m in planned for t, _ in m.target_stages}
-    codes = dict(
-        session.execute(
+    codes: dict[int, str] = {}
+    ordered = sorted(target_ids)
+    for start in range(0, len(ordered), 5000):  # stay under SQLite's variable limit
+        rows = session.execute(
             select(Target.id, RencanaAksi.code)
             .join(RencanaAksi, RencanaAksi.id == Target.item_id)
-            .where(Target.id.in_(target_ids))
-        ).all()
-    )
+            .where(Target.id.in_(ordered[start : start + 5000]))
+        )
+        codes.update({target_id: code for target_id, code in rows})
     lines = []
     for message in planned:
         if message.kind == "digest" and not message.target_stages:
