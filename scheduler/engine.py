@@ -43,7 +43,13 @@ class ReminderEngine:
         """Record what is due now (one unit of work)."""
         now = self._clock()
         with self._sessions.begin() as session:
-            result = sweep_plan(session, now=now, tz=self._tz, policy=self._policy)
+            result = sweep_plan(
+                session,
+                now=now,
+                tz=self._tz,
+                policy=self._policy,
+                busy=self._dispatcher.in_flight(),
+            )
             extra = sum(planner(session, now) for planner in self._planners)
         return SweepResult(result.messages + extra, result.reminders)
 

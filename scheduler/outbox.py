@@ -80,6 +80,11 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
 
+    def in_flight(self) -> list[int]:
+        """Ids of the messages this process is sending right now."""
+        with self._lock:
+            return list(self._in_flight)
+
     async def drain(self, *, limit: int | None = None) -> DrainStats:
         """Send every due message (at most ``limit``) with a few concurrent workers."""
         stats = DrainStats()

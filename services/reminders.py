@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, insert, select, text, update
+from sqlalchemy import delete, exists, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -109,6 +109,8 @@ class Digest:
     recipient: Recipient
     satker_name: str
     items: list[DueItem] = field(default_factory=list)
+    # Stages recorded with this digest but not shown again (a target already listed).
+    also_covers: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,9 @@ def plan_digests(
             (recipient.channel, recipient.chat_id),
             Digest(recipient, names[recipient.satker_id]),
         )
+        if any(listed.target_id == target_id for listed in digest.items):
+            digest.also_covers.append((target_id, stage))  # listed once, recorded for both
+            return
         item, position = items[info[target_id][1]]
         digest.items.append(
             DueItem(target_id, stage, item.code, item.activity, item.tenggat, position)
@@ -351,7 +356,7 @@ def plan_digests(
     planned: list[PlannedMessage] = []
     for (channel, chat_id), digest in sorted(digests.items()):
         rendered = render_digest(digest, today)
-        stages_in = tuple((i.target_id, i.stage) for i in digest.items)
+        stages_in = tuple((i.target_id, i.stage) for i in digest.items) + tuple(digest.also_covers)
         for part, (body, buttons) in enumerate(rendered, start=1):
             planned.append(
                 PlannedMessage(
@@ -374,10 +379,14 @@ def _digest_id(stages: Sequence[tuple[int, str]]) -> str:
 
 
 def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> list[PlannedMessage]:
-    """The weekly recap for province groups, on the first working day of the week."""
+    """The weekly recap for province groups, from the first working day of the week on.
+
+    Recorded once per group and ISO week, so a recap missed while the bot was down on Monday
+    goes out on the next working day of that week.
+    """
     monday = today - timedelta(days=today.weekday())
     first = monday if calendar.is_working_day(monday) else calendar.next_working_day(monday)
-    if today != first:
+    if today < first:
         return []
     year = active_year(session, today)
     if year is None:
@@ -490,14 +499,27 @@ def record(
     return SweepResult(len(planned), len(reminders))
 
 
-def expire_stale(session: Session, *, today: date) -> int:
-    """Pending digests of earlier days are superseded by today's: mark them expired."""
-    result = session.execute(
+def expire_stale(session: Session, *, today: date, busy: Iterable[int] = ()) -> int:
+    """Pending digests of earlier days are superseded by today's: mark them expired.
+
+    Their reminders were never delivered, so they are released: today's planning derives those
+    targets again, at today's stage. A message being sent right now is left alone (``busy`` on
+    SQLite; on PostgreSQL the UPDATE waits for the sender's row lock and then re-checks).
+    """
+    query = (
         update(Outbox)
-        .where(and_(Outbox.status == "pending", Outbox.day < today, Outbox.kind == "digest"))
+        .where(Outbox.status == "pending", Outbox.day < today, Outbox.kind == "digest")
         .values(status="expired")
+        .returning(Outbox.id)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    skip = list(busy)
+    if skip:
+        query = query.where(Outbox.id.not_in(skip))
+    expired = list(session.scalars(query))
+    for start in range(0, len(expired), 5000):
+        chunk = expired[start : start + 5000]
+        session.execute(delete(Reminder).where(Reminder.outbox_id.in_(chunk)))
+    return len(expired)
 
 
 def lock_planning(session: Session) -> None:
@@ -507,7 +529,12 @@ def lock_planning(session: Session) -> None:
 
 
 def sweep_plan(
-    session: Session, *, now: datetime, tz: ZoneInfo, policy: ReminderPolicy
+    session: Session,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    policy: ReminderPolicy,
+    busy: Iterable[int] = (),
 ) -> SweepResult:
     """One planning pass (the caller commits): record what is due now and never recorded."""
     calendar = load_calendar(session)
@@ -515,7 +542,7 @@ def sweep_plan(
         return SweepResult(0, 0)
     lock_planning(session)
     today = now.astimezone(tz).date()
-    expire_stale(session, today=today)
+    expire_stale(session, today=today, busy=busy)
     planned = plan_digests(session, today=today, calendar=calendar, policy=policy)
     planned += plan_weekly(session, today=today, calendar=calendar)
     return record(session, planned, today=today, now=now)
