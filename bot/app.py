@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -36,11 +34,10 @@ from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
-from scheduler.engine import ReminderEngine
+from scheduler.engine import ReminderEngine, kendala_planner
 from scheduler.outbox import Dispatcher
-from services import instruksi, kendala, texts
-from services.calendar import load_calendar
-from services.reminders import ReminderPolicy, is_send_time
+from services import texts
+from services.reminders import ReminderPolicy
 from services.zi import Zibot
 
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
@@ -88,24 +85,14 @@ def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
         send_at=settings.reminder_time,
     )
     engine = ReminderEngine(runtime.sessions, dispatcher, runtime.clock, settings.timezone, policy)
-    tz = settings.timezone
-
-    def kendala_and_instruksi(session: Session, now: datetime) -> int:
-        count = kendala.post_pending(session, now, tz)
-        calendar = load_calendar(session)
-        if is_send_time(now, tz, calendar, policy):
-            count += kendala.plan_escalations(
-                session,
-                now,
-                tz,
-                sla_days=settings.kendala_sla_days,
-                escalation_chat=settings.escalation_chat or None,
-                calendar=calendar,
-            )
-            count += instruksi.plan_reminders(session, now, tz, calendar=calendar)
-        return count
-
-    engine.add_planner(kendala_and_instruksi)
+    engine.add_planner(
+        kendala_planner(
+            settings.timezone,
+            policy,
+            sla_days=settings.kendala_sla_days,
+            escalation_chat=settings.escalation_chat or None,
+        )
+    )
     return engine
 
 

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler.outbox import Dispatcher, DrainStats
-from services.reminders import ReminderPolicy, SweepResult, sweep_plan
+from services import instruksi, kendala
+from services.calendar import load_calendar
+from services.reminders import ReminderPolicy, SweepResult, is_send_time, sweep_plan
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +73,27 @@ class ReminderEngine:
                 stats.unreachable,
             )
         return stats
+
+
+def kendala_planner(
+    tz: ZoneInfo, policy: ReminderPolicy, *, sla_days: int, escalation_chat: str | None
+) -> Callable[[Session, datetime], int]:
+    """Kendala posts and answers go out at once; escalations and instruksi reminders, like
+    deadline reminders, only on working days from the reminder time on."""
+
+    def plan(session: Session, now: datetime) -> int:
+        count = kendala.post_pending(session, now, tz)
+        calendar = load_calendar(session)
+        if is_send_time(now, tz, calendar, policy):
+            count += kendala.plan_escalations(
+                session,
+                now,
+                tz,
+                sla_days=sla_days,
+                escalation_chat=escalation_chat,
+                calendar=calendar,
+            )
+            count += instruksi.plan_reminders(session, now, tz, calendar=calendar)
+        return count
+
+    return plan
