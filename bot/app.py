@@ -13,6 +13,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -144,7 +145,7 @@ def build_application(
         .token(settings.telegram_token.get())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .defaults(Defaults(tzinfo=settings.timezone))
+        .defaults(Defaults(tzinfo=settings.timezone, parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=ZiContext, bot_data=BotData))
         .concurrent_updates(False)
@@ -188,6 +189,7 @@ def register_handlers(application: ZiApplication) -> None:
             fallbacks=[CommandHandler("batal", bukti.batal)],
             conversation_timeout=15 * 60,
             name="bukti",
+            allow_reentry=True,
         )
     )
 

@@ -149,11 +149,14 @@ def chat_scope(session: Session, channel: str, chat_id: str | int) -> ChatScope 
     return ChatScope(satker, link.is_province)
 
 
-def may_link(member: Member, target: SatkerRef | None) -> bool:
-    """Admins link any group; an agen links a group to their own satker only."""
+def may_link(member: Member, target: SatkerRef | None, current: ChatScope | None = None) -> bool:
+    """Admins link any group; an agen links an unlinked group (or one already linked to their
+    satker) to their own satker only, so nobody takes over the province or another satker."""
     if member.is_admin:
         return True
-    return member.role == AGEN and target is not None and target.id == member.satker.id
+    if member.role != AGEN or target is None or target.id != member.satker.id:
+        return False
+    return current is None or (current.satker is not None and current.satker.id == target.id)
 
 
 def may_report(member: Member, satker: SatkerRef) -> bool:
@@ -174,11 +177,14 @@ def link_chat(
     now: datetime,
 ) -> ChatScope:
     """Link a group to a satker (or the province when ``target`` is None); relinking moves it."""
-    if not may_link(member, target):
-        raise ZibotError(texts.LINK_FORBIDDEN)
     link = session.scalar(
         select(ChatLink).where(ChatLink.channel == channel, ChatLink.chat_id == str(chat_id))
     )
+    current = None
+    if link is not None:
+        current = ChatScope(SatkerRef.of(link.satker) if link.satker else None, link.is_province)
+    if not may_link(member, target, current):
+        raise ZibotError(texts.LINK_FORBIDDEN)
     if link is None:
         link = ChatLink(channel=channel, chat_id=str(chat_id))
         session.add(link)

@@ -83,7 +83,8 @@ def find_target(session: Session, satker: SatkerRef, code: str, year: int) -> Ta
         if item_code == wanted:
             return target
     codes = sorted(item_code for _, item_code in rows)
-    raise UnknownItem(code.strip(), difflib.get_close_matches(wanted, codes, n=3, cutoff=0.5))
+    # Always offer the nearest codes, however far: a person who mistyped needs a next step.
+    raise UnknownItem(code.strip(), difflib.get_close_matches(wanted, codes, n=3, cutoff=0.0))
 
 
 def describe(target: Target) -> ItemTarget:

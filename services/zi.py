@@ -242,6 +242,7 @@ class Zibot:
             if satker is None:
                 items = self._item_summaries(session, today, year)
                 last = date.fromordinal(today.toordinal() + DEADLINE_DAYS)
+                items.sort(key=lambda i: (i.tenggat, i.item_code))
                 due = [i for i in items if today <= i.tenggat <= last and i.done < i.total]
                 late = [i for i in items if i.tenggat < today and i.done < i.total]
                 return DeadlineReport(year, today, DEADLINE_DAYS, None, [], [], due, late)

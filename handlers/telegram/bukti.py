@@ -51,6 +51,9 @@ async def receive_file(update: Update, context: ZiContext) -> int:
     assert message is not None
     caller = caller_of(update)
     slot = (context.chat_data or {}).pop((SLOT_KEY, caller.user_id), None)
+    if message.caption and message.caption.startswith("/bukti"):
+        # A captioned file names its own item, whatever was asked for before.
+        return await bukti_with_caption(update, context)
     if not isinstance(slot, EvidenceSlot):
         await reply(update, texts.BUKTI_USAGE)
         return ConversationHandler.END

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import caller_of, e, reply
@@ -92,13 +93,14 @@ async def lapor_button(update: Update, context: ZiContext) -> None:
         if len(parts) == 2:
             item = await run(context.zi.item, caller, parts[1])
             await query.answer()
-            await query.edit_message_text(
+            await _edit(
+                query,
                 texts.LAPOR_CHOOSE_STATUS.format(
                     code=e(item.item_code),
                     activity=e(item.activity),
                     status=texts.STATUS_LABELS[item.status],
                 ),
-                reply_markup=_status_keyboard(item.item_code),
+                _status_keyboard(item.item_code),
             )
             return
         change = await run(context.zi.report, caller, parts[1], parts[2], None)
@@ -106,7 +108,16 @@ async def lapor_button(update: Update, context: ZiContext) -> None:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer(texts.LAPOR_SAVED)
-    await query.edit_message_text(_done_text(change))
+    await _edit(query, _done_text(change), None)
+
+
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the message under the button; a double tap ("not modified") is harmless."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 async def reminder_done(update: Update, context: ZiContext) -> None:

@@ -316,11 +316,6 @@ def test_hubungkan_refusals_change_nothing(
         assert session.scalar(select(ChatLink).where(ChatLink.chat_id == str(chat.id))) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/members.py may_link() ignores what the group is linked to now: an agen "
-    "can relink the province group (or another satker's group) to their own satker",
-)
 def test_an_agen_cannot_take_over_the_province_group(
     tg: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
 ) -> None:
@@ -610,7 +605,10 @@ def test_lapor_accepts_codes_as_people_type_them(
             "/lapor MP-6 selesai",
             texts.ITEM_UNKNOWN_SUGGEST.format(code="MP-6", suggestions="MP-05, MP-04, MP-03"),
         ),
-        ("/lapor XX-99 selesai", texts.ITEM_UNKNOWN.format(code="XX-99")),
+        (
+            "/lapor XX-99 selesai",
+            texts.ITEM_UNKNOWN_SUGGEST.format(code="XX-99", suggestions="TL-04, TL-03, TL-02"),
+        ),
         ("/lapor MP-01 beres", texts.LAPOR_BAD_STATUS.format(word="beres")),
     ],
     ids=["close-code", "far-code", "bad-status"],
@@ -728,11 +726,6 @@ def test_an_agen_cannot_write_for_another_satker(
     assert snapshot(sessions) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/telegram/lapor.py lapor_button edits the message without parse_mode=HTML: "
-    "people see the raw <b>…</b> tags and &amp; escapes after pressing a /lapor button",
-)
 def test_button_edits_are_sent_as_html(
     tg: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
 ) -> None:
@@ -742,12 +735,6 @@ def test_button_edits_are_sent_as_html(
     assert "<b>" not in edit.visible, edit.visible
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/telegram/lapor.py lapor_button: a second tap on an item button (before "
-    "the edit arrived) re-sends the same text and markup; Telegram answers 400 'message is "
-    "not modified' and the group gets ERROR_APOLOGY",
-)
 def test_a_double_tap_on_an_item_button_is_harmless(
     tg: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
 ) -> None:
@@ -757,8 +744,10 @@ def test_a_double_tap_on_an_item_button_is_harmless(
 
     again = tg.press(AGEN, menu.message, "lapor:MP-02", stale=True)
 
+    # Telegram answers the second, identical edit with 400 "message is not modified"; the bot
+    # must take that in its stride: no apology, nothing logged as an error.
     assert texts.ERROR_APOLOGY not in [c.text for c in sent(again)]
-    assert tg.api.failures() == []
+    assert [f.error for f in tg.api.failures()] == ["Bad Request: message is not modified"]
 
 
 # --- bukti dukung --------------------------------------------------------------------------
@@ -990,12 +979,6 @@ def test_a_prompt_is_answered_only_by_the_member_who_asked(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/app.py register_handlers: the bukti ConversationHandler has no allow_reentry: "
-    "a second /bukti while a file is awaited gets no answer at all, and the next file is "
-    "filed under the first item",
-)
 def test_a_second_bukti_while_waiting_switches_the_item(
     tg: BotHarness,
     sessions: sessionmaker[Session],
@@ -1011,11 +994,6 @@ def test_a_second_bukti_while_waiting_switches_the_item(
     assert only_reply(second).text == texts.BUKTI_SEND_FILE.format(code="MP-02", activity=MP02)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/telegram/bukti.py receive_file ignores a '/bukti KODE' caption while "
-    "a file is awaited: the captioned file is filed under the item of the earlier /bukti",
-)
 def test_a_captioned_document_while_waiting_goes_to_the_captioned_item(
     tg: BotHarness,
     sessions: sessionmaker[Session],
