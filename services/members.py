@@ -138,6 +138,18 @@ def redeem_invite(
     return Registration(_member(user), already=False)
 
 
+def revoke_invite(session: Session, *, code: str, now: datetime, actor: str) -> bool:
+    """Make an unused invite code unusable (it leaked); return whether one was revoked."""
+    invite = session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
+    if invite is None or invite.used_at is not None:
+        return False
+    invite.used_at = now  # used_by stays empty: revoked, not redeemed
+    audit.record(
+        session, now=now, actor=actor, action="cabut_undangan", entity="invite", entity_id=invite.id
+    )
+    return True
+
+
 def chat_scope(session: Session, channel: str, chat_id: str | int) -> ChatScope | None:
     """What a group is linked to, or None when it is not linked."""
     link = session.scalar(

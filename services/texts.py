@@ -158,6 +158,10 @@ GROUP_NOT_LINKED = (
 DAFTAR_USAGE = "Kirim /daftar KODE_UNDANGAN (kode dari admin provinsi)."
 INVITE_UNKNOWN = "Kode undangan tidak dikenal. Periksa kembali kodenya atau minta kode baru."
 INVITE_USED = "Kode undangan ini sudah dipakai. Minta kode baru kepada admin provinsi."
+INVITE_LEAKED = (
+    "Kode undangan itu terlihat oleh semua anggota grup, jadi sudah saya nonaktifkan. "
+    "Minta kode baru kepada admin provinsi dan kirimkan hanya di chat pribadi dengan saya."
+)
 INVITE_EXPIRED = "Kode undangan ini sudah kedaluwarsa. Minta kode baru kepada admin provinsi."
 LINK_USAGE = "Kirim /hubungkan KODE_SATKER (mis. /hubungkan 5103) atau /hubungkan provinsi."
 LINK_FORBIDDEN = (

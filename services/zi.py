@@ -184,6 +184,15 @@ class Zibot:
                 now=self.now(),
             )
 
+    def revoke_shown_code(self, caller: Caller, code: str) -> bool:
+        """An invite code typed in a group is seen by everyone there: make it unusable."""
+        if caller.is_private or not code.strip():
+            return False
+        with self._sessions.begin() as session:
+            return members.revoke_invite(
+                session, code=code.strip(), now=self.now(), actor=f"{caller.channel}:group"
+            )
+
     def link(self, caller: Caller, target: str, title: str | None) -> ChatScope:
         """Link the caller's group to a satker, or to the province."""
         if caller.is_private:

@@ -60,7 +60,7 @@ async def start(update: Update, context: ZiContext) -> None:
     """/start and /start <invite code> (deep link)."""
     caller = caller_of(update)
     if not caller.is_private:
-        await reply(update, texts.START_GROUP.format(username=e(context.bot.username)))
+        await _group_registration(update, context, " ".join(context.args or []))
         return
     if context.args:
         await _register(update, context, context.args[0])
@@ -84,9 +84,18 @@ async def daftar(update: Update, context: ZiContext) -> None:
     """/daftar <invite code>."""
     caller = caller_of(update)
     if not caller.is_private:
-        await reply(update, texts.START_GROUP.format(username=e(context.bot.username)))
+        await _group_registration(update, context, argument_text(context))
         return
     await _register(update, context, argument_text(context))
+
+
+async def _group_registration(update: Update, context: ZiContext, code: str) -> None:
+    """Registration belongs in a private chat; a code shown in a group is revoked."""
+    revoked = await run(context.zi.revoke_shown_code, caller_of(update), code)
+    text = texts.START_GROUP.format(username=e(context.bot.username))
+    if revoked:
+        text = f"{texts.INVITE_LEAKED}\n\n{text}"
+    await reply(update, text)
 
 
 async def _register(update: Update, context: ZiContext, code: str) -> None:

@@ -229,10 +229,17 @@ def test_registration_in_a_group_points_to_the_private_chat(
 
     reply = only_reply(tg.send(AGEN, NEW_GROUP, command.replace("KODE", code)))
 
-    assert reply.text == texts.START_GROUP.format(username=BOT_USERNAME)
+    assert reply.text.endswith(texts.START_GROUP.format(username=BOT_USERNAME))
     assert f"https://t.me/{BOT_USERNAME}" in reply.visible
     assert reply.params["reply_parameters"]["message_id"]  # quotes the asker in a group
-    assert snapshot(sessions) == before
+    if "KODE" in command:
+        # Everyone in the group saw the code: it is revoked, and the asker is told so.
+        assert reply.text.startswith(texts.INVITE_LEAKED)
+        private_try = only_reply(tg.send(STRANGER, private(STRANGER), f"/daftar {code}"))
+        assert private_try.text == e(texts.INVITE_USED)
+        assert user_id(sessions, STRANGER.id) is None
+    else:
+        assert snapshot(sessions) == before
 
 
 # --- linking groups ------------------------------------------------------------------------
