@@ -265,6 +265,18 @@ def register_handlers(application: ZiApplication) -> None:
     add(CallbackQueryHandler(lapor.reminder_done, pattern=r"^rl:"))
     add(CallbackQueryHandler(lapor.reminder_snooze, pattern=r"^rt:\d+$"))
 
+    # Files that answer a /bukti prompt from before a restart; files sent without /bukti.
+    add(
+        MessageHandler(
+            filters.REPLY & (filters.Document.ALL | filters.PHOTO), bukti.file_for_old_prompt
+        )
+    )
+    add(
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.Document.ALL | filters.PHOTO), bukti.stray_file
+        )
+    )
+
     # Kendala answered by the province, instructions and their receipts.
     add(CommandHandler("tanggapi", kendala_handlers.tanggapi))
     add(CallbackQueryHandler(kendala_handlers.answer_button, pattern=r"^kt:\d+$"))

@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from telegram.error import InvalidToken
 
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
@@ -460,6 +461,8 @@ def run() -> None:
     runtime = _bot_runtime(webhook=False)
     try:
         run_polling(runtime)
+    except InvalidToken:
+        fail(texts.TOKEN_REJECTED, code=2)
     finally:
         runtime.engine.dispose()
 
@@ -472,6 +475,8 @@ def serve() -> None:
     runtime = _bot_runtime(webhook=True)
     try:
         serve_webhook(runtime)
+    except InvalidToken:
+        fail(texts.TOKEN_REJECTED, code=2)
     finally:
         runtime.engine.dispose()
 

@@ -1,4 +1,4 @@
-"""Logging set-up: one format, chatty libraries quieted, the bot token never written."""
+"""Logging set-up: one format, chatty libraries quieted, secrets never written."""
 
 from __future__ import annotations
 
@@ -6,32 +6,42 @@ import logging
 
 from bot.settings import Settings
 
+MASK = "[rahasia]"
 
-class RedactSecrets(logging.Filter):
-    """Replace secrets in every log line (URLs of the Bot API carry the token)."""
 
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, traceback included, then masks every secret in the result.
+
+    Masking the formatted text rather than the message also covers exception texts such as
+    PTB's ``InvalidToken("The token `...` was rejected")`` in a logged traceback.
+    """
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
         self._secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with every secret masked."""
-        if not self._secrets:
-            return True
-        message = record.getMessage()
-        redacted = message
-        for secret in self._secrets:
-            redacted = redacted.replace(secret, "[rahasia]")
-        if redacted != message:
-            record.msg, record.args = redacted, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        """The usual line, secrets replaced."""
+        return redact(super().format(record), self._secrets)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret replaced by a mask."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def configure_logging(settings: Settings) -> None:
     """Log to standard error at the configured level, with secrets masked."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets([settings.telegram_token.get(), settings.webhook_secret.get()]))
+    handler.setFormatter(
+        RedactingFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            [settings.telegram_token.get(), settings.webhook_secret.get()],
+        )
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,15 +28,23 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
     settings = runtime.settings
     secret = settings.webhook_secret.get()
 
+    recent: deque[int] = deque(maxlen=2000)  # Telegram redelivers when an answer is slow
+
     async def telegram(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return PlainTextResponse("forbidden", status_code=403)
         try:
             payload = await request.json()
-        except ValueError:
+            if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+                raise ValueError("not an update")
+            update = Update.de_json(payload, application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad request", status_code=400)
-        await application.update_queue.put(Update.de_json(payload, application.bot))
+        if update.update_id in recent:
+            return Response()  # a duplicate delivery: already queued once
+        recent.append(update.update_id)
+        await application.update_queue.put(update)
         return Response()
 
     async def healthz(_: Request) -> Response:
@@ -44,6 +53,9 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with application:
+            # run_polling/run_webhook call these hooks; a server of our own must do it too.
+            if application.post_init is not None:
+                await application.post_init(application)
             await application.bot.set_webhook(
                 url=settings.webhook_url.rstrip("/") + WEBHOOK_PATH,
                 secret_token=secret,
@@ -52,6 +64,8 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
             await application.start()
             yield
             await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
 
     return Starlette(
         routes=[
@@ -67,4 +81,5 @@ def serve(runtime: Runtime) -> None:
     application = build_application(runtime, updater=False)
     web = make_web_app(application, runtime)
     host, port = runtime.settings.listen
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    # log_config=None: uvicorn logs through our handler, which masks the token and secret.
+    uvicorn.run(web, host=host, port=port, log_level="warning", log_config=None)

@@ -313,6 +313,9 @@ MENU_DAFTAR = "Daftar dengan kode undangan"
 MENU_HUBUNGKAN = "Hubungkan grup ini ke satker"
 MENU_BANTUAN = "Apa yang dapat saya lakukan"
 MENU_BATAL = "Batalkan percakapan"
+TOKEN_REJECTED = (
+    "Telegram menolak ZIBOT_TELEGRAM_TOKEN: periksa token dari @BotFather (mungkin sudah dicabut)."
+)
 RUN_NO_TOKEN = (
     "ZIBOT_TELEGRAM_TOKEN belum diisi: isi di .env atau lingkungan untuk menjalankan bot."
 )

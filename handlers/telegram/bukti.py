@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import ForceReply, Message, Update
 from telegram.ext import ConversationHandler
 
@@ -115,3 +117,33 @@ async def timed_out(update: Update, context: ZiContext) -> None:
     """The conversation expired: forget the pending slot quietly."""
     if update is not None and update.effective_user and context.chat_data is not None:
         context.chat_data.pop((SLOT_KEY, str(update.effective_user.id)), None)
+
+
+_PROMPT = re.compile(
+    "^" + re.escape(re.sub(r"<[^>]+>", "", texts.BUKTI_SEND_FILE.split("{code}")[0])) + r"(\S+)"
+)
+
+
+async def file_for_old_prompt(update: Update, context: ZiContext) -> None:
+    """A file replying to a /bukti prompt that the conversation no longer remembers (after a
+    restart or a timeout): the prompt itself names the item, so file it there."""
+    message = update.effective_message
+    prompt = message.reply_to_message if message else None
+    if message is None or prompt is None or prompt.from_user is None:
+        return
+    if prompt.from_user.id != context.bot.id or not prompt.text:
+        return
+    match = _PROMPT.match(prompt.text)
+    if match is None:
+        return
+    try:
+        slot = await run(context.zi.evidence_slot, caller_of(update), match.group(1))
+    except ZibotError as exc:
+        await reply(update, e(exc))
+        return
+    await _store(update, context, message, slot)
+
+
+async def stray_file(update: Update, context: ZiContext) -> None:
+    """A document or photo in a private chat outside /bukti: say how to file it."""
+    await reply(update, texts.BUKTI_USAGE)

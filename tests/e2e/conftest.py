@@ -43,7 +43,7 @@ BOT_USERNAME = "zibot_test_bot"
 BADUNG = "5103"
 PROVINCE = "51"
 # Invite codes made by the fixture: (satker, role, how many). Tests take them from the pool.
-INVITES = ((BADUNG, "agen", 12), (BADUNG, "pimpinan", 4), (PROVINCE, "admin", 2))
+INVITES = ((BADUNG, "agen", 16), (BADUNG, "pimpinan", 6), (PROVINCE, "admin", 2))
 # Every zibot process reads "now" from a clock file (ZIBOT_CLOCK_FILE): a Friday in the
 # middle of the sample plan, before the 08:00 reminder time, so that no reminder from the
 # periodic sweep can slip in between a command and its answer.

@@ -98,11 +98,6 @@ def test_registers_its_public_url_and_secret(server: Server, bot: Deployment) ->
     assert bot.api.calls_of("getUpdates") == []  # updates come only through the webhook
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bot/webhook.py lifespan never runs Application.post_init (only run_polling "
-    "and run_webhook do), so `zibot serve` registers no command menus",
-)
 def test_registers_the_command_menus(server: Server, bot: Deployment) -> None:
     scopes = [c["scope"]["type"] for c in bot.api.calls_of("setMyCommands")]
     assert scopes == ["all_private_chats", "all_group_chats"]
@@ -153,11 +148,6 @@ def test_bad_requests_are_refused(server: Server, bot: Deployment) -> None:
     assert bot.running
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bot/webhook.py catches only ValueError from request.json(); Update.de_json on "
-    "JSON that is not an update object raises TypeError/AttributeError: 500 and a traceback",
-)
 @pytest.mark.parametrize("body", ["[1, 2]", "null", '{"foo": 1}'], ids=["list", "null", "no-id"])
 def test_json_that_is_not_an_update_is_a_bad_request(
     server: Server, bot: Deployment, body: str
