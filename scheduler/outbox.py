@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Outbox, Unreachable
-from services.notify import Attachment, Notifier, RetryLater, SendFailed
+from models import ChatLink, Outbox, Unreachable
+from services.notify import Attachment, Moved, Notifier, RetryLater, SendFailed
 from services.notify import Unreachable as ChatUnreachable
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,9 @@ class Dispatcher:
             if notifier is None:
                 raise SendFailed(f"no notifier for channel {claim.channel}")
             sent = await notifier.send(claim.chat_id, claim.text, claim.buttons, claim.attachment)
+        except Moved as exc:
+            await asyncio.to_thread(self._finish_moved, session, claim, exc.new_chat_id)
+            stats.retried += 1
         except ChatUnreachable as exc:
             await asyncio.to_thread(self._finish_unreachable, session, claim, str(exc))
             stats.unreachable += 1
@@ -230,14 +234,18 @@ class Dispatcher:
                 )
             )
             if known is None:
-                active.add(
-                    Unreachable(
-                        channel=claim.channel,
-                        chat_id=claim.chat_id,
-                        reason=error[:500],
-                        since=self._clock(),
-                    )
-                )
+                try:
+                    with active.begin_nested():  # other workers may learn it at the same time
+                        active.add(
+                            Unreachable(
+                                channel=claim.channel,
+                                chat_id=claim.chat_id,
+                                reason=error[:500],
+                                since=self._clock(),
+                            )
+                        )
+                except IntegrityError:
+                    pass  # another worker recorded it first
             # Everything else waiting for that chat is undeliverable too.
             for row in active.scalars(
                 select(Outbox).where(
@@ -254,6 +262,31 @@ class Dispatcher:
             with self._lock:
                 self._in_flight.discard(claim.id)
         log.info("Chat %s:%s is unreachable: %s", claim.channel, claim.chat_id, error)
+
+    def _finish_moved(self, session: Session | None, claim: Claim, new_chat_id: str) -> None:
+        """Follow a group that became a supergroup: its link and its pending messages move."""
+        active = self._sessions() if session is None else session
+        try:
+            for link in active.scalars(
+                select(ChatLink).where(
+                    ChatLink.channel == claim.channel, ChatLink.chat_id == claim.chat_id
+                )
+            ):
+                link.chat_id = new_chat_id
+            for row in active.scalars(
+                select(Outbox).where(
+                    Outbox.channel == claim.channel,
+                    Outbox.chat_id == claim.chat_id,
+                    Outbox.status == "pending",
+                )
+            ):
+                row.chat_id = new_chat_id
+            active.commit()
+        finally:
+            active.close()
+            with self._lock:
+                self._in_flight.discard(claim.id)
+        log.info("Chat %s:%s moved to %s", claim.channel, claim.chat_id, new_chat_id)
 
     def _release(self, session: Session | None, claim: Claim) -> None:
         if session is not None:

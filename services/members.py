@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
-from models import ChatLink, Invite, Satker, User
+from models import ChatLink, Invite, Satker, Unreachable, User
 from services import audit, texts
 from services.errors import ZibotError
 from services.invites import hash_code
@@ -94,6 +94,7 @@ def redeem_invite(
     user = session.scalar(_user_query(channel, external_id))
     same = (invite.satker_id, invite.role, invite.structure)
     if user is not None and (user.satker_id, user.role, user.structure) == same:
+        mark_reachable(session, channel, external_id)
         return Registration(_member(user), already=True)
     if invite.used_at is not None:
         raise ZibotError(texts.INVITE_USED)
@@ -124,6 +125,7 @@ def redeem_invite(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ZibotError(texts.INVITE_USED)
     session.refresh(user)
+    mark_reachable(session, channel, external_id)
     audit.record(
         session,
         now=now,
@@ -136,6 +138,15 @@ def redeem_invite(
         satker=user.satker.code,
     )
     return Registration(_member(user), already=False)
+
+
+def mark_reachable(session: Session, channel: str, chat_id: str | int) -> None:
+    """Someone wrote from this chat again (it unblocked the bot): reminders may resume."""
+    session.execute(
+        delete(Unreachable).where(
+            Unreachable.channel == channel, Unreachable.chat_id == str(chat_id)
+        )
+    )
 
 
 def revoke_invite(session: Session, *, code: str, now: datetime, actor: str) -> bool:
@@ -205,6 +216,7 @@ def link_chat(
     link.title = (title or "")[:200] or None
     link.linked_by_id = member.id
     link.linked_at = now
+    mark_reachable(session, channel, chat_id)
     audit.record(
         session,
         now=now,

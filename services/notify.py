@@ -21,6 +21,14 @@ class RetryLater(SendFailed):
         self.retry_after = retry_after
 
 
+class Moved(SendFailed):
+    """The group became a supergroup with a new chat id: write there from now on."""
+
+    def __init__(self, reason: str, new_chat_id: str) -> None:
+        super().__init__(reason)
+        self.new_chat_id = new_chat_id
+
+
 class Unreachable(SendFailed):
     """The chat blocked the bot or no longer exists: stop writing to it."""
 

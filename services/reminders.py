@@ -178,12 +178,17 @@ def render_digest(digest: Digest, today: date) -> list[tuple[str, list[list[tupl
             current += "\n" + line
     current += "\n\n" + texts.REMINDER_FOOT
     messages.append(current)
+    # Buttons for the most urgent first: due soonest, then the longest overdue.
+    urgent = sorted(
+        digest.items,
+        key=lambda i: (i.tenggat < today, abs((i.tenggat - today).days), i.item_code),
+    )
     buttons = [
         [
             (texts.REMINDER_BUTTON_DONE.format(code=item.item_code), f"rl:{item.item_code}"),
             (texts.REMINDER_BUTTON_SNOOZE.format(code=item.item_code), f"rt:{item.target_id}"),
         ]
-        for item in sorted(digest.items, key=lambda i: (i.tenggat, i.item_code))[:MAX_BUTTON_ITEMS]
+        for item in urgent[:MAX_BUTTON_ITEMS]
     ]
     return [(m, buttons if i == len(messages) - 1 else []) for i, m in enumerate(messages)]
 
@@ -571,8 +576,12 @@ def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Previ
     off = calendar.day_off_name(day)
     if off is not None:
         return Preview(texts.PREVIEW_DAY_OFF.format(name=off), [])
-    planned = plan_digests(session, today=day, calendar=calendar, policy=policy)
-    planned += plan_weekly(session, today=day, calendar=calendar)
+    with session.begin_nested() as rehearsal:
+        # As the sweep will: yesterday's undelivered digests give their items back first.
+        expire_stale(session, today=day)
+        planned = plan_digests(session, today=day, calendar=calendar, policy=policy)
+        planned += plan_weekly(session, today=day, calendar=calendar)
+        rehearsal.rollback()
     if not planned:
         return Preview(texts.PREVIEW_NOTHING_DUE, [])
     names = _chat_names(session)

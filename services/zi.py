@@ -168,6 +168,14 @@ class Zibot:
         with self._sessions() as session:
             return members.find_member(session, caller.channel, caller.user_id)
 
+    def greet(self, caller: Caller) -> Member | None:
+        """/start without a code: who this is; a person who unblocked the bot is reachable again."""
+        with self._sessions.begin() as session:
+            member = members.find_member(session, caller.channel, caller.user_id)
+            if member is not None and caller.is_private:
+                members.mark_reachable(session, caller.channel, caller.chat_id)
+            return member
+
     def register(self, caller: Caller, code: str) -> Registration:
         """Redeem an invite code (private chats only)."""
         if not caller.is_private:

@@ -65,7 +65,7 @@ async def start(update: Update, context: ZiContext) -> None:
     if context.args:
         await _register(update, context, context.args[0])
         return
-    member = await run(context.zi.member, caller)
+    member = await run(context.zi.greet, caller)
     if member is None:
         await reply(update, texts.START_NEW)
     else:

@@ -9,7 +9,15 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from services.notify import Attachment, Buttons, RetryLater, SendFailed, Sent, Unreachable
+from services.notify import (
+    Attachment,
+    Buttons,
+    Moved,
+    RetryLater,
+    SendFailed,
+    Sent,
+    Unreachable,
+)
 
 _GONE = ("chat not found", "user not found", "group chat was deactivated", "chat_write_forbidden")
 
@@ -49,7 +57,7 @@ class TelegramNotifier:
         except Forbidden as exc:
             raise Unreachable(str(exc)) from exc
         except ChatMigrated as exc:
-            raise Unreachable(f"{exc} (new id {exc.new_chat_id})") from exc
+            raise Moved(str(exc), str(exc.new_chat_id)) from exc
         except BadRequest as exc:
             if any(reason in str(exc).lower() for reason in _GONE):
                 raise Unreachable(str(exc)) from exc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import shutil
 import signal
 import subprocess
@@ -42,6 +43,7 @@ from models import (
     make_session_factory,
 )
 from models import User as AppUser
+from scheduler.outbox import Dispatcher
 from services import catalog
 from services.importer import import_plan
 from services.notify import RetryLater, SendFailed
@@ -57,7 +59,8 @@ BADUNG = "5103"
 PROVINCE_GROUP = -600_100
 SEEDED = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 DRAIN_TIMEOUT = 30.0
-WORKERS = 4  # the dispatcher's concurrency in zibot run (scheduler.outbox.Dispatcher)
+# The dispatcher's concurrency in ``zibot run`` (bot/app.py builds it with the default).
+WORKERS = inspect.signature(Dispatcher).parameters["workers"].default
 
 
 def group_of(index: int) -> int:
