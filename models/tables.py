@@ -361,3 +361,19 @@ class InstruksiRead(Base):
     instruksi_id: Mapped[int] = mapped_column(ForeignKey("instruksi.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     confirmed_at: Mapped[datetime]
+
+
+class StageDone(Base):
+    """An item's reminder stage was planned for every open target that had a chat then.
+
+    A shortcut for the sweep, not a source of truth: deleting rows only makes the next sweep
+    look at the targets again (the unique reminder keys still prevent any repeat).
+    """
+
+    __tablename__ = "stage_done"
+    __table_args__ = (UniqueConstraint("item_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rencana_aksi.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)

@@ -23,6 +23,7 @@ from services.plan_parser import (
     parse_plan,
 )
 from services.progress import bump_version
+from services.reminders import forget_stages
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def import_plan(
 
     targets_added, targets_removed = _sync_targets(session, stored, satkers)
     bump_version(session)
+    forget_stages(session, [item.id for item, _ in stored])  # new targets, or a new tenggat
     report = ImportReport(
         plan.year, added, updated, unchanged, targets_added, targets_removed, dry_run
     )

@@ -12,6 +12,7 @@ from models import ChatLink, Invite, Satker, Unreachable, User
 from services import audit, texts
 from services.errors import ZibotError
 from services.invites import hash_code
+from services.reminders import forget_stages
 
 ADMIN, AGEN, PIMPINAN = "admin", "agen", "pimpinan"
 
@@ -126,6 +127,7 @@ def redeem_invite(
         raise ZibotError(texts.INVITE_USED)
     session.refresh(user)
     mark_reachable(session, channel, external_id)
+    forget_stages(session)  # a new recipient: let the next sweep look at every target again
     audit.record(
         session,
         now=now,
@@ -217,6 +219,7 @@ def link_chat(
     link.linked_by_id = member.id
     link.linked_at = now
     mark_reachable(session, channel, chat_id)
+    forget_stages(session)  # a new recipient: let the next sweep look at every target again
     audit.record(
         session,
         now=now,

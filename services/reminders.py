@@ -28,6 +28,7 @@ from models import (
     RencanaAksi,
     Satker,
     Snooze,
+    StageDone,
     Target,
     Unreachable,
     User,
@@ -275,11 +276,46 @@ def _snoozes(session: Session, today: date) -> tuple[dict[tuple[int, str], date]
     return running, ended
 
 
+def open_item_stages(
+    session: Session, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> dict[int, tuple[str, RencanaAksi, int]]:
+    """Item stages of ``today`` not yet planned for every target (see ``StageDone``)."""
+    stages = _item_stages(session, today, calendar, policy)
+    if not stages:
+        return stages
+    done = set(
+        session.execute(
+            select(StageDone.item_id, StageDone.stage).where(StageDone.item_id.in_(stages))
+        ).all()
+    )
+    return {item_id: v for item_id, v in stages.items() if (item_id, v[0]) not in done}
+
+
+def mark_stages_done(
+    session: Session, stages: dict[int, tuple[str, RencanaAksi, int]], today: date
+) -> None:
+    """Remember that these item stages were planned, so later sweeps skip their targets."""
+    if stages:
+        session.execute(
+            insert(StageDone),
+            [{"item_id": i, "stage": v[0], "day": today} for i, v in stages.items()],
+        )
+
+
+def forget_stages(session: Session, item_ids: Iterable[int] | None = None) -> None:
+    """Make the next sweep look at these items' targets again (all items when None): after
+    new chats, new targets, or a target reopened."""
+    query = delete(StageDone)
+    if item_ids is not None:
+        query = query.where(StageDone.item_id.in_(list(item_ids)))
+    session.execute(query)
+
+
 def plan_digests(
     session: Session, *, today: date, calendar: WorkCalendar, policy: ReminderPolicy
 ) -> list[PlannedMessage]:
     """The messages due on ``today`` that were never recorded, rendered; records nothing."""
-    stages = _item_stages(session, today, calendar, policy)
+    stages = open_item_stages(session, today, calendar, policy)
     due = _due_targets(session, stages) if stages else []
     running, ended = _snoozes(session, today)
     again: list[tuple[int, str, str]] = []  # (target id, chat id, stage)
@@ -523,6 +559,13 @@ def expire_stale(session: Session, *, today: date, busy: Iterable[int] = ()) -> 
     expired = list(session.scalars(query))
     for start in range(0, len(expired), 5000):
         chunk = expired[start : start + 5000]
+        released = session.execute(
+            select(Target.item_id)
+            .join(Reminder, Reminder.target_id == Target.id)
+            .where(Reminder.outbox_id.in_(chunk))
+            .distinct()
+        ).scalars()
+        forget_stages(session, list(released))
         session.execute(delete(Reminder).where(Reminder.outbox_id.in_(chunk)))
     return len(expired)
 
@@ -548,9 +591,12 @@ def sweep_plan(
     lock_planning(session)
     today = now.astimezone(tz).date()
     expire_stale(session, today=today, busy=busy)
+    stages = open_item_stages(session, today, calendar, policy)
     planned = plan_digests(session, today=today, calendar=calendar, policy=policy)
     planned += plan_weekly(session, today=today, calendar=calendar)
-    return record(session, planned, today=today, now=now)
+    result = record(session, planned, today=today, now=now)
+    mark_stages_done(session, stages, today)
+    return result
 
 
 @dataclass(frozen=True)

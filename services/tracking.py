@@ -14,6 +14,7 @@ from services import audit, texts
 from services.errors import NotFound
 from services.members import Member, SatkerRef
 from services.progress import bump_version
+from services.reminders import forget_stages
 
 STATUSES = ("belum", "proses", "selesai")
 _STATUS_WORDS = {
@@ -141,6 +142,8 @@ def set_status(
     """Change a target's status (and note), recording who and when in the audit log."""
     old = target.status
     target.status = status
+    if status != "selesai" and old == "selesai":
+        forget_stages(session, [target.item_id])  # reopened: due again at its current stage
     if note:
         target.note = note[:1000]
     target.updated_by_id = member.id
