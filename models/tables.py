@@ -216,6 +216,7 @@ class Outbox(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_chat", "channel", "chat_id", "status"),
         CheckConstraint(
             "status IN ('pending', 'sent', 'failed', 'undeliverable', 'expired')", name="status"
         ),

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from models import ChatLink, Outbox, Unreachable
 from services.notify import Attachment, Moved, Notifier, RetryLater, SendFailed
@@ -143,9 +143,18 @@ class Dispatcher:
         session = self._sessions()
         try:
             with self._lock:
+                # One chat, one queue: a message waits while an earlier one to the same chat
+                # is pending (a ticket before its photo, part 1 before part 2).
+                earlier = aliased(Outbox)
+                first_in_chat = ~exists().where(
+                    earlier.channel == Outbox.channel,
+                    earlier.chat_id == Outbox.chat_id,
+                    earlier.status == "pending",
+                    earlier.id < Outbox.id,
+                )
                 query = (
                     select(Outbox)
-                    .where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+                    .where(Outbox.status == "pending", Outbox.next_attempt_at <= now, first_in_chat)
                     .order_by(Outbox.next_attempt_at, Outbox.id)
                     .limit(1)
                 )

@@ -73,13 +73,15 @@ def _add(session: Session, rows: list[dict[str, object]]) -> None:
         session.execute(insert(Outbox), rows)
 
 
-def _row(key: str, chat_id: str, text: str, now: datetime, **extra: object) -> dict[str, object]:
+def _row(
+    key: str, chat_id: str, text: str, now: datetime, tz: ZoneInfo, **extra: object
+) -> dict[str, object]:
     return {
         "key": key,
         "kind": "instruksi",
         "channel": CHANNEL,
         "chat_id": chat_id,
-        "day": now.date(),
+        "day": now.astimezone(tz).date(),
         "text": text,
         "buttons": "",
         "status": "pending",
@@ -140,7 +142,7 @@ def broadcast(
     buttons = json.dumps([[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]])
     rows: list[dict[str, object]] = []
     for chat in dict.fromkeys(groups + leaders):
-        rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, buttons=buttons))
+        rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, tz, buttons=buttons))
         if item.attachment:
             rows.append(
                 _row(
@@ -148,6 +150,7 @@ def broadcast(
                     chat,
                     texts.INSTRUKSI_ATTACHMENT_CAPTION.format(number=item.number),
                     now,
+                    tz,
                     attachment=item.attachment,
                     attachment_type=item.attachment_type,
                 )
@@ -266,6 +269,7 @@ def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: W
                         number=item.number, text=escape(item.text[:500])
                     ),
                     now,
+                    tz,
                     buttons=json.dumps([[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]]),
                 )
             )

@@ -988,30 +988,48 @@ def test_preview_matches_the_sweep_after_an_undelivered_day(zi: sessionmaker[Ses
     }
 
 
-class BlockedChat(FakeNotifier):
-    """A chat that blocked the bot, answered only once ``together`` sends are in flight (so
-    that several workers learn it at the same time)."""
+class OneChatWatcher(FakeNotifier):
+    """Notes how many sends to one chat are in flight at once, and their order."""
 
-    def __init__(self, together: int) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._barrier = threading.Barrier(together, timeout=10)
+        self.in_flight = 0
+        self.most_at_once = 0
+        self.texts: list[str] = []
 
     async def send(
         self, chat_id: str, text: str, buttons: Buttons, attachment: object = None
     ) -> Sent:
         with self._lock:
-            self.calls.append(chat_id)
-        await asyncio.to_thread(self._barrier.wait)
-        raise ChatUnreachable("Forbidden: bot was blocked by the user")
+            self.in_flight += 1
+            self.most_at_once = max(self.most_at_once, self.in_flight)
+            self.texts.append(text)
+        try:
+            await asyncio.sleep(0.01)
+            return await super().send(chat_id, text, buttons, attachment)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
 
-def test_workers_learning_together_that_a_chat_is_unreachable(
-    zi: sessionmaker[Session],
-) -> None:
+def test_one_chat_is_one_queue(zi: sessionmaker[Session]) -> None:
+    # Four workers, four messages to one chat: sent one at a time, in the order recorded
+    # (a kendala before its photo, part 1 of a digest before part 2).
+    add_pending(zi, 4, chats=1)
+    notifier = OneChatWatcher()
+    drain(Dispatcher(zi, {"telegram": notifier}, Clock(MONDAY), workers=4))
+    assert notifier.most_at_once == 1
+    recorded = [row.text for row in sorted(outbox_rows(zi), key=lambda r: r.id)]
+    assert notifier.texts == recorded
+
+
+def test_a_blocked_chat_is_tried_once_for_all_its_messages(zi: sessionmaker[Session]) -> None:
     add_pending(zi, 4, chats=1)  # four messages waiting for one chat
-    notifier = BlockedChat(together=4)
+    notifier = FakeNotifier()
+    chat = outbox_rows(zi)[0].chat_id
+    notifier.fail_chat[chat] = lambda: ChatUnreachable("Forbidden: bot was blocked by the user")
     stats = asyncio.run(Dispatcher(zi, {"telegram": notifier}, Clock(MONDAY), workers=4).drain())
-    assert stats.unreachable == 4
+    assert stats.unreachable == 1 and notifier.calls == [chat]
     assert {row.status for row in outbox_rows(zi)} == {"undeliverable"}
     assert count(zi, Unreachable) == 1
 
