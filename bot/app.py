@@ -244,6 +244,7 @@ def register_handlers(application: ZiApplication) -> None:
                 fallbacks=[CommandHandler("batal", kendala_handlers.batal)],
                 conversation_timeout=30 * 60,
                 name="kendala",
+                allow_reentry=True,
             )
         )
 

@@ -16,6 +16,18 @@ from services.zi import EvidenceSlot
 
 WAITING_FILE = 1
 SLOT_KEY = "bukti_slot"
+PROMPT_KEY = "bukti_prompt"
+CLOSED_KEY = "bukti_closed_prompts"
+
+
+def _close_prompt(context: ZiContext, user_id: str) -> None:
+    """The prompt was answered or cancelled: later replies to it are not files for it."""
+    if context.chat_data is None:
+        return
+    prompt_id = context.chat_data.pop((PROMPT_KEY, user_id), None)
+    if isinstance(prompt_id, int):
+        closed = context.chat_data.setdefault(CLOSED_KEY, set())
+        closed.add(prompt_id)
 
 
 @refusals_answered
@@ -25,11 +37,13 @@ async def bukti(update: Update, context: ZiContext) -> int:
     slot = await run(context.zi.evidence_slot, caller, " ".join(context.args or []))
     if context.chat_data is not None:
         context.chat_data[(SLOT_KEY, caller.user_id)] = slot
-    await reply(
+    prompt = await reply(
         update,
         texts.BUKTI_SEND_FILE.format(code=e(slot.item_code), activity=e(slot.activity)),
         reply_markup=ForceReply(selective=True, input_field_placeholder=texts.BUKTI_PLACEHOLDER),
     )
+    if prompt is not None and context.chat_data is not None:
+        context.chat_data[(PROMPT_KEY, caller.user_id)] = prompt.message_id
     return WAITING_FILE
 
 
@@ -63,6 +77,7 @@ async def receive_file(update: Update, context: ZiContext) -> int:
     if not stored and context.chat_data is not None:  # refused: let them try another file
         context.chat_data[(SLOT_KEY, caller.user_id)] = slot
         return WAITING_FILE
+    _close_prompt(context, caller.user_id)
     return ConversationHandler.END
 
 
@@ -109,6 +124,7 @@ async def batal(update: Update, context: ZiContext) -> int:
     caller = caller_of(update)
     if context.chat_data is not None:
         context.chat_data.pop((SLOT_KEY, caller.user_id), None)
+    _close_prompt(context, caller.user_id)
     await reply(update, texts.BATAL_DONE)
     return ConversationHandler.END
 
@@ -136,6 +152,15 @@ async def file_for_old_prompt(update: Update, context: ZiContext) -> None:
     match = _PROMPT.match(prompt.text)
     if match is None:
         return
+    remembered = context.chat_data or {}
+    if prompt.message_id in remembered.get(CLOSED_KEY, set()):
+        return  # answered or cancelled already
+    if any(
+        key[0] == PROMPT_KEY and value == prompt.message_id
+        for key, value in remembered.items()
+        if isinstance(key, tuple)
+    ):
+        return  # someone else's conversation is still waiting for this file
     try:
         slot = await run(context.zi.evidence_slot, caller_of(update), match.group(1))
     except ZibotError as exc:

@@ -371,23 +371,24 @@ def test_next_working_day_without_restart_and_the_reminder_buttons(
     pic = User(pic_id, "Ana", "ana")
     [digest] = api.sent(group.id)
     assert "Pengingat rencana aksi ZI — KPU Kabupaten Badung" in shown(digest)
-    snooze = f"rt:{target_id(scenario, 'MP-01')}"
-    assert "rl:MP-01" in buttons(digest) and snooze in buttons(digest)
+    snooze = f"rt:{target_id(scenario, 'SDM-03')}"
+    # The buttons go to the most urgent items; SDM-03, overdue since Friday, is one of them.
+    assert "rl:SDM-03" in buttons(digest) and snooze in buttons(digest)
 
-    # "⏰ MP-01 besok": an alert, and the snooze is recorded for this chat only.
+    # "⏰ SDM-03 besok": an alert, and the snooze is recorded for this chat only.
     api.press_button(group, pic, digest["message_id"], snooze)
-    answer = api.wait_for_call("answerCallbackQuery", lambda p: "MP-01" in p.get("text", ""))
+    answer = api.wait_for_call("answerCallbackQuery", lambda p: "SDM-03" in p.get("text", ""))
     assert answer.get("show_alert") is True
     assert "ditunda sampai" in answer["text"]
 
-    # "✅ MP-01 selesai": a new message with the status keyboard.
-    api.press_button(group, pic, digest["message_id"], "rl:MP-01")
+    # "✅ SDM-03 selesai": a new message with the status keyboard.
+    api.press_button(group, pic, digest["message_id"], "rl:SDM-03")
     reply = scenario.deployment.wait_for_message(group.id, 1)
-    assert "MP-01" in shown(reply)
-    assert {b for b in buttons(reply) if b.startswith("lapor:MP-01:")} == {
-        "lapor:MP-01:belum",
-        "lapor:MP-01:proses",
-        "lapor:MP-01:selesai",
+    assert "SDM-03" in shown(reply)
+    assert {b for b in buttons(reply) if b.startswith("lapor:SDM-03:")} == {
+        "lapor:SDM-03:belum",
+        "lapor:SDM-03:proses",
+        "lapor:SDM-03:selesai",
     }
 
     # (d) Tuesday 08:05, no restart: the next day's digests (every chat has new stages).
@@ -401,23 +402,23 @@ def test_next_working_day_without_restart_and_the_reminder_buttons(
     # (e) The snoozed item comes back once in that group ("Pengingat ulang"), nowhere else.
     group_tuesday = api.sent(group.id)[-1]
     text = shown(group_tuesday)
-    assert text.count("MP-01") == 1, text
+    assert text.count("SDM-03") == 1, text
     again = text.index("Pengingat ulang")
-    assert again < text.index("MP-01")
-    assert "MP-01" not in shown(api.sent(pic_id)[-1])
+    assert again < text.index("SDM-03")
+    assert "SDM-03" not in shown(api.sent(pic_id)[-1])
     for code, chat in seeded.groups.items():
         if code != BADUNG:
-            assert "MP-01" not in shown(api.sent(chat)[-1])
+            assert "SDM-03" not in shown(api.sent(chat)[-1])
     with scenario.deployment.db() as session:
         stages = set(
             session.scalars(
                 select(Reminder.stage).where(
                     Reminder.chat_id == str(group.id),
-                    Reminder.target_id == target_id(scenario, "MP-01"),
+                    Reminder.target_id == target_id(scenario, "SDM-03"),
                 )
             )
         )
-    assert stages == {"late91", "ulang:2026-12-01"}
+    assert stages == {"late1", "ulang:2026-12-01"}
 
 
 # ---------------------------------------------------------------------- the command line
