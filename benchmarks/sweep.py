@@ -153,7 +153,9 @@ def drain(url: str, work: Path, count: int) -> None:
             rate_limiter=AIORateLimiter(max_retries=3),
         )  # fmt: skip
         async with bot:
-            dispatcher = Dispatcher(sessions, {"telegram": TelegramNotifier(bot)}, lambda: MONDAY)
+            dispatcher = Dispatcher(
+                sessions, {"telegram": TelegramNotifier(bot, work)}, lambda: MONDAY
+            )
             start = time.perf_counter()
             await dispatcher.drain()
             return time.perf_counter() - start

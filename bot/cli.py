@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -56,13 +58,17 @@ app.add_typer(holiday_app, name="holiday")
 kendala_app = typer.Typer(help=texts.CLI_KENDALA_HELP, no_args_is_help=True)
 app.add_typer(kendala_app, name="kendala")
 
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
+# markup=False: satker names, activities and kendala come from people and spreadsheets, and
+# "[...]" in them must print as typed.
+out = Console(soft_wrap=True, markup=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one clear line on standard error and stop with a non-zero exit code."""
-    err.print(f"[bold red]{texts.CLI_ERROR_PREFIX}[/] {message}", markup=True, highlight=False)
+    err.print(
+        f"[bold red]{texts.CLI_ERROR_PREFIX}[/] {escape(message)}", markup=True, highlight=False
+    )
     raise typer.Exit(code)
 
 
@@ -261,7 +267,7 @@ def _print_satker(session: Session, satker_id: int, today: date, year: int) -> N
             line.activity,
             tanggal(line.tenggat),
             texts.STATUS_LABELS[line.status],
-            f"[red]{texts.YES}[/]" if late else texts.NO,
+            Text(texts.YES, style="red") if late else texts.NO,
         )
     out.print(table)
 

@@ -319,6 +319,8 @@ class Kendala(Base):
     closed_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     reopened_at: Mapped[datetime | None]
+    # How many times the ticket was (re)opened: part of the keys of its posts and escalations.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     satker: Mapped[Satker] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])

@@ -22,6 +22,7 @@ from services.members import Member
 from services.numbering import next_number
 
 CHANNEL = "telegram"
+MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4,096 characters
 STRUCTURES = ("komisioner", "sekretariat")
 _NUMBER = re.compile(r"^\s*(?:INS-(\d{4})-)?(\d{1,6})\s*$", re.IGNORECASE)
 
@@ -109,11 +110,13 @@ def broadcast(
     body = text.strip()
     if not body:
         raise ZibotError(texts.INSTRUKSI_USAGE)
+    if len(body) > MAX_TEXT:
+        raise ZibotError(texts.INSTRUKSI_TOO_LONG.format(length=len(body), limit=MAX_TEXT))
     year = now.astimezone(tz).year
     item = Instruksi(
         year=year,
         seq=next_number(session, f"instruksi:{year}"),
-        text=body[:3500],
+        text=body,
         attachment=attachment[0] if attachment else None,
         attachment_type=attachment[1] if attachment else None,
         created_by_id=admin.id,
@@ -256,7 +259,11 @@ def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: W
         blocked = _blocked(session)
         rows = []
         for user in session.scalars(
-            select(User).where(User.role == "pimpinan", User.telegram_id.is_not(None))
+            select(User).where(
+                User.role == "pimpinan",
+                User.telegram_id.is_not(None),
+                User.created_at <= item.created_at,  # latecomers never received it
+            )
         ):
             chat = str(user.telegram_id)
             if user.id in confirmed or (CHANNEL, chat) in blocked:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -114,6 +115,7 @@ def create(
         origin_chat_id=origin_chat_id,
         status="baru",
         created_at=now,
+        round=1,
     )
     session.add(ticket)
     session.flush()
@@ -189,10 +191,10 @@ def _outbox(
     buttons: list[list[tuple[str, str]]] | None = None,
     attachment: str | None = None,
     attachment_type: str | None = None,
-) -> None:
+) -> bool:
     exists = session.scalar(select(Outbox.id).where(Outbox.key == key))
     if exists is not None:
-        return
+        return False
     session.execute(
         insert(Outbox),
         [
@@ -213,6 +215,7 @@ def _outbox(
             }
         ],
     )
+    return True
 
 
 def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
@@ -232,7 +235,7 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
     today = now.astimezone(tz).date()
     count = 0
     for ticket in waiting:
-        version = int((ticket.reopened_at or ticket.created_at).timestamp())
+        version = ticket.round
         buttons = [
             [
                 (texts.KENDALA_BUTTON_ANSWER, f"kt:{ticket.id}"),
@@ -241,7 +244,7 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
         ]
         for chat in chats:
             key = f"kendala:{ticket.id}:post:{version}:{chat.chat_id}"
-            _outbox(
+            count += _outbox(
                 session,
                 key=key,
                 kind="kendala",
@@ -251,9 +254,8 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
                 today=today,
                 buttons=buttons,
             )
-            count += 1
             if ticket.attachment:
-                _outbox(
+                count += _outbox(
                     session,
                     key=f"{key}:lampiran",
                     kind="kendala",
@@ -264,7 +266,6 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
                     attachment=ticket.attachment,
                     attachment_type=ticket.attachment_type,
                 )
-                count += 1
         ticket.posted_at = now
     return count
 
@@ -290,7 +291,8 @@ def answer(
         answer=escape(body),
         admin=escape(admin.name),
     )
-    _notify_satker(session, ticket, message, f"jawab:{int(now.timestamp())}", now, tz)
+    event = f"jawab:{int(now.timestamp())}:{hashlib.sha256(body.encode()).hexdigest()[:10]}"
+    _notify_satker(session, ticket, message, event, now, tz)
     audit.record(
         session,
         now=now,
@@ -342,6 +344,7 @@ def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) 
         )
     ticket.status = "baru"
     ticket.reopened_at = now
+    ticket.round = (ticket.round or 1) + 1
     ticket.closed_at = None
     ticket.posted_at = None
     ticket.escalated_at = None
@@ -416,9 +419,10 @@ def plan_escalations(
             days=age,
             description=escape(ticket.description[:500]),
         )
-        version = int((ticket.reopened_at or ticket.created_at).timestamp())
+        version = ticket.round
+        recorded = 0
         if escalation_chat:
-            _outbox(
+            recorded += _outbox(
                 session,
                 key=f"kendala:{ticket.id}:eskalasi:{version}",
                 kind="eskalasi",
@@ -427,9 +431,8 @@ def plan_escalations(
                 now=now,
                 today=today,
             )
-            count += 1
         for chat in _province_chats(session):
-            _outbox(
+            recorded += _outbox(
                 session,
                 key=f"kendala:{ticket.id}:ingat:{version}:{chat.chat_id}",
                 kind="eskalasi",
@@ -441,8 +444,9 @@ def plan_escalations(
                 today=today,
                 buttons=[[(texts.KENDALA_BUTTON_ANSWER, f"kt:{ticket.id}")]],
             )
-            count += 1
-        ticket.escalated_at = now
+        if recorded or escalation_chat:
+            ticket.escalated_at = now  # else: nobody to tell yet; try again next sweep
+        count += recorded
     return count
 
 

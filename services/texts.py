@@ -469,6 +469,10 @@ INSTRUKSI_USAGE = (
     "Kirim /instruksi teks instruksi (bisa sebagai balasan ke dokumen untuk melampirkannya), "
     "atau /instruksi status [nomor]."
 )
+INSTRUKSI_TOO_LONG = (
+    "Instruksi terlalu panjang ({length} karakter; paling banyak {limit}). Ringkas teksnya, atau "
+    "kirim rinciannya sebagai dokumen lalu balas dokumen itu dengan /instruksi ringkasan."
+)
 INSTRUKSI_UNKNOWN = "Instruksi {number} tidak ditemukan."
 INSTRUKSI_NONE = "Belum ada instruksi."
 INSTRUKSI_BAD_NUMBER = "Nomor instruksi {value!r} tidak valid; contoh: INS-2026-0003 atau 3."

@@ -489,6 +489,8 @@ class Zibot:
         """An admin answers a ticket (by number or id); returns the number."""
         with self._sessions.begin() as session:
             admin = self._member(session, caller)
+            if not admin.is_admin:  # before the lookup: no hint whether the number exists
+                raise Forbidden(texts.KENDALA_ADMIN_ONLY)
             ticket = self._ticket(session, ticket_ref)
             kendala.answer(
                 session, admin=admin, ticket=ticket, text=text, now=self.now(), tz=self.tz
@@ -499,6 +501,8 @@ class Zibot:
         """An admin closes a ticket; returns the number."""
         with self._sessions.begin() as session:
             admin = self._member(session, caller)
+            if not admin.is_admin:
+                raise Forbidden(texts.KENDALA_ADMIN_ONLY)
             ticket = self._ticket(session, ticket_ref)
             kendala.close(session, admin=admin, ticket=ticket, now=self.now(), tz=self.tz)
             return ticket.number

@@ -118,6 +118,7 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
     chat = update.effective_chat
     title = chat.title if chat else None
     scope = await run(context.zi.link, caller_of(update), argument_text(context), title)
+    kick_sweep(context)  # tickets or reminders waiting for this group go out now
     if scope.satker is None:
         await reply(update, texts.LINKED_PROVINCE)
     else:

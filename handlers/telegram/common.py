@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from telegram import Message, Update
+from telegram import Bot, ForceReply, Message, Update, User
 from telegram.constants import MessageLimit, ParseMode
 
 from services.zi import Caller
@@ -83,3 +83,23 @@ def lines(*parts: str | Iterable[str] | None) -> str:
         else:
             result.extend(part)
     return "\n".join(result)
+
+
+def mention(user: User) -> str:
+    """An HTML mention of a person (it also makes a selective ForceReply reach them)."""
+    return f'<a href="tg://user?id={user.id}">{e(user.first_name)}</a>'
+
+
+async def ask(update: Update, bot: Bot, text: str, placeholder: str) -> Message:
+    """A prompt the person must answer by replying. In groups it mentions them, so that the
+    selective ForceReply opens their reply field even when the prompt follows a button."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if chat.type == chat.PRIVATE:  # any message there reaches the bot
+        return await bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    return await bot.send_message(
+        chat.id,
+        f"{mention(user)}, {text[:1].lower()}{text[1:]}",
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
+    )

@@ -7,15 +7,16 @@ in privacy mode receives the answers. ``/batal`` leaves at any step.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
-from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.common import ask, caller_of, e, reply
 from handlers.telegram.context import ZiContext
 from services import evidence, texts
 from services.errors import ZibotError
@@ -56,13 +57,6 @@ def _save(update: Update, context: ZiContext, draft: Draft) -> None:
 def _forget(update: Update, context: ZiContext) -> None:
     if context.chat_data is not None:
         context.chat_data.pop(_key(update), None)
-
-
-def _prompt_markup(update: Update, placeholder: str) -> ForceReply | None:
-    chat = update.effective_chat
-    if chat is not None and chat.type != chat.PRIVATE:
-        return ForceReply(selective=True, input_field_placeholder=placeholder)
-    return None
 
 
 def _area_keyboard(areas: list[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -183,11 +177,7 @@ async def choose_category(update: Update, context: ZiContext) -> int:
         texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label))
         + f"\n→ <b>{e(CATEGORIES.get(key, key))}</b>"
     )
-    await reply(
-        update,
-        texts.KENDALA_ASK_TEXT,
-        reply_markup=_prompt_markup(update, texts.KENDALA_ASK_TEXT_PLACEHOLDER),
-    )
+    await ask(update, context.bot, texts.KENDALA_ASK_TEXT, texts.KENDALA_ASK_TEXT_PLACEHOLDER)
     return WRITE_TEXT
 
 
@@ -328,6 +318,10 @@ async def batal(update: Update, context: ZiContext) -> int:
 # --- the province's side: answering and closing ------------------------------------------
 
 ANSWER_PREFIX = "kendala_answer"
+ANSWERED = "kendala_answered_prompts"
+_ANSWER_PROMPT = re.compile(
+    re.escape(texts.KENDALA_ASK_ANSWER.split("{number}")[0]) + r"(KDL-\d{4}-\d+)", re.IGNORECASE
+)
 
 
 async def answer_button(update: Update, context: ZiContext) -> None:
@@ -341,13 +335,7 @@ async def answer_button(update: Update, context: ZiContext) -> None:
         return
     number = await run(context.zi.kendala_number, ticket_id)
     await query.answer()
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    prompt = await message.reply_text(
-        texts.KENDALA_ASK_ANSWER.format(number=number),
-        reply_markup=ForceReply(selective=True, input_field_placeholder=number),
-    )
+    prompt = await ask(update, context.bot, texts.KENDALA_ASK_ANSWER.format(number=number), number)
     if context.chat_data is not None:
         context.chat_data[(ANSWER_PREFIX, prompt.message_id)] = ticket_id
 
@@ -357,9 +345,18 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
     message = update.effective_message
     if message is None or message.reply_to_message is None or context.chat_data is None:
         return
-    ticket_id = context.chat_data.get((ANSWER_PREFIX, message.reply_to_message.message_id))
-    if not isinstance(ticket_id, int):
-        return
+    prompt = message.reply_to_message
+    if prompt.message_id in context.chat_data.get(ANSWERED, set()):
+        return  # this prompt was answered already: no accidental second answer
+    ticket_ref: int | str | None = context.chat_data.get((ANSWER_PREFIX, prompt.message_id))
+    if not isinstance(ticket_ref, int):
+        # After a restart the prompt is forgotten, but its text names the ticket.
+        found = _ANSWER_PROMPT.search(prompt.text or "")
+        from_bot = prompt.from_user is not None and prompt.from_user.id == context.bot.id
+        if found is None or not from_bot:
+            return
+        ticket_ref = found.group(1)
+    ticket_id = ticket_ref
     try:
         number = await run(
             context.zi.kendala_answer, caller_of(update), ticket_id, message.text or ""
@@ -367,7 +364,8 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
     except ZibotError as exc:
         await reply(update, e(exc))
         return
-    context.chat_data.pop((ANSWER_PREFIX, message.reply_to_message.message_id), None)
+    context.chat_data.pop((ANSWER_PREFIX, prompt.message_id), None)
+    context.chat_data.setdefault(ANSWERED, set()).add(prompt.message_id)
     kick_sweep(context)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))
 

@@ -666,21 +666,23 @@ def test_reopen_after_seven_days_is_refused(world: World) -> None:
     assert audit(world, "buka") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: services/kendala.py:293 keys the answer's outbox rows on int(now.timestamp()) "
-        "(kendala:<id>:jawab:<second>:<chat>) and _outbox skips existing keys: a second answer "
-        "in the same second (two admins, or a frozen ZIBOT_CLOCK_FILE) is saved and audited "
-        "but never sent"
-    ),
-)
 def test_a_second_answer_in_the_same_second_is_sent_too(world: World) -> None:
     number = submit(world)
     world.zi.kendala_answer(private(ADMIN), number, "Jawaban pertama")
     world.zi.kendala_answer(private(ADMIN), number, "Jawaban kedua, yang benar")
     assert ticket(world, number).answer == "Jawaban kedua, yang benar"
     assert [r for r in rows(world) if "Jawaban kedua" in r.text] != []
+
+
+def test_a_reopened_ticket_is_posted_again_under_a_frozen_clock(world: World) -> None:
+    link_province(world)
+    number = submit(world)
+    post(world)
+    world.zi.kendala_close(private(ADMIN), number)
+    world.zi.kendala_reopen(private(AGEN), number)
+    post(world)
+    posts = [r for r in rows(world) if r.chat_id == PROVINCE]
+    assert len(posts) == 2 and texts.KENDALA_REOPENED_MARK in posts[-1].text
 
 
 # ---------------------------------------------------------------------- escalation
@@ -775,14 +777,6 @@ def test_answered_tickets_do_not_escalate_and_reopened_ones_can_again(world: Wor
     assert sorted(r.chat_id for r in again) == sorted([ESCALATION, PROVINCE] * 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: services/kendala.py:445 sets escalated_at even when no province group is linked "
-        "(and no ZIBOT_ESCALATION_CHAT): nothing is recorded, and once the group is linked the "
-        "overdue ticket never gets its reminder (the escalation is lost)"
-    ),
-)
 def test_an_escalation_due_before_the_province_group_is_linked_is_not_lost(
     world: World,
 ) -> None:
@@ -901,14 +895,6 @@ def test_cli_lists_and_exports_every_ticket(
     assert refused.exit_code != 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: bot/cli.py:430 puts the reporter's description into a rich Table unescaped: "
-        "rich markup in it is interpreted (text vanishes) and a stray '[/]' raises MarkupError, "
-        "so `zibot kendala list` crashes"
-    ),
-)
 def test_cli_list_shows_descriptions_with_square_brackets_verbatim(
     world: World, zibot_cli: Callable
 ) -> None:
@@ -954,14 +940,6 @@ def test_the_post_and_its_photo_reach_the_province_group(world: World) -> None:
     assert all(r.status == "sent" for r in rows(world))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: scheduler/outbox.py:100 drains with 4 concurrent workers and no per-chat order: the "
-        "ticket's photo (recorded after the post by services/kendala.py:255) can reach the "
-        "province group before the post it belongs to whenever sendMessage is slower"
-    ),
-)
 def test_the_photo_never_arrives_before_its_post(world: World) -> None:
     link_province(world)
     submit(world, attachment=Attachment("kendala/foto.jpg", "image/jpeg", "foto.jpg"))
@@ -1186,14 +1164,6 @@ def test_the_planner_sends_instruksi_reminders_only_at_reminder_time(world: Worl
     assert len(rows(world)) == before + 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: services/instruksi.py:82 files instruksi outbox rows under now.date() (the UTC "
-        "date) while kendala and reminders use the local date: an instruction sent before "
-        "08:00 WITA is recorded under the previous day"
-    ),
-)
 def test_instruksi_rows_are_filed_under_the_local_day(world: World) -> None:
     world.at(wita("2026-11-30", 7, 30))  # Monday 07:30 WITA = Sunday 23:30 UTC
     broadcast(world)

@@ -50,6 +50,13 @@ SEKRETARIS = TgUser(3005, "Sekretaris", "B&B")  # pimpinan (sekretariat), Badung
 ADMIN = TgUser(3006, "Ayu", "Provinsi")  # admin, KPU Provinsi Bali (51)
 STRANGER = TgUser(3009, "Orang", "Asing")  # not registered
 
+
+def asked(person: TgUser, prompt: str) -> str:
+    """A group prompt as sent: it mentions the person it is for."""
+    link = f'<a href="tg://user?id={person.id}">{person.first_name}</a>'
+    return f"{link}, {prompt[0].lower()}{prompt[1:]}"
+
+
 BADUNG_GROUP = TgChat.group(-1005103, "ZI KPU Badung")
 PROVINCE_GROUP = TgChat.group(-1000051, "Koordinasi ZI Bali")
 NEW_GROUP = TgChat.group(-1009999, "Grup baru")
@@ -253,7 +260,8 @@ def test_a_report_in_a_group_with_an_item_and_a_photo_reaches_the_province(
     ]  # fmt: skip
 
     prompt = reporter.category("anggaran")
-    assert prompt.text == texts.KENDALA_ASK_TEXT
+    # In a group the prompt names the reporter, so that the selective ForceReply reaches them.
+    assert prompt.text == asked(AGEN, texts.KENDALA_ASK_TEXT)
     assert prompt.chat_id == BADUNG_GROUP.id
     assert reply_markup(prompt) == {
         "force_reply": True,
@@ -305,15 +313,6 @@ def test_a_report_in_a_group_with_an_item_and_a_photo_reaches_the_province(
     assert deliver(bot, sessions, evidence_dir) == []  # posted once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: handlers/telegram/kendala.py:201 (and :347 for Tanggapi) sends the ForceReply "
-        "prompt as a reply to the bot's own keyboard message (update.effective_message of a "
-        "button press) without mentioning the person: with selective=True Telegram then forces "
-        "the reply on nobody, so the reporter (or admin) gets no reply field in a group"
-    ),
-)
 def test_the_group_prompt_is_selective_for_the_reporter(
     bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
 ) -> None:
@@ -572,7 +571,7 @@ def test_tanggapi_button_asks_an_admin_for_the_answer_and_forwards_it(
 
     calls = bot.press(ADMIN, post.message, answer_data)
     prompt = only_reply(calls)
-    assert prompt.text == texts.KENDALA_ASK_ANSWER.format(number=FIRST)
+    assert prompt.text == asked(ADMIN, texts.KENDALA_ASK_ANSWER.format(number=FIRST))
     assert prompt.chat_id == PROVINCE_GROUP.id
     assert reply_markup(prompt) == {
         "force_reply": True,
@@ -881,3 +880,57 @@ def test_sudah_dibaca_records_once_and_status_lists_who_is_missing(
     assert by_number.text == status.text
     unknown = only_reply(bot.send(ADMIN, private(ADMIN), "/instruksi status 9"))
     assert unknown.text == texts.INSTRUKSI_UNKNOWN.format(number="9")
+
+
+# ---------------------------------------------------------------------- re-entry, prompts, restarts
+
+
+def test_the_tanggapi_prompt_is_selective_for_the_admin(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    prompt = only_reply(bot.press(ADMIN, post.message, post.buttons()[0][1]))
+    assert reply_markup(prompt)["selective"] is True
+    replied = replied_message_id(prompt)
+    target = bot.api.stored(PROVINCE_GROUP.id, replied) if replied else {}
+    mentioned = f"tg://user?id={ADMIN.id}" in prompt.text
+    assert target.get("from", {}).get("id") == ADMIN.id or mentioned
+
+
+def test_an_answer_to_a_prompt_from_before_a_restart_is_saved(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    prompt = only_reply(bot.press(ADMIN, post.message, post.buttons()[0][1]))
+    bot.application.drop_chat_data(PROVINCE_GROUP.id)  # what a restart forgets
+    calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=prompt.message)
+    assert tickets(sessions)[0].status == "ditanggapi"
+    assert only_reply(calls).text == texts.KENDALA_ANSWER_SAVED.format(number=FIRST)
+
+
+def test_kendala_daftar_during_an_open_report_is_answered_and_the_report_goes_on(
+    bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
+) -> None:
+    reporter = Reporter(bot, AGEN, private(AGEN))
+    reporter.start()
+    assert only_reply(bot.send(AGEN, private(AGEN), "/kendala daftar")).text == (
+        texts.KENDALA_LIST_EMPTY
+    )
+    reporter.umum()
+    reporter.category("lainnya")
+    # /kendala again starts over with a fresh menu.
+    menu = reporter.start()
+    assert menu.text == texts.KENDALA_START_ITEM
+    reporter.umum()
+    reporter.category("sdm")
+    reporter.describe("Dimulai ulang")
+    reporter.skip()
+    assert reporter.send().text == texts.KENDALA_SAVED.format(number=FIRST)
+    [ticket] = tickets(sessions)
+    assert (ticket.category, ticket.description) == ("sdm", "Dimulai ulang")
