@@ -117,8 +117,9 @@ def drain(url: str, work: Path, count: int) -> None:
     """Record ``count`` digests to private chats, then drain them through the real bot stack."""
     from botapi import BotApiStandIn
     from sqlalchemy import insert, select
-    from telegram.ext import AIORateLimiter, ExtBot
+    from telegram.ext import ExtBot
 
+    from bot.app import flood_limiter
     from handlers.telegram.notifier import TelegramNotifier
     from models import Outbox, make_engine, make_session_factory
     from scheduler.outbox import Dispatcher
@@ -150,7 +151,7 @@ def drain(url: str, work: Path, count: int) -> None:
     async def run() -> float:
         bot = ExtBot(
             api.token, base_url=api.base_url, base_file_url=api.file_url,
-            rate_limiter=AIORateLimiter(max_retries=3),
+            rate_limiter=flood_limiter(),
         )  # fmt: skip
         async with bot:
             dispatcher = Dispatcher(

@@ -104,6 +104,20 @@ async def sweep(context: ZiContext) -> None:
         context.application.create_task(engine.sweep(), name="zibot-sweep")
 
 
+def flood_limiter() -> AIORateLimiter:
+    """Telegram's limits, paced: one message per 1/30 s overall, and to one group bursts of 5
+    then one per 3 s (20 a minute). PTB's default buckets (30 per second, 20 per minute) let a
+    full bucket go out at once, so a window could see up to twice the limit in a backlog;
+    these keep any 1-second window at 31 at most, and any minute in a group at 25."""
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / 30,
+        group_max_rate=5,
+        group_time_period=15,
+        max_retries=3,
+    )
+
+
 def make_zibot(runtime: Runtime) -> Zibot:
     """The use cases over the runtime's database, clock and settings."""
     settings = runtime.settings
@@ -146,7 +160,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .defaults(Defaults(tzinfo=settings.timezone, parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(flood_limiter())
         .context_types(ContextTypes(context=ZiContext, bot_data=BotData))
         .concurrent_updates(False)
         .post_init(post_init)

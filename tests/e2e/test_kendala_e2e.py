@@ -113,7 +113,9 @@ def test_a_kendala_from_a_satker_group_is_posted_and_answered(bot: Deployment) -
     categories = press(bot, group, agen, menu, mp01)
     assert "kd:cat:sarpras" in buttons(categories)
     prompt = press_for_message(bot, group, agen, menu, "kd:cat:sarpras")
-    assert prompt["text"] == texts.KENDALA_ASK_TEXT
+    # In a group the prompt mentions the reporter, so that the selective ForceReply reaches them.
+    assert prompt["text"].endswith(texts.KENDALA_ASK_TEXT[1:])
+    assert f"tg://user?id={agen.id}" in prompt["text"]
     assert prompt["reply_markup"]["force_reply"] is True
     assert prompt["reply_markup"]["selective"] is True
 
@@ -152,7 +154,8 @@ def test_a_kendala_from_a_satker_group_is_posted_and_answered(bot: Deployment) -
 
     # The admin answers with the Tanggapi button and a reply to its prompt.
     ask_answer = press_for_message(bot, province, admin, post, f"kt:{ticket.id}")
-    assert ask_answer["text"] == texts.KENDALA_ASK_ANSWER.format(number=number)
+    assert ask_answer["text"].endswith(texts.KENDALA_ASK_ANSWER.format(number=number)[1:])
+    assert f"tg://user?id={admin.id}" in ask_answer["text"]
     assert ask_answer["reply_markup"]["force_reply"] is True
     answer = "Sudah kami koordinasikan dengan <Biro Keuangan> & Sekretariat."
     done = bot.say(province, admin, answer, reply_to=ask_answer["message_id"])
