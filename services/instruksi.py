@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import ChatLink, Instruksi, InstruksiRead, Outbox, Satker, Unreachable, User
+from models import ChatLink, Instruksi, InstruksiRead, Satker, Unreachable, User
 from services import audit, texts
 from services.calendar import WorkCalendar
 from services.errors import NotFound, ZibotError
 from services.members import Member
 from services.numbering import next_number
+from services.outbox import enqueue, outbox_row
 
 CHANNEL = "telegram"
 MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4,096 characters
@@ -69,30 +70,13 @@ def _blocked(session: Session) -> set[tuple[str, str]]:
     return {(u.channel, u.chat_id) for u in session.scalars(select(Unreachable))}
 
 
-def _add(session: Session, rows: list[dict[str, object]]) -> None:
-    if rows:
-        session.execute(insert(Outbox), rows)
-
-
 def _row(
-    key: str, chat_id: str, text: str, now: datetime, tz: ZoneInfo, **extra: object
-) -> dict[str, object]:
-    return {
-        "key": key,
-        "kind": "instruksi",
-        "channel": CHANNEL,
-        "chat_id": chat_id,
-        "day": now.astimezone(tz).date(),
-        "text": text,
-        "buttons": "",
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "attachment": None,
-        "attachment_type": None,
-        **extra,
-    }
+    key: str, chat_id: str, text: str, now: datetime, tz: ZoneInfo, **extra: Any
+) -> dict[str, Any]:
+    return outbox_row(
+        key=key, kind="instruksi", chat_id=chat_id, day=now.astimezone(tz).date(), text=text,
+        now=now, **extra,
+    )  # fmt: skip
 
 
 def broadcast(
@@ -142,7 +126,7 @@ def broadcast(
     message = texts.INSTRUKSI_MESSAGE.format(
         number=item.number, text=escape(item.text), admin=escape(admin.name)
     )
-    buttons = json.dumps([[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]])
+    buttons = [[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]]
     rows: list[dict[str, object]] = []
     for chat in dict.fromkeys(groups + leaders):
         rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, tz, buttons=buttons))
@@ -158,7 +142,7 @@ def broadcast(
                     attachment_type=item.attachment_type,
                 )
             )
-    _add(session, rows)
+    enqueue(session, rows)
     audit.record(
         session,
         now=now,
@@ -277,10 +261,10 @@ def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: W
                     ),
                     now,
                     tz,
-                    buttons=json.dumps([[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]]),
+                    buttons=[[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]],
                 )
             )
-        _add(session, rows)
+        enqueue(session, rows)
         count += len(rows)
         item.reminded_at = now
     return count

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ChatLink, Kendala, Outbox, RencanaAksi, Target, Unreachable, User
+from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable, User
 from services import audit, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
 from services.members import Member
 from services.numbering import next_number
+from services.outbox import enqueue, outbox_row
 
 CATEGORIES: dict[str, str] = {
     "anggaran": "Anggaran",
@@ -179,43 +180,9 @@ def render(session: Session, ticket: Kendala, tz: ZoneInfo) -> str:
     )
 
 
-def _outbox(
-    session: Session,
-    *,
-    key: str,
-    kind: str,
-    chat_id: str,
-    text: str,
-    now: datetime,
-    today: date,
-    buttons: list[list[tuple[str, str]]] | None = None,
-    attachment: str | None = None,
-    attachment_type: str | None = None,
-) -> bool:
-    exists = session.scalar(select(Outbox.id).where(Outbox.key == key))
-    if exists is not None:
-        return False
-    session.execute(
-        insert(Outbox),
-        [
-            {
-                "key": key,
-                "kind": kind,
-                "channel": CHANNEL,
-                "chat_id": chat_id,
-                "day": today,
-                "text": text,
-                "buttons": json.dumps(buttons) if buttons else "",
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-                "attachment": attachment,
-                "attachment_type": attachment_type,
-            }
-        ],
-    )
-    return True
+def _outbox(session: Session, *, today: date, **fields: Any) -> bool:
+    """Record one message unless its key is known (a retry, a second sweep)."""
+    return enqueue(session, [outbox_row(day=today, **fields)]) == 1
 
 
 def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:

@@ -9,7 +9,6 @@ never be recorded twice, whatever the number of sweeps or processes.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from models import (
 from services import texts
 from services.calendar import WorkCalendar, load_calendar
 from services.formatting import persen, tanggal, tanggal_panjang
+from services.outbox import outbox_row
 from services.progress import active_year, load_progress, rank
 
 CHANNEL = "telegram"
@@ -505,19 +505,16 @@ def record(
     if not planned:
         return SweepResult(0, 0)
     rows = [
-        {
-            "key": message.key,
-            "kind": message.kind,
-            "channel": message.channel,
-            "chat_id": message.chat_id,
-            "day": today,
-            "text": message.text,
-            "buttons": json.dumps(message.buttons) if message.buttons else "",
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
+        outbox_row(
+            key=message.key,
+            kind=message.kind,
+            chat_id=message.chat_id,
+            day=today,
+            text=message.text,
+            now=now,
+            buttons=message.buttons,
+            channel=message.channel,
+        )
         for message in planned
     ]
     ids = session.scalars(

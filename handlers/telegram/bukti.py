@@ -8,9 +8,9 @@ from telegram import ForceReply, Message, Update
 from telegram.ext import ConversationHandler
 
 from handlers.telegram.commands import refusals_answered, run
-from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.common import caller_of, download, e, incoming_file, reply
 from handlers.telegram.context import ZiContext
-from services import evidence, texts
+from services import texts
 from services.errors import ZibotError
 from services.zi import EvidenceSlot
 
@@ -82,22 +82,15 @@ async def receive_file(update: Update, context: ZiContext) -> int:
 
 
 async def _store(update: Update, context: ZiContext, message: Message, slot: EvidenceSlot) -> bool:
-    if message.document is not None:
-        document = message.document
-        name = document.file_name or "dokumen"
-        mime, size, file_id = document.mime_type, document.file_size, document.file_id
-    elif message.photo:
-        photo = message.photo[-1]
-        name = f"foto-{slot.item_code}-{message.message_id}.jpg"
-        mime, size, file_id = "image/jpeg", photo.file_size, photo.file_id
-    else:
+    file = incoming_file(message, photo_name=f"foto-{slot.item_code}-{message.message_id}.jpg")
+    if file is None:
         await reply(update, texts.BUKTI_WRONG_KIND)
         return False
     try:
-        evidence.check_upload(name, mime, size)
-        telegram_file = await context.bot.get_file(file_id)
-        data = bytes(await telegram_file.download_as_bytearray())
-        stored = await run(context.zi.store_evidence, caller_of(update), slot, data, name, mime)
+        data = await download(context.bot, file)
+        stored = await run(
+            context.zi.store_evidence, caller_of(update), slot, data, file.name, file.mime_type
+        )
     except ZibotError as exc:
         await reply(update, e(exc))
         return False

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 
 from telegram import Bot, ForceReply, Message, Update, User
 from telegram.constants import MessageLimit, ParseMode
 
+from services.evidence import check_upload
 from services.zi import Caller
 
 CHANNEL = "telegram"
@@ -103,3 +105,31 @@ async def ask(update: Update, bot: Bot, text: str, placeholder: str) -> Message:
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
     )
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A document or photo someone sent, before it is downloaded."""
+
+    name: str
+    mime_type: str | None
+    size: int | None
+    file_id: str
+
+
+def incoming_file(message: Message, photo_name: str = "foto.jpg") -> IncomingFile | None:
+    """The document, or the largest size of the photo, in a message; None for anything else."""
+    if message.document is not None:
+        doc = message.document
+        return IncomingFile(doc.file_name or "dokumen", doc.mime_type, doc.file_size, doc.file_id)
+    if message.photo:
+        photo = message.photo[-1]
+        return IncomingFile(photo_name, "image/jpeg", photo.file_size, photo.file_id)
+    return None
+
+
+async def download(bot: Bot, file: IncomingFile) -> bytes:
+    """Fetch a file from Telegram, after checking its size and type (bot limit 20 MB)."""
+    check_upload(file.name, file.mime_type, file.size)
+    telegram_file = await bot.get_file(file.file_id)
+    return bytes(await telegram_file.download_as_bytearray())

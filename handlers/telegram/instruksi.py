@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
-from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.common import caller_of, download, e, incoming_file, reply
 from handlers.telegram.context import ZiContext
-from services import evidence, texts
+from services import texts
 from services.errors import ZibotError
 from services.formatting import tanggal, waktu
 from services.instruksi import InstruksiStatus
@@ -44,23 +44,11 @@ async def _attachment(update: Update, context: ZiContext) -> Attachment | None:
     original = message.reply_to_message if message else None
     if original is None:
         return None
-    if original.document is not None:
-        doc = original.document
-        name, mime, size, file_id = (
-            doc.file_name or "lampiran",
-            doc.mime_type,
-            doc.file_size,
-            doc.file_id,
-        )
-    elif original.photo:
-        photo = original.photo[-1]
-        name, mime, size, file_id = "foto.jpg", "image/jpeg", photo.file_size, photo.file_id
-    else:
+    file = incoming_file(original)
+    if file is None:
         return None
-    evidence.check_upload(name, mime, size)
-    telegram_file = await context.bot.get_file(file_id)
-    data = bytes(await telegram_file.download_as_bytearray())
-    return await run(context.zi.save_attachment, "instruksi", data, name, mime)
+    data = await download(context.bot, file)
+    return await run(context.zi.save_attachment, "instruksi", data, file.name, file.mime_type)
 
 
 def render_status(status: InstruksiStatus, context: ZiContext) -> str:

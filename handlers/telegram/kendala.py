@@ -16,9 +16,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
-from handlers.telegram.common import ask, caller_of, e, reply
+from handlers.telegram.common import ask, caller_of, download, e, incoming_file, reply
 from handlers.telegram.context import ZiContext
-from services import evidence, texts
+from services import texts
 from services.errors import ZibotError
 from services.kendala import CATEGORIES, Attachment
 
@@ -229,23 +229,11 @@ async def skip_file(update: Update, context: ZiContext) -> int:
 
 
 async def _download(context: ZiContext, message: Message) -> Attachment:
-    if message.document is not None:
-        doc = message.document
-        name, mime, size, file_id = (
-            doc.file_name or "lampiran",
-            doc.mime_type,
-            doc.file_size,
-            doc.file_id,
-        )
-    elif message.photo:
-        photo = message.photo[-1]
-        name, mime, size, file_id = "foto.jpg", "image/jpeg", photo.file_size, photo.file_id
-    else:
+    file = incoming_file(message)
+    if file is None:
         raise ZibotError(texts.KENDALA_WRONG_STEP.format(expected=texts.KENDALA_EXPECT_FILE))
-    evidence.check_upload(name, mime, size)
-    telegram_file = await context.bot.get_file(file_id)
-    data = bytes(await telegram_file.download_as_bytearray())
-    return await run(context.zi.save_attachment, "kendala", data, name, mime)
+    data = await download(context.bot, file)
+    return await run(context.zi.save_attachment, "kendala", data, file.name, file.mime_type)
 
 
 async def _confirm(update: Update, draft: Draft) -> None:
