@@ -36,7 +36,7 @@ from services import texts
 from services.calendar import WorkCalendar, load_calendar
 from services.formatting import persen, tanggal, tanggal_panjang
 from services.outbox import outbox_row
-from services.progress import active_year, load_progress, rank
+from services.progress import active_year, load_ranking
 
 CHANNEL = "telegram"
 MAX_TEXT = 3800  # under Telegram's 4,096 characters, with room for the head
@@ -448,7 +448,7 @@ def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> lis
             select(Outbox.key).where(Outbox.key.like(f"weekly:%:{week.year}-W{week.week:02d}"))
         )
     )
-    ranking = rank(load_progress(session, today=today, year=year))
+    ranking = load_ranking(session, today=today, year=year)
     lines = [texts.WEEKLY_HEAD.format(year=year, date=tanggal_panjang(today)), ""]
     lines += [
         texts.WEEKLY_LINE.format(
