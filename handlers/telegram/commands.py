@@ -118,13 +118,13 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
     chat = update.effective_chat
     title = chat.title if chat else None
     scope = await run(context.zi.link, caller_of(update), argument_text(context), title)
-    kick_sweep(context)  # tickets or reminders waiting for this group go out now
     if scope.satker is None:
         await reply(update, texts.LINKED_PROVINCE)
     else:
         await reply(
             update, texts.LINKED_SATKER.format(name=e(scope.satker.name), code=scope.satker.code)
         )
+    kick_sweep(context)  # after the confirmation: what waited for this group goes out now
 
 
 @refusals_answered
