@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import (
     Area,
+    Base,
     ChatLink,
     Outbox,
     Reminder,
@@ -112,6 +113,7 @@ class Digest:
     items: list[DueItem] = field(default_factory=list)
     # Stages recorded with this digest but not shown again (a target already listed).
     also_covers: list[tuple[int, str]] = field(default_factory=list)
+    listed: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -371,9 +373,10 @@ def plan_digests(
             (recipient.channel, recipient.chat_id),
             Digest(recipient, names[recipient.satker_id]),
         )
-        if any(listed.target_id == target_id for listed in digest.items):
+        if target_id in digest.listed:
             digest.also_covers.append((target_id, stage))  # listed once, recorded for both
             return
+        digest.listed.add(target_id)
         item, position = items[info[target_id][1]]
         digest.items.append(
             DueItem(target_id, stage, item.code, item.activity, item.tenggat, position)
@@ -518,7 +521,8 @@ def record(
         for message in planned
     ]
     ids = session.scalars(
-        insert(Outbox).returning(Outbox.id, sort_by_parameter_order=True), rows
+        insert(Base.metadata.tables["outbox"]).returning(Outbox.id, sort_by_parameter_order=True),
+        rows,
     ).all()
     reminders = [
         {
@@ -533,7 +537,9 @@ def record(
         for target_id, stage in message.target_stages
     ]
     if reminders:
-        session.execute(insert(Reminder), reminders)
+        session.execute(
+            insert(Base.metadata.tables["reminder"]), reminders
+        )  # Core: plain rows, in bulk
     return SweepResult(len(planned), len(reminders))
 
 
