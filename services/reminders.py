@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, insert, select, text, update
@@ -536,11 +537,28 @@ def record(
         for message, outbox_id in zip(planned, ids, strict=True)
         for target_id, stage in message.target_stages
     ]
-    if reminders:
-        session.execute(
-            insert(Base.metadata.tables["reminder"]), reminders
-        )  # Core: plain rows, in bulk
+    _insert_reminders(session, reminders)
     return SweepResult(len(planned), len(reminders))
+
+
+_REMINDER_COLUMNS = ("target_id", "stage", "channel", "chat_id", "outbox_id", "day")
+
+
+def _insert_reminders(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Many plain rows at once: COPY on PostgreSQL (executemany there sends one statement per
+    row), a Core bulk insert elsewhere. The unique key holds either way."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        columns = ", ".join(_REMINDER_COLUMNS)
+        with raw.cursor() as cursor, cursor.copy(f"COPY reminder ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in _REMINDER_COLUMNS])
+        return
+    session.execute(insert(Base.metadata.tables["reminder"]), rows)
 
 
 def expire_stale(session: Session, *, today: date, busy: Iterable[int] = ()) -> int:
