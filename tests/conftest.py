@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import make_engine, make_session_factory, upgrade_schema
+from models import Base, make_engine, make_session_factory, upgrade_schema
 from services import catalog
 
 PG_URL = os.environ.get("ZIBOT_TEST_DATABASE_URL", "")
@@ -32,25 +33,51 @@ def _backends() -> list[str]:
     return ["sqlite", "postgresql"]
 
 
+class Databases:
+    """Scratch databases for tests: a file on SQLite, a schema of its own on PostgreSQL."""
+
+    @contextmanager
+    def scratch(self, backend: str, folder: Path, name: str) -> Iterator[str]:
+        """The URL of an empty database, dropped afterwards; skips PostgreSQL when unset."""
+        if backend == "sqlite":
+            yield f"sqlite:///{folder / f'{name}.db'}"
+            return
+        if not PG_URL:
+            pytest.skip("ZIBOT_TEST_DATABASE_URL not set")
+        schema = f"z_{name.replace('-', '_')}_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
+
+    @staticmethod
+    def empty(engine: Engine) -> Engine:
+        """Delete every row (cheaper than migrating a new database for each test)."""
+        with engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+        return engine
+
+
+@pytest.fixture(scope="session")
+def databases() -> Databases:
+    """Scratch databases for module- or session-scoped fixtures."""
+    return Databases()
+
+
 @pytest.fixture(params=_backends())
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
+) -> Iterator[str]:
     """A URL to an empty database of each backend; PostgreSQL gets a schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'zibot-test.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("ZIBOT_TEST_DATABASE_URL not set")
-    schema = f"zt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with databases.scratch(request.param, tmp_path, "zibot-test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,20 +21,21 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from models import make_engine, make_session_factory
 from services import catalog
 
 from .botapi import BotApiStandIn, Chat, JSONDict, User
+
+if TYPE_CHECKING:
+    from conftest import Databases
 
 T = TypeVar("T")
 
@@ -359,29 +360,15 @@ def satker_name(code: str) -> str:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def e2e_database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, databases: Databases
 ) -> Iterator[str]:
     """An empty database per module and backend (PostgreSQL: a schema of its own).
 
     Like ``database_url`` in tests/conftest.py, but module-scoped so that one bot process can
     serve a whole module.
     """
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'zibot-e2e.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("ZIBOT_TEST_DATABASE_URL not set")
-    schema = f"ze_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with databases.scratch(request.param, tmp_path_factory.mktemp("db"), "e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -19,24 +19,23 @@ import json
 import os
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app
 from models import (
     AuditLog,
-    Base,
     ChatLink,
     Counter,
     Instruksi,
@@ -61,6 +60,9 @@ from services.kendala import Attachment
 from services.notify import Buttons, Sent
 from services.reminders import ReminderPolicy
 from services.zi import Caller, Forbidden, NotLinked, NotRegistered, Zibot
+
+if TYPE_CHECKING:
+    from conftest import Databases
 
 PG_URL = os.environ.get("ZIBOT_TEST_DATABASE_URL", "")
 WITA = ZoneInfo("Asia/Makassar")
@@ -97,26 +99,12 @@ ESCALATION = "-100999"
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, databases: Databases
 ) -> Iterator[str]:
     """Like ``database_url`` in tests/conftest.py, but one database per module and backend
     (migrating costs ~0.4 s; ``engine`` below empties it before each test)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'zibot-kendala.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("ZIBOT_TEST_DATABASE_URL not set")
-    schema = f"zk_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with databases.scratch(request.param, tmp_path_factory.mktemp("db"), "kendala") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -128,12 +116,9 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Engine:
+def engine(migrated_engine: Engine, databases: Databases) -> Engine:
     """An empty database at the newest schema (``sessions`` seeds the satkers into it)."""
-    with migrated_engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    return migrated_engine
+    return databases.empty(migrated_engine)
 
 
 def is_postgres(sessions: sessionmaker[Session]) -> bool:

@@ -15,20 +15,19 @@ import json
 import os
 import re
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
-    Base,
     ChatLink,
     Outbox,
     Reminder,
@@ -58,6 +57,9 @@ from services.reminders import (
     sweep_plan,
 )
 from services.zi import Caller, Zibot
+
+if TYPE_CHECKING:
+    from conftest import Databases
 
 PG_URL = os.environ.get("ZIBOT_TEST_DATABASE_URL", "")
 WITA = ZoneInfo("Asia/Makassar")
@@ -110,26 +112,12 @@ TUESDAY_NEW_STAGES = {
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, databases: Databases
 ) -> Iterator[str]:
     """Like ``database_url`` in tests/conftest.py, but one database per module and backend
     (migrating costs ~0.4 s; ``engine`` below empties it before each test)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'zibot-reminders.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("ZIBOT_TEST_DATABASE_URL not set")
-    schema = f"zr_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with databases.scratch(request.param, tmp_path_factory.mktemp("db"), "reminders") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -141,12 +129,9 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Engine:
+def engine(migrated_engine: Engine, databases: Databases) -> Engine:
     """An empty database at the newest schema (``sessions`` seeds the satkers into it)."""
-    with migrated_engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    return migrated_engine
+    return databases.empty(migrated_engine)
 
 
 @pytest.fixture

@@ -18,64 +18,44 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from offline import NOW, TOKEN, BotHarness, OfflineRequest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import bot.app
 from bot.runtime import Runtime
 from bot.settings import Settings
-from models import Base, make_engine, upgrade_schema
+from models import make_engine, upgrade_schema
+
+if TYPE_CHECKING:
+    from conftest import Databases
 
 PG_URL = os.environ.get("ZIBOT_TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def migrated_engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, databases: Databases
 ) -> Iterator[Engine]:
     """One migrated database per backend for the whole session."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'zibot-telegram.db'}"
-        schema = None
-    else:
-        if not PG_URL:
-            pytest.skip("ZIBOT_TEST_DATABASE_URL not set")
-        schema = f"zt_{uuid.uuid4().hex[:12]}"
-        url = (
-            make_url(PG_URL)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT") if schema else None
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url)
-    try:
-        upgrade_schema(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+    with databases.scratch(request.param, tmp_path_factory.mktemp("db"), "telegram") as url:
+        engine = make_engine(url)
+        try:
+            upgrade_schema(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Engine:
+def engine(migrated_engine: Engine, databases: Databases) -> Engine:
     """An empty database at the newest schema (emptied here, migrated once per session)."""
-    with migrated_engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    return migrated_engine
+    return databases.empty(migrated_engine)
 
 
 @pytest.fixture
