@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
@@ -57,6 +57,18 @@ def _save(update: Update, context: ZiContext, draft: Draft) -> None:
 def _forget(update: Update, context: ZiContext) -> None:
     if context.chat_data is not None:
         context.chat_data.pop(_key(update), None)
+
+
+async def _press(update: Update, context: ZiContext) -> tuple[CallbackQuery, str, Draft] | None:
+    """Acknowledge a button of the conversation; None (with an alert) when its draft is gone."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(update, context)
+    if draft is None:
+        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+        return None
+    await query.answer()
+    return query, query.data, draft
 
 
 def _area_keyboard(areas: list[tuple[str, str]]) -> InlineKeyboardMarkup:
@@ -121,14 +133,11 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
 
 async def choose_item(update: Update, context: ZiContext) -> int:
     """An area button (then its items), an item button, or "Umum"."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    draft = _draft(update, context)
-    if draft is None:
-        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+    pressed = await _press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    await query.answer()
-    parts = query.data.split(":")
+    query, data, draft = pressed
+    parts = data.split(":")
     if parts[1] == "area":
         try:
             items = await run(context.zi.kendala_items, caller_of(update), parts[2])
@@ -164,14 +173,11 @@ async def choose_item(update: Update, context: ZiContext) -> int:
 
 async def choose_category(update: Update, context: ZiContext) -> int:
     """A category button; then ask for the description."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    draft = _draft(update, context)
-    if draft is None:
-        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+    pressed = await _press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    await query.answer()
-    key = query.data.split(":")[2]
+    query, data, draft = pressed
+    key = data.split(":")[2]
     _save(update, context, replace(draft, category=key))
     await query.edit_message_text(
         texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label))
@@ -217,13 +223,10 @@ async def add_file(update: Update, context: ZiContext) -> int:
 
 async def skip_file(update: Update, context: ZiContext) -> int:
     """ "Lewati": no attachment."""
-    query = update.callback_query
-    assert query is not None
-    draft = _draft(update, context)
-    if draft is None:
-        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+    pressed = await _press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    await query.answer()
+    _, _, draft = pressed
     await _confirm(update, draft)
     return CONFIRM
 
@@ -256,14 +259,11 @@ async def _confirm(update: Update, draft: Draft) -> None:
 
 async def confirm(update: Update, context: ZiContext) -> int:
     """ "Kirim" saves the ticket (before anything else happens); "Batal" drops the draft."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    draft = _draft(update, context)
-    if draft is None:
-        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+    pressed = await _press(update, context)
+    if pressed is None:
         return ConversationHandler.END
-    await query.answer()
-    if query.data == "kd:cancel":
+    query, data, draft = pressed
+    if data == "kd:cancel":
         _forget(update, context)
         await query.edit_message_text(texts.BATAL_DONE)
         return ConversationHandler.END
