@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -150,6 +151,9 @@ class ChatLink(Base):
     title: Mapped[str | None] = mapped_column(String(200))
     linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     linked_at: Mapped[datetime]
+    # False once the bot was removed from the chat; /hubungkan in the chat makes it True again.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    left_at: Mapped[datetime | None]
 
     satker: Mapped[Satker | None] = relationship()
 
@@ -380,3 +384,34 @@ class StageDone(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("rencana_aksi.id", ondelete="CASCADE"))
     stage: Mapped[str] = mapped_column(String(32))
     day: Mapped[date] = mapped_column(Date)
+
+
+class ProcessedUpdate(Base):
+    """An incoming update (Telegram update_id, WhatsApp message id) already taken by one
+    process of the deployment: a redelivery, to any replica, is dropped."""
+
+    __tablename__ = "processed_update"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RateSlot(Base):
+    """A flood limit shared by every process sending with one bot token: the theoretical
+    arrival time (GCRA) of the next message, in seconds since the epoch."""
+
+    __tablename__ = "rate_slot"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
+
+
+class BotAccount(Base):
+    """What the running bot learnt about itself on a channel (its @username for deep links)."""
+
+    __tablename__ = "bot_account"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    seen_at: Mapped[datetime]
