@@ -21,7 +21,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from models import ChatLink, Outbox, Unreachable
+from models import Outbox, Unreachable
+from services.members import move_chat
 from services.notify import Attachment, Moved, Notifier, RetryLater, SendFailed
 from services.notify import Unreachable as ChatUnreachable
 
@@ -273,23 +274,22 @@ class Dispatcher:
         log.info("Chat %s:%s is unreachable: %s", claim.channel, claim.chat_id, error)
 
     def _finish_moved(self, session: Session | None, claim: Claim, new_chat_id: str) -> None:
-        """Follow a group that became a supergroup: its link and its pending messages move."""
-        active = self._sessions() if session is None else session
+        """Follow a group that became a supergroup, as its service messages do: link, pending
+        messages, snoozes, reminders and marks move to the new id (``members.move_chat``)."""
+        if session is not None:
+            # Let the row go first: the move waits for the planning lock, and whoever holds
+            # that lock may be waiting for this row.
+            session.rollback()
+            session.close()
+        active = self._sessions()
         try:
-            for link in active.scalars(
-                select(ChatLink).where(
-                    ChatLink.channel == claim.channel, ChatLink.chat_id == claim.chat_id
-                )
-            ):
-                link.chat_id = new_chat_id
-            for row in active.scalars(
-                select(Outbox).where(
-                    Outbox.channel == claim.channel,
-                    Outbox.chat_id == claim.chat_id,
-                    Outbox.status == "pending",
-                )
-            ):
-                row.chat_id = new_chat_id
+            move_chat(
+                active,
+                channel=claim.channel,
+                old_chat_id=claim.chat_id,
+                new_chat_id=new_chat_id,
+                now=self._clock(),
+            )
             active.commit()
         finally:
             active.close()

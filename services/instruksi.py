@@ -112,7 +112,11 @@ def broadcast(
     groups = [
         link.chat_id
         for link in session.scalars(
-            select(ChatLink).where(ChatLink.satker_id.is_not(None), ChatLink.channel == CHANNEL)
+            select(ChatLink).where(
+                ChatLink.satker_id.is_not(None),
+                ChatLink.channel == CHANNEL,
+                ChatLink.active.is_(True),
+            )
         )
         if (link.channel, link.chat_id) not in blocked
     ]

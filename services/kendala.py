@@ -139,7 +139,11 @@ def _province_chats(session: Session) -> list[ChatLink]:
     return [
         link
         for link in session.scalars(
-            select(ChatLink).where(ChatLink.is_province.is_(True), ChatLink.channel == CHANNEL)
+            select(ChatLink).where(
+                ChatLink.is_province.is_(True),
+                ChatLink.channel == CHANNEL,
+                ChatLink.active.is_(True),
+            )
         )
         if (link.channel, link.chat_id) not in blocked
     ]
@@ -149,7 +153,9 @@ def _satker_chats(session: Session, satker_id: int) -> list[str]:
     return list(
         session.scalars(
             select(ChatLink.chat_id).where(
-                ChatLink.satker_id == satker_id, ChatLink.channel == CHANNEL
+                ChatLink.satker_id == satker_id,
+                ChatLink.channel == CHANNEL,
+                ChatLink.active.is_(True),
             )
         )
     )

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from html import escape
 
-from sqlalchemy import Select, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
-from models import ChatLink, Invite, Satker, Unreachable, User
+from models import ChatLink, Invite, Outbox, Reminder, Satker, Snooze, Unreachable, User
 from services import audit, texts
 from services.errors import ZibotError
 from services.invites import hash_code
-from services.reminders import forget_stages
+from services.outbox import enqueue, outbox_row
+from services.reminders import forget_stages, lock_planning
+
+log = logging.getLogger(__name__)
 
 ADMIN, AGEN, PIMPINAN = "admin", "agen", "pimpinan"
 
@@ -53,6 +59,8 @@ class ChatScope:
 
     satker: SatkerRef | None
     is_province: bool
+    # False once the bot was removed from the group: nothing is sent there until /hubungkan.
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ def chat_scope(session: Session, channel: str, chat_id: str | int) -> ChatScope 
     if link is None:
         return None
     satker = SatkerRef.of(link.satker) if link.satker else None
-    return ChatScope(satker, link.is_province)
+    return ChatScope(satker, link.is_province, link.active)
 
 
 def may_link(member: Member, target: SatkerRef | None, current: ChatScope | None = None) -> bool:
@@ -218,6 +226,7 @@ def link_chat(
     link.title = (title or "")[:200] or None
     link.linked_by_id = member.id
     link.linked_at = now
+    link.active, link.left_at = True, None  # the bot was added back to the group
     mark_reachable(session, channel, chat_id)
     forget_stages(session)  # a new recipient: let the next sweep look at every target again
     audit.record(
@@ -232,3 +241,223 @@ def link_chat(
     )
     session.flush()
     return ChatScope(target, target is None)
+
+
+# --- group lifecycle: a group that became a supergroup, a bot removed from a group ----------
+
+# A link deactivated this shortly before its group's migration was closed by the migration
+# itself (the old group ends), not by someone removing the bot: it comes back with the move.
+MIGRATION_GRACE = timedelta(minutes=5)
+LOST_KEY = "grup-lepas"
+REMOVED_ERROR = "bot removed from the chat"
+
+
+def _link(session: Session, channel: str, chat_id: str) -> ChatLink | None:
+    return session.scalar(
+        select(ChatLink).where(ChatLink.channel == channel, ChatLink.chat_id == chat_id)
+    )
+
+
+def _move_rows(
+    session: Session,
+    model: type[Snooze] | type[Reminder] | type[Unreachable],
+    columns: tuple[str, ...],
+    channel: str,
+    old: str,
+    new: str,
+) -> int:
+    """Give the old chat's rows to the new chat; drop those the new chat already has (the
+    unique keys hold, and a row moved twice is simply not there the second time)."""
+    twin = aliased(model)
+    same = [getattr(twin, column) == getattr(model, column) for column in columns]
+    mine = (model.channel == channel, model.chat_id == old)
+    session.execute(
+        delete(model)
+        .where(*mine, exists().where(twin.channel == channel, twin.chat_id == new, *same))
+        .execution_options(synchronize_session=False)
+    )
+    moved = session.execute(
+        update(model).where(*mine).values(chat_id=new).execution_options(synchronize_session=False)
+    )
+    return int(moved.rowcount)  # type: ignore[attr-defined]
+
+
+def move_chat(
+    session: Session, *, channel: str, old_chat_id: str | int, new_chat_id: str | int, now: datetime
+) -> bool:
+    """A group became a supergroup with a new id: its link, pending messages, snoozes,
+    reminders (so their unique keys still dedupe) and unreachable mark follow it.
+
+    Both service messages (``migrate_to_chat_id`` in the old group, ``migrate_from_chat_id``
+    in the new one) and a send refused with ``ChatMigrated`` call this, in any order and on any
+    replica: the move is idempotent, and rows the new chat already has win over the old ones.
+    Returns whether anything moved.
+    """
+    old, new = str(old_chat_id), str(new_chat_id)
+    if old == new:
+        return False
+    lock_planning(session)  # the sweep must not plan for the old id while it moves
+    # A write first: on SQLite it takes the database's write lock before anything is read.
+    pending = session.execute(
+        update(Outbox)
+        .where(Outbox.channel == channel, Outbox.chat_id == old, Outbox.status == "pending")
+        .values(chat_id=new)
+        .execution_options(synchronize_session=False)
+    )
+    moved = int(pending.rowcount)  # type: ignore[attr-defined]
+    revived: ChatLink | None = None
+    old_link = _link(session, channel, old)
+    if old_link is not None:
+        if _link(session, channel, new) is None:
+            old_link.chat_id = new
+            left = old_link.left_at
+            if not old_link.active and left is not None and now - left <= MIGRATION_GRACE:
+                old_link.active, old_link.left_at = True, None
+                revived = old_link
+        else:
+            session.delete(old_link)  # linked again in the new chat already: that link wins
+        moved += 1
+        audit.record(
+            session,
+            now=now,
+            actor=f"{channel}:migrasi",
+            action="pindah_grup",
+            entity="chat_link",
+            entity_id=new,
+            dari=old,
+        )
+    moved += _move_rows(session, Snooze, ("target_id", "until"), channel, old, new)
+    moved += _move_rows(session, Reminder, ("target_id", "stage"), channel, old, new)
+    moved += _move_rows(session, Unreachable, (), channel, old, new)
+    if revived is not None:
+        _undo_removal(session, channel, old, new, since=revived.linked_at)
+    session.flush()
+    return moved > 0
+
+
+def _undo_removal(session: Session, channel: str, old: str, new: str, since: datetime) -> None:
+    """The removal was the old group closing: what it stopped goes on in the new chat."""
+    mark_reachable(session, channel, new)
+    session.execute(
+        update(Outbox)
+        .where(
+            Outbox.channel == channel,
+            Outbox.chat_id == old,
+            Outbox.status == "undeliverable",
+            Outbox.last_error.like(f"{REMOVED_ERROR}%"),
+            Outbox.created_at >= since,
+        )
+        .values(status="pending", chat_id=new, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    # The province was told the group lost the bot: unsay it if it is not out yet.
+    session.execute(
+        update(Outbox)
+        .where(Outbox.key.like(f"{LOST_KEY}:{channel}:{old}:%"), Outbox.status == "pending")
+        .values(status="expired")
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class BotRemoval:
+    """A linked group lost the bot: what it was linked to, and how many were told."""
+
+    scope: ChatScope
+    title: str | None
+    notified: int
+
+
+def bot_removed(
+    session: Session,
+    *,
+    channel: str,
+    chat_id: str | int,
+    status: str,
+    now: datetime,
+    today: date,
+) -> BotRemoval | None:
+    """The bot was removed from a group (``left`` or ``kicked``): its link goes inactive, the
+    messages waiting for it are undeliverable, and the province group learns which satker's
+    group lost the bot. None when the group was not linked, or was already inactive (the same
+    update again, or a second replica)."""
+    chat = str(chat_id)
+    link = _link(session, channel, chat)
+    if link is None or not link.active:
+        return None
+    link.active, link.left_at = False, now
+    reason = f"{REMOVED_ERROR} ({status})"
+    # Pending rows would only fail with 403 one by one: they are undeliverable now. The mark
+    # also keeps any sender that reads ChatLink without the active flag away from the chat.
+    session.execute(
+        update(Outbox)
+        .where(Outbox.channel == channel, Outbox.chat_id == chat, Outbox.status == "pending")
+        .values(status="undeliverable", last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    known = session.scalar(
+        select(Unreachable.id).where(Unreachable.channel == channel, Unreachable.chat_id == chat)
+    )
+    if known is None:
+        try:
+            with session.begin_nested():  # the outbox may learn it at the same moment
+                session.add(Unreachable(channel=channel, chat_id=chat, reason=reason, since=now))
+        except IntegrityError:
+            pass
+    satker = SatkerRef.of(link.satker) if link.satker else None
+    scope = ChatScope(satker, link.is_province, active=False)
+    audit.record(
+        session,
+        now=now,
+        actor=f"{channel}:{status}",
+        action="bot_keluar",
+        entity="chat_link",
+        entity_id=chat,
+        satker=satker.code if satker else "provinsi",
+    )
+    if satker is None:
+        log.warning("The bot was removed (%s) from the province group %s:%s", status, channel, chat)
+        return BotRemoval(scope, link.title, 0)
+    blocked = {(u.channel, u.chat_id) for u in session.scalars(select(Unreachable))}
+    provinces = [
+        p.chat_id
+        for p in session.scalars(
+            select(ChatLink).where(
+                ChatLink.channel == channel,
+                ChatLink.is_province.is_(True),
+                ChatLink.active.is_(True),
+            )
+        )
+        if (p.channel, p.chat_id) not in blocked
+    ]
+    if not provinces:
+        log.warning("No province group to tell that %s lost the bot (%s)", satker.code, chat)
+    text = texts.GROUP_LOST_NOTICE.format(
+        satker=escape(satker.name),
+        code=satker.code,
+        title=escape(link.title or chat),
+    )
+    stamp = int(now.timestamp())
+    rows = [
+        outbox_row(
+            key=f"{LOST_KEY}:{channel}:{chat}:{stamp}:{province}",
+            kind="grup",
+            chat_id=province,
+            day=today,
+            text=text,
+            now=now,
+            channel=channel,
+        )
+        for province in provinces
+    ]
+    return BotRemoval(scope, link.title, enqueue(session, rows))
+
+
+def bot_added(session: Session, *, channel: str, chat_id: str | int) -> ChatScope | None:
+    """The bot was added (back) to a group: what the group was linked to before, if anything.
+    Nothing is relinked: an admin or agen decides with /hubungkan."""
+    link = _link(session, channel, str(chat_id))
+    if link is None:
+        return None
+    satker = SatkerRef.of(link.satker) if link.satker else None
+    return ChatScope(satker, link.is_province, link.active)

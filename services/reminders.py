@@ -207,7 +207,9 @@ def recipients(session: Session, satker_ids: Iterable[int]) -> dict[int, list[Re
     blocked = _unreachable(session)
     found: dict[int, list[Recipient]] = defaultdict(list)
     links = session.scalars(
-        select(ChatLink).where(ChatLink.satker_id.in_(ids), ChatLink.channel == CHANNEL)
+        select(ChatLink).where(
+            ChatLink.satker_id.in_(ids), ChatLink.channel == CHANNEL, ChatLink.active.is_(True)
+        )
     )
     for link in links:
         if (link.channel, link.chat_id) not in blocked and link.satker_id is not None:
@@ -440,7 +442,11 @@ def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> lis
     groups = [
         link
         for link in session.scalars(
-            select(ChatLink).where(ChatLink.is_province.is_(True), ChatLink.channel == CHANNEL)
+            select(ChatLink).where(
+                ChatLink.is_province.is_(True),
+                ChatLink.channel == CHANNEL,
+                ChatLink.active.is_(True),
+            )
         )
         if (link.channel, link.chat_id) not in blocked
     ]

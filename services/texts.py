@@ -547,3 +547,24 @@ IMPORT_BAD_CODE = "kode tidak valid: {value!r}"
 IMPORT_CODE_AREA_MISMATCH = "kode {code} tidak sesuai dengan area perubahan {area}"
 IMPORT_DUPLICATE_CODE = "kode ganda: {code} sudah dipakai di baris {first_row}"
 IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)"
+
+# --- group lifecycle ---
+GROUP_PROVINCE_LABEL = "grup koordinasi provinsi"
+GROUP_LINK_INACTIVE = (
+    "Bot sempat dikeluarkan dari grup ini, jadi grup ini tidak lagi terhubung ke {name}. "
+    "Admin atau agen perubahan dapat menghubungkannya kembali dengan /hubungkan {argument}."
+)
+GROUP_BOT_RETURNED = (
+    "Terima kasih, bot sudah kembali di grup ini. Grup ini sebelumnya terhubung ke {name}; "
+    "pengingat dan /progres aktif lagi setelah admin atau agen perubahan mengirim "
+    "/hubungkan {argument}."
+)
+GROUP_BOT_ADDED = (
+    "Terima kasih telah menambahkan bot ke grup ini. Admin atau agen perubahan dapat "
+    "menghubungkannya ke satker dengan /hubungkan KODE_SATKER (atau /hubungkan provinsi)."
+)
+GROUP_LOST_NOTICE = (
+    "⚠️ Bot dikeluarkan dari grup <b>{title}</b> milik <b>{satker}</b> ({code}). Pengingat, "
+    "tanggapan kendala dan instruksi tidak lagi dikirim ke grup itu. Tambahkan kembali bot ke "
+    "grup tersebut, lalu kirim /hubungkan {code} di sana."
+)

@@ -58,6 +58,16 @@ class NotLinked(ZibotError):
         super().__init__(texts.GROUP_NOT_LINKED)
 
 
+class LinkInactive(ZibotError):
+    """The bot was removed from the group since it was linked; /hubungkan restores the link."""
+
+    def __init__(self, scope: ChatScope) -> None:
+        name, argument = texts.GROUP_PROVINCE_LABEL, "provinsi"
+        if scope.satker is not None:
+            name, argument = scope.satker.name, scope.satker.code
+        super().__init__(texts.GROUP_LINK_INACTIVE.format(name=name, argument=argument))
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is asking, from which chat."""
@@ -227,7 +237,38 @@ class Zibot:
         if caller.is_private:
             return None
         with self._sessions() as session:
-            return members.chat_scope(session, caller.channel, caller.chat_id)
+            scope = members.chat_scope(session, caller.channel, caller.chat_id)
+            return scope if scope is not None and scope.active else None
+
+    # --- group lifecycle -------------------------------------------------------------------
+
+    def follow_migration(self, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """A group became a supergroup (service message in either chat): everything moves."""
+        with self._sessions.begin() as session:
+            return members.move_chat(
+                session,
+                channel=channel,
+                old_chat_id=old_chat_id,
+                new_chat_id=new_chat_id,
+                now=self.now(),
+            )
+
+    def bot_removed(self, channel: str, chat_id: str, status: str) -> members.BotRemoval | None:
+        """The bot left or was removed from a group: the link goes inactive, the province hears."""
+        with self._sessions.begin() as session:
+            return members.bot_removed(
+                session,
+                channel=channel,
+                chat_id=chat_id,
+                status=status,
+                now=self.now(),
+                today=self.today(),
+            )
+
+    def bot_added(self, channel: str, chat_id: str) -> ChatScope | None:
+        """The bot joined a group: what it was linked to before (it stays as it is)."""
+        with self._sessions() as session:
+            return members.bot_added(session, channel=channel, chat_id=chat_id)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -472,7 +513,9 @@ class Zibot:
             )
             province = session.scalar(
                 select(ChatLink.id).where(
-                    ChatLink.is_province.is_(True), ChatLink.channel == caller.channel
+                    ChatLink.is_province.is_(True),
+                    ChatLink.channel == caller.channel,
+                    ChatLink.active.is_(True),
                 )
             )
             return ticket.number, province is not None
@@ -537,9 +580,7 @@ class Zibot:
         member = self._member(session, caller)
         if caller.is_private:
             return member, member.satker
-        scope = members.chat_scope(session, caller.channel, caller.chat_id)
-        if scope is None:
-            raise NotLinked()
+        scope = self._group_scope(session, caller)
         if scope.satker is None:
             raise ZibotError(texts.WRITE_NOT_IN_PROVINCE_GROUP)
         if not member.is_admin and member.satker.id != scope.satker.id:
@@ -599,15 +640,21 @@ class Zibot:
             member = self._member(session, caller)
             default = None if member.is_admin else member.satker
         else:
-            scope = members.chat_scope(session, caller.channel, caller.chat_id)
-            if scope is None:
-                raise NotLinked()
-            default = scope.satker
+            default = self._group_scope(session, caller).satker
         if not wanted:
             return default
         if wanted.lower() in ALL_WORDS:
             return None
         return SatkerRef.of(catalog.find_satker(session, wanted))
+
+    def _group_scope(self, session: Session, caller: Caller) -> ChatScope:
+        """What the caller's group is linked to; refused when it is not (or no longer) linked."""
+        scope = members.chat_scope(session, caller.channel, caller.chat_id)
+        if scope is None:
+            raise NotLinked()
+        if not scope.active:
+            raise LinkInactive(scope)
+        return scope
 
     def _write_scope(self, session: Session, caller: Caller) -> tuple[Member, SatkerRef]:
         """Who writes, for which satker: the group's satker, or the member's own in private."""
@@ -615,9 +662,7 @@ class Zibot:
         if caller.is_private:
             satker = member.satker
         else:
-            scope = members.chat_scope(session, caller.channel, caller.chat_id)
-            if scope is None:
-                raise NotLinked()
+            scope = self._group_scope(session, caller)
             if scope.satker is None:
                 raise ZibotError(texts.WRITE_NOT_IN_PROVINCE_GROUP)
             satker = scope.satker
