@@ -19,6 +19,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     ConversationHandler,
@@ -30,7 +31,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.runtime import Runtime
-from handlers.telegram import bukti, commands, lapor
+from handlers.telegram import bukti, commands, groups, lapor
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram.context import BotData, ZiContext
@@ -174,6 +175,12 @@ def build_application(
 def register_handlers(application: ZiApplication) -> None:
     """Every handler, in one place. Group 0 holds the conversations and the commands."""
     add = application.add_handler
+
+    # Group lifecycle, in group -1 so that no conversation in group 0 can swallow the update:
+    # a group upgraded to a supergroup (service messages in the old and the new chat), the
+    # bot removed from or added to a group.
+    add(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated), group=-1)
+    add(ChatMemberHandler(groups.membership, ChatMemberHandler.MY_CHAT_MEMBER), group=-1)
 
     # Conversations first, so that /batal and files inside them reach them.
     add(

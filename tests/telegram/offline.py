@@ -665,6 +665,40 @@ class BotHarness:
         }
         return self.process({"update_id": next(self._update_ids), "callback_query": query})
 
+    def migrate(
+        self, user: TgUser, group: TgChat, supergroup_id: int, *, order: str = "to,from"
+    ) -> tuple[TgChat, list[ApiCall]]:
+        """``user`` upgrades ``group`` to a supergroup: Telegram posts ``migrate_to_chat_id`` in
+        the old group and ``migrate_from_chat_id`` in the new one (``order`` picks which
+        arrive, in which order: "to,from", "from,to", "to" or "from")."""
+        supergroup = TgChat(supergroup_id, "supergroup", group.title)
+        calls: list[ApiCall] = []
+        for which in order.split(","):
+            if which == "to":
+                message = self._message(user, group, None, migrate_to_chat_id=supergroup_id)
+            else:
+                message = self._message(user, supergroup, None, migrate_from_chat_id=group.id)
+            calls += self._post(message)
+        return supergroup, calls
+
+    def bot_status(self, user: TgUser, chat: TgChat, old: str, new: str) -> list[ApiCall]:
+        """A ``my_chat_member`` update: ``user`` changed the bot's status in ``chat`` from
+        ``old`` to ``new`` ("member", "left", "kicked")."""
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Zibot", "username": BOT_USERNAME}
+
+        def member(status: str) -> JSONDict:
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": bot, **extra}
+
+        change = {
+            "chat": chat.to_api(user),
+            "from": user.to_api(),
+            "date": self.api.date,
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        return self.process({"update_id": next(self._update_ids), "my_chat_member": change})
+
 
 def sent(calls: Sequence[ApiCall]) -> list[ApiCall]:
     """The messages (text, photo, document) among the calls."""
