@@ -32,7 +32,11 @@ What it does like Telegram (so that bugs which would fail in production fail her
 * 400 errors for empty or too long texts (4096) and captions (1024), callback data over 64 bytes,
   invalid command names in setMyCommands, replies to unknown messages, editing or deleting unknown
   messages, and edits that change nothing ("message is not modified");
-* ``editMessageText`` without ``reply_markup`` removes the inline keyboard, as Telegram does.
+* ``editMessageText`` without ``reply_markup`` removes the inline keyboard, as Telegram does;
+* group lifecycle: ``migrate_group`` posts both migration service messages and makes sends to
+  the old id fail with 400 ``migrate_to_chat_id``; ``remove_bot``/``add_bot`` queue
+  ``my_chat_member`` updates, and while the bot is out of a chat it receives nothing from it
+  and sends there fail with 403.
 
 What it does not do: deliver to webhooks, inline mode, payments, media groups, message entities
 in the bot's own messages (``entities`` is never set on them).
@@ -494,6 +498,8 @@ class BotApiStandIn:
         self._chats: dict[int, JSONDict] = {}
         self._users: dict[int, JSONDict] = {}
         self._admins: dict[int, dict[int, str]] = {}  # chat id -> user id -> status
+        self._migrated: dict[int, int] = {}  # old group id -> supergroup id
+        self._bot_out: dict[int, str] = {}  # chat id -> "left" | "kicked": the bot is not there
         self._files: dict[str, _StoredFile] = {}
         self._files_by_path: dict[str, _StoredFile] = {}
         self._callback_queries: set[str] = set()
@@ -762,6 +768,75 @@ class BotApiStandIn:
         with self._lock:
             self._admins.setdefault(chat_id, {})[user_id] = status
 
+    def migrate_group(self, chat: Chat, user: User, supergroup_id: int) -> Chat:
+        """``user`` upgrades the group ``chat`` to a supergroup, as Telegram does it: a service
+        message with ``migrate_to_chat_id`` in the old group, one with ``migrate_from_chat_id``
+        in the new supergroup (service messages reach the bot whatever its privacy mode), and
+        from then on sends to the old id fail with 400 and ``migrate_to_chat_id``."""
+        if chat.type != "group":
+            raise ValueError("only a basic group can be upgraded to a supergroup")
+        supergroup = Chat(id=supergroup_id, type="supergroup", title=chat.title)
+        with self._lock:
+            self._migrated[chat.id] = supergroup_id
+            self._remember(chat, user)
+            self._remember(supergroup, user)
+            for where, content in (
+                (chat, {"migrate_to_chat_id": supergroup_id}),
+                (supergroup, {"migrate_from_chat_id": chat.id}),
+            ):
+                message = {
+                    "message_id": self._next_message_id(where.id),
+                    "from": user.to_api(),
+                    "chat": where.to_api(),
+                    "date": int(time.time()),
+                    **content,
+                }
+                self._messages[(where.id, message["message_id"])] = message
+                self._updates.append({"update_id": next(self._update_ids), "message": message})
+        self._wake_pollers()
+        return supergroup
+
+    def remove_bot(self, chat: Chat, user: User, status: str = "kicked") -> JSONDict:
+        """``user`` removes the bot from ``chat`` (``status`` "kicked") or the bot is made to
+        leave (``"left"``): a ``my_chat_member`` update; from then on the bot receives nothing
+        from the chat and sends there fail with 403."""
+        if status not in ("kicked", "left"):
+            raise ValueError("status is 'kicked' or 'left'")
+        with self._lock:
+            self._bot_out[chat.id] = status
+            update = self._member_update(chat, user, "member", status)
+        self._wake_pollers()
+        return update
+
+    def add_bot(self, chat: Chat, user: User) -> JSONDict:
+        """``user`` adds the bot (back) to ``chat``: a ``my_chat_member`` update."""
+        with self._lock:
+            old = self._bot_out.pop(chat.id, "left")
+            update = self._member_update(chat, user, old, "member")
+        self._wake_pollers()
+        return update
+
+    def _member_update(self, chat: Chat, user: User, old: str, new: str) -> JSONDict:
+        """Queue a ``my_chat_member`` update (called with the lock held)."""
+        self._remember(chat, user)
+
+        def member(status: str) -> JSONDict:
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": self._bot_user(), **extra}
+
+        update = {
+            "update_id": next(self._update_ids),
+            "my_chat_member": {
+                "chat": chat.to_api(),
+                "from": user.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        }
+        self._updates.append(update)
+        return copy.deepcopy(update)
+
     def _caption(self, caption: str | None) -> JSONDict:
         if caption is None:
             return {}
@@ -803,6 +878,8 @@ class BotApiStandIn:
 
     def _reaches_bot(self, chat: Chat, message: JSONDict) -> bool:
         """Privacy mode: which group messages Telegram hands to the bot."""
+        if chat.id in self._bot_out or chat.id in self._migrated:
+            return False  # the bot is not in the chat (any more)
         if chat.type == "private" or not self.privacy_mode:
             return True
         if self.bot_id in self._admins.get(chat.id, {}):
@@ -1259,6 +1336,16 @@ class BotApiStandIn:
     ) -> JSONDict:
         """Store a message from the bot, record it in ``sent`` and return the Message."""
         chat_id = self._chat_id(params)
+        if chat_id in self._migrated:
+            raise _ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat_id]},
+            )
+        if chat_id in self._bot_out:
+            if self._bot_out[chat_id] == "kicked":
+                raise _ApiError(403, "Forbidden: bot was kicked from the group chat")
+            raise _ApiError(403, "Forbidden: bot is not a member of the group chat")
         replied = self._reply_target(chat_id, params)
         markup = self._reply_markup(params)
         message: JSONDict = {

@@ -30,6 +30,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Conflict,
     EndPointNotFound,
     Forbidden,
@@ -543,3 +544,40 @@ def test_application_end_to_end(api: BotApiStandIn) -> None:
 
     asyncio.run(main())
     assert api.calls_of("deleteWebhook")
+
+
+def test_group_migration_and_bot_removal(api: BotApiStandIn) -> None:
+    basic = Chat.group(-4001, "Grup lama")
+    supergroup = api.migrate_group(basic, ALICE, -1004001)
+    api.remove_bot(supergroup, ALICE, "kicked")
+    api.send_text(supergroup, ALICE, "/progres")  # the bot is not there: withheld
+    api.add_bot(supergroup, ALICE)
+
+    async def use(bot: Bot) -> tuple[Update, ...]:
+        updates = await bot.get_updates(timeout=0)
+        with pytest.raises(ChatMigrated) as moved:
+            await bot.send_message(basic.id, "x")
+        assert moved.value.new_chat_id == supergroup.id
+        return updates
+
+    updates = with_bot(api, use)
+    to_old, from_new, kicked, added = updates
+    assert to_old.message is not None and to_old.message.migrate_to_chat_id == supergroup.id
+    assert to_old.message.chat.type == "group"
+    assert from_new.message is not None and from_new.message.migrate_from_chat_id == basic.id
+    assert from_new.message.chat.type == "supergroup"
+    assert kicked.my_chat_member is not None
+    assert kicked.my_chat_member.new_chat_member.status == "kicked"
+    assert kicked.my_chat_member.new_chat_member.user.id == api.bot_id
+    assert added.my_chat_member is not None
+    assert added.my_chat_member.old_chat_member.status == "kicked"
+    assert added.my_chat_member.new_chat_member.status == "member"
+    assert len(api.withheld_updates()) == 1
+
+    api.remove_bot(supergroup, ALICE, "left")
+
+    async def refused(bot: Bot) -> None:
+        with pytest.raises(Forbidden, match="not a member"):
+            await bot.send_message(supergroup.id, "x")
+
+    with_bot(api, refused)
