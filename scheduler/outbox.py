@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from models import Outbox, Unreachable
-from services.members import move_chat
-from services.notify import Attachment, Moved, Notifier, RetryLater, SendFailed
+from services.members import bot_removed, move_chat
+from services.notify import Attachment, Moved, Notifier, Removed, RetryLater, SendFailed
 from services.notify import Unreachable as ChatUnreachable
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,9 @@ class Dispatcher:
             await asyncio.to_thread(self._finish_moved, session, claim, exc.new_chat_id)
             stats.retried += 1
         except ChatUnreachable as exc:
-            await asyncio.to_thread(self._finish_unreachable, session, claim, str(exc))
+            await asyncio.to_thread(
+                self._finish_unreachable, session, claim, str(exc), isinstance(exc, Removed)
+            )
             stats.unreachable += 1
         except RetryLater as exc:
             failed = await asyncio.to_thread(
@@ -235,7 +237,9 @@ class Dispatcher:
         log.warning("Outbox message %s failed: %s", claim.id, error)
         self._done(session, claim, status="failed", attempts=claim.attempts + 1, last_error=error)
 
-    def _finish_unreachable(self, session: Session | None, claim: Claim, error: str) -> None:
+    def _finish_unreachable(
+        self, session: Session | None, claim: Claim, error: str, removed: bool = False
+    ) -> None:
         active = self._sessions() if session is None else session
         try:
             known = active.scalar(
@@ -266,6 +270,16 @@ class Dispatcher:
             ):
                 if row.id == claim.id or row.id not in self._in_flight:
                     row.status, row.last_error = "undeliverable", error[:500]
+            if removed:  # the group lost the bot: as if its my_chat_member update had come
+                now = self._clock()
+                bot_removed(
+                    active,
+                    channel=claim.channel,
+                    chat_id=claim.chat_id,
+                    status="left" if "not a member" in error.lower() else "kicked",
+                    now=now,
+                    today=now.date(),
+                )
             active.commit()
         finally:
             active.close()

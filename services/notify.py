@@ -33,6 +33,11 @@ class Unreachable(SendFailed):
     """The chat blocked the bot or no longer exists: stop writing to it."""
 
 
+class Removed(Unreachable):
+    """The bot is no longer in the group (removed, or it left): the group's link goes inactive,
+    as when the ``my_chat_member`` update says so (which a bot down for a day never gets)."""
+
+
 @dataclass(frozen=True)
 class Sent:
     """What the channel answered for an accepted message."""

@@ -13,12 +13,14 @@ from services.notify import (
     Attachment,
     Buttons,
     Moved,
+    Removed,
     RetryLater,
     SendFailed,
     Sent,
     Unreachable,
 )
 
+_OUT_OF_GROUP = ("kicked from the", "not a member of the")
 _GONE = ("chat not found", "user not found", "group chat was deactivated", "chat_write_forbidden")
 
 
@@ -55,6 +57,8 @@ class TelegramNotifier:
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             raise RetryLater(str(exc), seconds) from exc
         except Forbidden as exc:
+            if int(chat_id) < 0 and any(r in str(exc).lower() for r in _OUT_OF_GROUP):
+                raise Removed(str(exc)) from exc
             raise Unreachable(str(exc)) from exc
         except ChatMigrated as exc:
             raise Moved(str(exc), str(exc.new_chat_id)) from exc

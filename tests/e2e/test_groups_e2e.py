@@ -9,14 +9,21 @@ refuses ``/progres`` until then) and ``/hubungkan`` restores the link.
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
+from telegram import Bot
 
+from handlers.telegram.notifier import TelegramNotifier
 from models import AuditLog, ChatLink
 from services import texts
+from services.notify import Removed
+from services.notify import Unreachable as ChatUnreachable
 
-from .botapi import JSONDict
-from .conftest import BADUNG, PROVINCE, Deployment, command, satker_name
+from .botapi import BotApiStandIn, Chat, JSONDict, User
+from .conftest import BADUNG, BOT_USERNAME, PROVINCE, Deployment, command, satker_name
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +104,29 @@ def test_migration_removal_and_relinking(bot: Deployment) -> None:
             )
         )
     assert actions == ["pindah_grup", "bot_keluar", "hubungkan"]
+
+
+def test_telegram_notifier_tells_a_removed_bot_from_a_blocked_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bot down for more than a day never gets the ``my_chat_member`` update: the refused send
+    is the only sign, and the outbox treats it the same way (``Removed``)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    owner = User(1001, "Pemilik")
+    kicked, left = Chat.group(-4101, "Satu"), Chat.group(-4102, "Dua")
+
+    async def scenario(api: BotApiStandIn) -> None:
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            notifier = TelegramNotifier(bot, tmp_path)
+            api.remove_bot(kicked, owner, "kicked")
+            api.remove_bot(left, owner, "left")
+            for chat in (kicked, left):
+                with pytest.raises(Removed):
+                    await notifier.send(str(chat.id), "x", [])
+            api.fail_next("sendMessage", 403)  # "bot was blocked by the user"
+            with pytest.raises(ChatUnreachable) as blocked:
+                await notifier.send("1001", "x", [])
+            assert type(blocked.value) is ChatUnreachable
+
+    with BotApiStandIn(bot_username=BOT_USERNAME) as api:
+        asyncio.run(scenario(api))

@@ -38,7 +38,7 @@ from models import (
 from scheduler.outbox import Dispatcher
 from services import catalog, instruksi, kendala, members, texts
 from services.importer import import_plan
-from services.notify import Buttons, Moved, Sent
+from services.notify import Buttons, Moved, Removed, Sent
 from services.reminders import ReminderPolicy, SweepResult, forget_stages, sweep_plan
 from services.zi import Caller, Zibot
 
@@ -480,3 +480,35 @@ def test_a_removal_long_before_a_migration_stays_a_removal(zi: sessionmaker[Sess
     move(zi)
     link = link_of(zi, SUPER)
     assert link is not None and not link.active
+
+
+def test_a_send_refused_because_the_bot_was_removed_counts_as_a_removal(
+    zi: sessionmaker[Session],
+) -> None:
+    """The my_chat_member update was missed (the bot was down for more than a day): the first
+    refused send deactivates the link and the province group is told in the same drain."""
+    sweep(zi, MONDAY)
+
+    class Notifier:
+        channel = "telegram"
+
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+            self.refused = 0
+
+        async def send(self, chat_id: str, text: str, buttons: Buttons, attachment: object) -> Sent:
+            if chat_id == GROUP:
+                self.refused += 1
+                raise Removed("Forbidden: bot was kicked from the group chat")
+            self.sent.append((chat_id, text))
+            return Sent(len(self.sent))
+
+    notifier = Notifier()
+    dispatcher = Dispatcher(zi, {"telegram": notifier}, lambda: MONDAY, workers=1)  # type: ignore[dict-item]
+    stats = asyncio.run(dispatcher.drain())
+    assert stats.unreachable == 1 and notifier.refused == 1
+    link = link_of(zi, GROUP)
+    assert link is not None and link.active is False
+    assert [t for c, t in notifier.sent if c == PROVINCE and "ZI Badung" in t]
+    assert chats_of(zi, Outbox, status="pending") == {}
+    assert GROUP in chats_of(zi, Outbox, status="undeliverable")
