@@ -547,3 +547,20 @@ IMPORT_BAD_CODE = "kode tidak valid: {value!r}"
 IMPORT_CODE_AREA_MISMATCH = "kode {code} tidak sesuai dengan area perubahan {area}"
 IMPORT_DUPLICATE_CODE = "kode ganda: {code} sudah dipakai di baris {first_row}"
 IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)"
+
+# --- bad input ---
+INPUT_TOO_LONG = (
+    "{what} terlalu panjang ({length} karakter; paling banyak {limit}). Tidak ada yang disimpan: "
+    "ringkas teksnya lalu kirim lagi."
+)
+INPUT_WHAT_KENDALA = "Uraian kendala"
+INPUT_WHAT_NOTE = "Catatan laporan"
+INPUT_WHAT_ANSWER = "Tanggapan"
+INPUT_WHAT_INSTRUKSI = "Instruksi"
+INPUT_BAD_NUMBER = "Nomor {value!r} tidak valid."
+BUTTON_INVALID = "Tombol tidak berlaku."
+DOWNLOAD_TOO_BIG = (
+    "Berkas terlalu besar untuk diunduh bot (batas Telegram 20 MB). Kecilkan atau pisahkan "
+    "berkasnya, lalu kirim lagi."
+)
+DOWNLOAD_FAILED = "Berkas tidak dapat diambil dari Telegram: coba kirim ulang."
