@@ -71,19 +71,19 @@ def reminder_done(code: str) -> str:
 
 
 def reminder_snooze(target_id: int) -> str:
-    return _encode(REMINDER_SNOOZE, str(bounds.check_id(target_id)))
+    return _encode(REMINDER_SNOOZE, _id(target_id))
 
 
 def kendala_answer(ticket_id: int) -> str:
-    return _encode(KENDALA_ANSWER, str(bounds.check_id(ticket_id)))
+    return _encode(KENDALA_ANSWER, _id(ticket_id))
 
 
 def kendala_close(ticket_id: int) -> str:
-    return _encode(KENDALA_CLOSE, str(bounds.check_id(ticket_id)))
+    return _encode(KENDALA_CLOSE, _id(ticket_id))
 
 
 def instruksi_read(instruksi_id: int) -> str:
-    return _encode(INSTRUKSI_READ, str(bounds.check_id(instruksi_id)))
+    return _encode(INSTRUKSI_READ, _id(instruksi_id))
 
 
 def kendala_area(code: str) -> str:
@@ -91,7 +91,7 @@ def kendala_area(code: str) -> str:
 
 
 def kendala_item(target_id: int, code: str) -> str:
-    return _encode(KENDALA, "item", str(bounds.check_id(target_id)), _code(code))
+    return _encode(KENDALA, "item", _id(target_id), _code(code))
 
 
 def kendala_category(key: str) -> str:
@@ -110,6 +110,12 @@ def _encode(*parts: str) -> str:
     if len(data.encode("utf-8")) > MAX_PAYLOAD:
         raise ValueError(f"callback data over {MAX_PAYLOAD} bytes: {data!r}")
     return data
+
+
+def _id(value: int) -> str:
+    if not 1 <= value <= bounds.MAX_ID:
+        raise ValueError(f"not an id for a button: {value!r}")
+    return str(value)
 
 
 def _code(value: str) -> str:
