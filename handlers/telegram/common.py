@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 from telegram import Bot, ForceReply, Message, Update, User
 from telegram.constants import MessageLimit, ParseMode
@@ -71,16 +71,27 @@ def _closing(opened: Opened) -> str:
     return "".join(f"</{name}>" for name, _ in reversed(opened))
 
 
+def _shown(token: str) -> int:
+    """What a token adds to the text Telegram counts: nothing for a tag, one character for an
+    entity, itself otherwise."""
+    if len(token) > 1 and token[0] == "<":
+        return 0
+    if len(token) > 1 and token[0] == "&":
+        return _units(unescape(token))
+    return _units(token)
+
+
 def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Split Telegram HTML into messages that each fit ``limit`` and are valid on their own.
 
-    A part breaks after its last line that fits, else after its last space, else anywhere
-    between two characters, but never inside a tag or an entity (``&lt;``): tags open at a
-    break are closed at the end of the part and opened again at the start of the next. Only
-    the line break at a break is dropped, so the parts' texts together are the whole text.
-    Sizes count the markup too, so the visible text is always shorter than ``limit``.
+    Telegram's limit is on the text after parsing, in UTF-16 units: tags count nothing and an
+    entity (``&lt;``) one character. A part breaks after its last line that fits, else after
+    its last space, else between two characters, but never inside a tag or an entity: tags
+    open at a break are closed at the end of the part and opened again at the start of the
+    next. Only the line break at a break (and a part of nothing but blanks) is dropped, so the
+    parts' texts together are the whole text.
     """
-    if _units(text) <= limit:
+    if _units(text) <= limit:  # the markup is never shorter than its text
         return [text]
     tokens = _TOKEN.findall(text)
     parts: list[str] = []
@@ -88,19 +99,17 @@ def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[
     start = 0
     while start < len(tokens):
         stack = opened
-        size = sum(_units(tag) for _, tag in stack)
-        closing = _units(_closing(stack))
+        size = 0
         end = start
         line_break: tuple[int, int, Opened] | None = None  # (end of part, next start, tags)
         space: tuple[int, int, Opened] | None = None
         while end < len(tokens):
             token = tokens[end]
-            after = _after(stack, token)
-            after_closing = closing if after is stack else _units(_closing(after))
-            if size + _units(token) + after_closing > limit:
+            cost = _shown(token)
+            if size + cost > limit:
                 break
-            size += _units(token)
-            stack, closing = after, after_closing
+            size += cost
+            stack = _after(stack, token)
             end += 1
             if token == "\n":
                 line_break = (end - 1, end, stack)
@@ -116,7 +125,7 @@ def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[
         elif end > start:
             cut, following, at_cut = end, end, stack
         else:
-            raise ValueError(f"a limit of {limit} cannot hold {tokens[start]!r} and its tags")
+            raise ValueError(f"a limit of {limit} cannot hold {tokens[start]!r}")
         body = "".join(tokens[start:cut])
         parts.append("".join(tag for _, tag in opened) + body + _closing(at_cut))
         opened, start = at_cut, following

@@ -70,9 +70,12 @@ def _forget(update: Update, context: ZiContext) -> None:
         context.chat_data.pop(_key(update), None)
 
 
-async def _press(update: Update, context: ZiContext) -> tuple[CallbackQuery, Action, Draft] | None:
-    """Acknowledge a button of the conversation; None (with an alert) when its payload is
-    malformed or its draft is gone."""
+async def _press(
+    update: Update, context: ZiContext
+) -> tuple[CallbackQuery, Action, Draft] | int | None:
+    """Acknowledge a button of the conversation and decode it; otherwise (with an alert) what
+    the step returns: None (stay in the step) for a malformed payload, END when the draft is
+    gone."""
     press = await pressed(update, actions.KENDALA)
     if press is None:
         return None
@@ -80,7 +83,7 @@ async def _press(update: Update, context: ZiContext) -> tuple[CallbackQuery, Act
     draft = _draft(update, context)
     if draft is None:
         await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
-        return None
+        return ConversationHandler.END
     await query.answer()
     return query, action, draft
 
@@ -145,11 +148,11 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
     await reply(update, texts.KENDALA_SUBCOMMAND_UNKNOWN)
 
 
-async def choose_item(update: Update, context: ZiContext) -> int:
+async def choose_item(update: Update, context: ZiContext) -> int | None:
     """An area button (then its items), an item button, or "Umum"."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
+    if not isinstance(pressed, tuple):
+        return pressed
     query, action, draft = pressed
     if action.step == "area":
         assert action.code is not None
@@ -185,11 +188,11 @@ async def choose_item(update: Update, context: ZiContext) -> int:
     return CHOOSE_CATEGORY
 
 
-async def choose_category(update: Update, context: ZiContext) -> int:
+async def choose_category(update: Update, context: ZiContext) -> int | None:
     """A category button; then ask for the description."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
+    if not isinstance(pressed, tuple):
+        return pressed
     query, action, draft = pressed
     key = action.word or ""
     _save(update, context, replace(draft, category=key))
@@ -241,11 +244,11 @@ async def add_file(update: Update, context: ZiContext) -> int:
     return CONFIRM
 
 
-async def skip_file(update: Update, context: ZiContext) -> int:
+async def skip_file(update: Update, context: ZiContext) -> int | None:
     """ "Lewati": no attachment."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
+    if not isinstance(pressed, tuple):
+        return pressed
     _, _, draft = pressed
     await _confirm(update, draft)
     return CONFIRM
@@ -277,11 +280,11 @@ async def _confirm(update: Update, draft: Draft) -> None:
     )  # fmt: skip
 
 
-async def confirm(update: Update, context: ZiContext) -> int:
+async def confirm(update: Update, context: ZiContext) -> int | None:
     """ "Kirim" saves the ticket (before anything else happens); "Batal" drops the draft."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
+    if not isinstance(pressed, tuple):
+        return pressed
     query, action, draft = pressed
     if action.step == "cancel":
         _forget(update, context)
