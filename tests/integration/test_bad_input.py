@@ -43,7 +43,7 @@ WITA = ZoneInfo("Asia/Makassar")
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # Friday 09:00 WITA
 AGEN, ADMIN = 510301, 510001
 # Everything an HTML message must escape, line breaks, and a character outside the BMP.
-SAMPLE = "Spanduk <ZI> & banner \"WBK\"\nbaris kedua 😀 "
+SAMPLE = 'Spanduk <ZI> & banner "WBK"\nbaris kedua 😀 '
 
 
 def long_text(length: int) -> str:
@@ -205,7 +205,8 @@ def test_instruksi_status_with_a_huge_number_is_refused_not_an_overflow(
 
 
 @pytest.mark.parametrize(
-    "number", ["KDL-2026-999999999999999999", "KDL-99999999999999999999-1", "KDL-2026-" + "9" * 5000]
+    "number",
+    ["KDL-2026-999999999999999999", "KDL-99999999999999999999-1", "KDL-2026-" + "9" * 5000],
 )
 def test_kendala_numbers_too_large_are_refused_not_an_overflow(zi: Zibot, number: str) -> None:
     with pytest.raises(ZibotError):

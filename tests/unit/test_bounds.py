@@ -105,9 +105,7 @@ def test_original_names_drop_control_characters() -> None:
         (actions.kendala_step("cancel"), Action("kd", step="cancel")),
     ],
 )  # fmt: skip
-def test_every_payload_the_bot_offers_decodes_to_what_it_encoded(
-    data: str, action: Action
-) -> None:
+def test_every_payload_the_bot_offers_decodes_to_what_it_encoded(data: str, action: Action) -> None:
     assert len(data.encode()) <= 64
     assert actions.decode(data) == action
     assert actions.decode(data, action.prefix) == action
