@@ -15,7 +15,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
-from handlers.telegram.buttons import pressed
+from handlers.telegram import buttons
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
 from handlers.telegram.common import (
     ask,
@@ -76,7 +76,7 @@ async def _press(
     """Acknowledge a button of the conversation and decode it; otherwise (with an alert) what
     the step returns: None (stay in the step) for a malformed payload, END when the draft is
     gone."""
-    press = await pressed(update, actions.KENDALA)
+    press = await buttons.pressed(update, actions.KENDALA)
     if press is None:
         return None
     query, action = press
@@ -337,7 +337,7 @@ _ANSWER_PROMPT = re.compile(
 
 async def answer_button(update: Update, context: ZiContext) -> None:
     """ "Tanggapi" under a posted ticket: ask the admin for the answer (ForceReply)."""
-    press = await pressed(update, actions.KENDALA_ANSWER)
+    press = await buttons.pressed(update, actions.KENDALA_ANSWER)
     if press is None:
         return
     query, action = press
@@ -390,7 +390,7 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
 
 async def close_button(update: Update, context: ZiContext) -> None:
     """ "Selesai" under a posted ticket (admins)."""
-    press = await pressed(update, actions.KENDALA_CLOSE)
+    press = await buttons.pressed(update, actions.KENDALA_CLOSE)
     if press is None:
         return
     query, action = press
