@@ -29,8 +29,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from test_kendala_handlers import Reporter, deliver, edit_of, tickets, to_chat
 
+from handlers.telegram.notifier import TelegramNotifier
 from models import BuktiDukung, Kendala
 from services import texts
+from services.notify import Attachment
 
 AGEN = TgUser(4001, "Made", "Agen")  # agen, KPU Kabupaten Badung (5103)
 ADMIN = TgUser(4006, "Ayu", "Provinsi")  # admin, KPU Provinsi Bali (51)
@@ -241,3 +243,29 @@ def test_huge_numbers_in_commands_are_refused_not_an_overflow(tg: BotHarness, pe
     number = f"KDL-2026-{HUGE}"
     reopen = only_reply(tg.send(AGEN, private(AGEN), f"/kendala buka {number}"))
     assert reopen.text == e(texts.KENDALA_BAD_NUMBER.format(value=number))
+
+
+# ---------------------------------------------------------------------- the outbox's sender
+
+
+def test_a_caption_longer_than_telegram_allows_continues_as_text_under_the_file(
+    tg: BotHarness, evidence_dir: Path
+) -> None:
+    (evidence_dir / "kendala").mkdir(parents=True)
+    (evidence_dir / "kendala" / "surat.pdf").write_bytes(PDF)
+    caption = "<b>Lampiran</b> " + e("<&> ") * 400  # 1,616 characters once parsed
+    notifier = TelegramNotifier(tg.application.bot, evidence_dir)
+    buttons = [[("✅ Sudah dibaca", "ib:1")]]
+    before = len(tg.api.calls)
+    result = tg.run(
+        notifier.send(
+            str(AGEN.id), caption, buttons, Attachment("kendala/surat.pdf", "application/pdf")
+        )
+    )
+    calls = sent(tg.api.calls[before:])
+    assert [c.method for c in calls] == ["sendDocument", "sendMessage"]
+    assert calls[0].buttons() == [] and calls[1].buttons() == [("✅ Sudah dibaca", "ib:1")]
+    assert result.message_id == calls[1].result["message_id"]
+    assert "".join(c.visible for c in calls) == html.unescape(
+        caption.replace("<b>", "").replace("</b>", "")
+    )
