@@ -31,14 +31,14 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.runtime import Runtime
-from handlers.telegram import bukti, commands, groups, lapor
+from handlers.telegram import bukti, buttons, commands, groups, lapor
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
 from scheduler.engine import ReminderEngine, kendala_planner
 from scheduler.outbox import Dispatcher
-from services import texts
+from services import actions, texts
 from services.reminders import ReminderPolicy
 from services.zi import Zibot
 
@@ -275,11 +275,15 @@ def register_handlers(application: ZiApplication) -> None:
 
     # Reporting progress.
     add(CommandHandler("lapor", lapor.lapor))
-    add(CallbackQueryHandler(lapor.lapor_button, pattern=rf"^{lapor.PREFIX}:"))
+    add(CallbackQueryHandler(lapor.lapor_button, pattern=buttons.pattern(actions.LAPOR)))
 
     # Buttons under reminders: "Sudah selesai" and "Ingatkan besok".
-    add(CallbackQueryHandler(lapor.reminder_done, pattern=r"^rl:"))
-    add(CallbackQueryHandler(lapor.reminder_snooze, pattern=r"^rt:\d+$"))
+    add(CallbackQueryHandler(lapor.reminder_done, pattern=buttons.pattern(actions.REMINDER_DONE)))
+    add(
+        CallbackQueryHandler(
+            lapor.reminder_snooze, pattern=buttons.pattern(actions.REMINDER_SNOOZE)
+        )
+    )
 
     # Files that answer a /bukti prompt from before a restart; files sent without /bukti.
     add(
@@ -295,19 +299,35 @@ def register_handlers(application: ZiApplication) -> None:
 
     # Kendala answered by the province, instructions and their receipts.
     add(CommandHandler("tanggapi", kendala_handlers.tanggapi))
-    add(CallbackQueryHandler(kendala_handlers.answer_button, pattern=r"^kt:\d+$"))
-    add(CallbackQueryHandler(kendala_handlers.close_button, pattern=r"^ks:\d+$"))
+    add(
+        CallbackQueryHandler(
+            kendala_handlers.answer_button, pattern=buttons.pattern(actions.KENDALA_ANSWER)
+        )
+    )
+    add(
+        CallbackQueryHandler(
+            kendala_handlers.close_button, pattern=buttons.pattern(actions.KENDALA_CLOSE)
+        )
+    )
     add(
         MessageHandler(
             filters.REPLY & filters.TEXT & ~filters.COMMAND, kendala_handlers.answer_reply
         )
     )
     add(CommandHandler("instruksi", instruksi_handlers.instruksi))
-    add(CallbackQueryHandler(instruksi_handlers.read_button, pattern=r"^ib:\d+$"))
+    add(
+        CallbackQueryHandler(
+            instruksi_handlers.read_button, pattern=buttons.pattern(actions.INSTRUKSI_READ)
+        )
+    )
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))
     add(CommandHandler("batal", commands.batal_idle))
+
+    # Last: any press nothing above took (forged, malformed, or a /kendala button whose
+    # conversation ended) is answered, never left spinning.
+    add(CallbackQueryHandler(buttons.unknown_button))
 
     application.add_error_handler(commands.on_error)
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from models import BuktiDukung, Target
-from services import audit, texts
+from services import audit, bounds, texts
 from services.errors import ZibotError
 from services.kendala import Attachment
 from services.members import Member
@@ -61,14 +59,9 @@ def check_upload(file_name: str, mime_type: str | None, size: int | None) -> Non
 
 
 def safe_name(file_name: str) -> str:
-    """A file name with no path, no control or odd characters, at most 120 characters."""
-    base = unicodedata.normalize("NFKC", file_name).replace("\\", "/").rsplit("/", 1)[-1]
-    base = re.sub(r"[^\w.\- ()]+", "_", base).strip(" .")
-    base = re.sub(r"\s+", " ", base)
-    if not base or set(base) <= {"_", "."}:
-        base = "bukti"
-    stem, suffix = os.path.splitext(base)
-    return stem[: 120 - len(suffix[:10])] + suffix[:10]
+    """A name for the disk: no path, no control or odd characters, the extension kept, at most
+    ``bounds.MAX_FILE_NAME_BYTES`` bytes of UTF-8 (see ``bounds.safe_file_name``)."""
+    return bounds.safe_file_name(file_name)
 
 
 def _free_path(folder: Path, name: str) -> Path:
@@ -119,7 +112,7 @@ def store_evidence(
     record = BuktiDukung(
         target_id=target.id,
         path=relative,
-        original_name=file_name[:255],
+        original_name=bounds.original_name(file_name),
         size=len(data),
         mime_type=mime_type,
         sha256=digest,
@@ -155,4 +148,5 @@ def store_file(
     temporary = path.with_name(f".{path.name}.part")
     temporary.write_bytes(data)
     os.replace(temporary, path)
-    return Attachment(path.relative_to(evidence_dir).as_posix(), mime_type or "", file_name[:255])
+    relative = path.relative_to(evidence_dir).as_posix()
+    return Attachment(relative, mime_type or "", bounds.original_name(file_name))

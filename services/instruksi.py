@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Instruksi, InstruksiRead, Satker, Unreachable, User
-from services import audit, texts
+from services import actions, audit, bounds, texts
 from services.calendar import WorkCalendar
 from services.errors import NotFound, ZibotError
 from services.members import Member
@@ -23,7 +23,7 @@ from services.numbering import next_number
 from services.outbox import enqueue, outbox_row
 
 CHANNEL = "telegram"
-MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4,096 characters
+MAX_TEXT = bounds.MAX_TEXT  # one message; the bot splits the broadcast when it needs to
 STRUCTURES = ("komisioner", "sekretariat")
 _NUMBER = re.compile(r"^\s*(?:INS-(\d{4})-)?(\d{1,6})\s*$", re.IGNORECASE)
 
@@ -130,7 +130,7 @@ def broadcast(
     message = texts.INSTRUKSI_MESSAGE.format(
         number=item.number, text=escape(item.text), admin=escape(admin.name)
     )
-    buttons = [[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]]
+    buttons = [[(texts.INSTRUKSI_BUTTON_READ, actions.instruksi_read(item.id))]]
     rows: list[dict[str, object]] = []
     for chat in dict.fromkeys(groups + leaders):
         rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, tz, buttons=buttons))
@@ -261,11 +261,11 @@ def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: W
                     f"instruksi:{item.id}:ingat:{user.id}",
                     chat,
                     texts.INSTRUKSI_REMINDER.format(
-                        number=item.number, text=escape(item.text[:500])
+                        number=item.number, text=escape(bounds.excerpt(item.text, 500))
                     ),
                     now,
                     tz,
-                    buttons=[[(texts.INSTRUKSI_BUTTON_READ, f"ib:{item.id}")]],
+                    buttons=[[(texts.INSTRUKSI_BUTTON_READ, actions.instruksi_read(item.id))]],
                 )
             )
         enqueue(session, rows)

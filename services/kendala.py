@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable, User
-from services import audit, texts
+from services import actions, audit, bounds, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
@@ -97,7 +97,7 @@ def create(
     """Save a new ticket (before anything is sent) and give it its number."""
     if category not in CATEGORIES:
         raise ZibotError(texts.KENDALA_BAD_CATEGORY)
-    text = description.strip()
+    text = bounds.check_text(description.strip(), texts.INPUT_WHAT_KENDALA)
     if not text:
         raise ZibotError(texts.KENDALA_EMPTY)
     year = now.astimezone(tz).year
@@ -108,7 +108,7 @@ def create(
         reporter_id=member.id,
         target_id=target_id,
         category=category,
-        description=text[:3000],
+        description=text,
         attachment=attachment.path if attachment else None,
         attachment_type=attachment.mime_type if attachment else None,
         attachment_name=attachment.name if attachment else None,
@@ -211,8 +211,8 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
         version = ticket.round
         buttons = [
             [
-                (texts.KENDALA_BUTTON_ANSWER, f"kt:{ticket.id}"),
-                (texts.KENDALA_BUTTON_CLOSE, f"ks:{ticket.id}"),
+                (texts.KENDALA_BUTTON_ANSWER, actions.kendala_answer(ticket.id)),
+                (texts.KENDALA_BUTTON_CLOSE, actions.kendala_close(ticket.id)),
             ]
         ]
         for chat in chats:
@@ -249,18 +249,18 @@ def answer(
     """Record an admin's answer and send it to the reporter and the satker's group."""
     if not admin.is_admin:
         raise ZibotError(texts.KENDALA_ADMIN_ONLY)
-    body = text.strip()
+    body = bounds.check_text(text.strip(), texts.INPUT_WHAT_ANSWER)
     if not body:
         raise ZibotError(texts.KENDALA_ANSWER_EMPTY)
     if ticket.status == "selesai":
         raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
-    ticket.answer = body[:3000]
+    ticket.answer = body
     ticket.answered_at = now
     ticket.answered_by_id = admin.id
     ticket.status = "ditanggapi"
     message = texts.KENDALA_ANSWER.format(
         number=ticket.number,
-        description=escape(ticket.description[:300]),
+        description=escape(bounds.excerpt(ticket.description, 300)),
         answer=escape(body),
         admin=escape(admin.name),
     )
@@ -390,7 +390,7 @@ def plan_escalations(
             number=ticket.number,
             satker=escape(ticket.satker.name),
             days=age,
-            description=escape(ticket.description[:500]),
+            description=escape(bounds.excerpt(ticket.description, 500)),
         )
         version = ticket.round
         recorded = 0
@@ -415,7 +415,7 @@ def plan_escalations(
                 ),
                 now=now,
                 today=today,
-                buttons=[[(texts.KENDALA_BUTTON_ANSWER, f"kt:{ticket.id}")]],
+                buttons=[[(texts.KENDALA_BUTTON_ANSWER, actions.kendala_answer(ticket.id))]],
             )
         if recorded or escalation_chat:
             ticket.escalated_at = now  # else: nobody to tell yet; try again next sweep

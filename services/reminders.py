@@ -34,7 +34,7 @@ from models import (
     Unreachable,
     User,
 )
-from services import texts
+from services import actions, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.formatting import persen, tanggal, tanggal_panjang
 from services.outbox import outbox_row
@@ -189,8 +189,14 @@ def render_digest(digest: Digest, today: date) -> list[tuple[str, list[list[tupl
     )
     buttons = [
         [
-            (texts.REMINDER_BUTTON_DONE.format(code=item.item_code), f"rl:{item.item_code}"),
-            (texts.REMINDER_BUTTON_SNOOZE.format(code=item.item_code), f"rt:{item.target_id}"),
+            (
+                texts.REMINDER_BUTTON_DONE.format(code=item.item_code),
+                actions.reminder_done(item.item_code),
+            ),
+            (
+                texts.REMINDER_BUTTON_SNOOZE.format(code=item.item_code),
+                actions.reminder_snooze(item.target_id),
+            ),
         ]
         for item in urgent[:MAX_BUTTON_ITEMS]
     ]

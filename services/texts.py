@@ -568,3 +568,20 @@ GROUP_LOST_NOTICE = (
     "tanggapan kendala dan instruksi tidak lagi dikirim ke grup itu. Tambahkan kembali bot ke "
     "grup tersebut, lalu kirim /hubungkan {code} di sana."
 )
+
+# --- bad input ---
+INPUT_TOO_LONG = (
+    "{what} terlalu panjang ({length} karakter; paling banyak {limit}). Tidak ada yang disimpan: "
+    "ringkas teksnya lalu kirim lagi."
+)
+INPUT_WHAT_KENDALA = "Uraian kendala"
+INPUT_WHAT_NOTE = "Catatan laporan"
+INPUT_WHAT_ANSWER = "Tanggapan"
+INPUT_WHAT_INSTRUKSI = "Instruksi"
+INPUT_BAD_NUMBER = "Nomor {value!r} tidak valid."
+BUTTON_INVALID = "Tombol tidak berlaku."
+DOWNLOAD_TOO_BIG = (
+    "Berkas terlalu besar untuk diunduh bot (batas Telegram 20 MB). Kecilkan atau pisahkan "
+    "berkasnya, lalu kirim lagi."
+)
+DOWNLOAD_FAILED = "Berkas tidak dapat diambil dari Telegram: coba kirim ulang."

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Area, RencanaAksi, Target
-from services import audit, texts
+from services import audit, bounds, texts
 from services.errors import NotFound
 from services.members import Member, SatkerRef
 from services.progress import bump_version
@@ -140,12 +140,14 @@ def set_status(
     channel: str,
 ) -> StatusChange:
     """Change a target's status (and note), recording who and when in the audit log."""
+    if note:
+        bounds.check_text(note, texts.INPUT_WHAT_NOTE)  # stored as sent, or refused
     old = target.status
     target.status = status
     if status != "selesai" and old == "selesai":
         forget_stages(session, [target.item_id])  # reopened: due again at its current stage
     if note:
-        target.note = note[:1000]
+        target.note = note
     target.updated_by_id = member.id
     target.updated_at = now
     audit.record(

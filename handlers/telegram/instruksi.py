@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from telegram import Update
 
+from handlers.telegram.buttons import pressed
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
-from handlers.telegram.common import caller_of, download, e, incoming_file, reply
+from handlers.telegram.common import (
+    caller_of,
+    download,
+    e,
+    incoming_file,
+    reply,
+    text_after_command,
+)
 from handlers.telegram.context import ZiContext
-from services import texts
+from services import actions, texts
+from services.bounds import excerpt
 from services.errors import ZibotError
 from services.formatting import tanggal, waktu
 from services.instruksi import InstruksiStatus
@@ -26,7 +35,7 @@ async def instruksi(update: Update, context: ZiContext) -> None:
     member = await run(context.zi.member, caller)
     if member is None or not member.is_admin:
         raise ZibotError(texts.INSTRUKSI_ADMIN_ONLY)
-    text = " ".join(args)
+    text = text_after_command(update)  # as typed, line breaks kept
     if not text.strip():
         await reply(update, texts.INSTRUKSI_USAGE)
         return
@@ -58,7 +67,7 @@ def render_status(status: InstruksiStatus, context: ZiContext) -> str:
         texts.INSTRUKSI_STATUS_HEAD.format(
             number=status.number,
             date=tanggal(status.created_at.astimezone(tz).date()),
-            text=e(status.text[:300]),
+            text=e(excerpt(status.text, 300)),
         )
     ]
     done = missing = 0
@@ -88,13 +97,14 @@ def render_status(status: InstruksiStatus, context: ZiContext) -> str:
 
 async def read_button(update: Update, context: ZiContext) -> None:
     """ "Sudah dibaca": record who confirmed and when, once."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    press = await pressed(update, actions.INSTRUKSI_READ)
+    if press is None:
+        return
+    query, action = press
+    assert action.id is not None
     try:
-        number, already = await run(
-            context.zi.instruksi_confirm, caller_of(update), int(query.data.split(":")[1])
-        )
-    except (ZibotError, ValueError) as exc:
+        number, already = await run(context.zi.instruksi_confirm, caller_of(update), action.id)
+    except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     template = texts.INSTRUKSI_ALREADY if already else texts.INSTRUKSI_CONFIRMED

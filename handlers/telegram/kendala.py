@@ -15,15 +15,26 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
+from handlers.telegram import buttons
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
-from handlers.telegram.common import ask, caller_of, download, e, incoming_file, reply
+from handlers.telegram.common import (
+    ask,
+    caller_of,
+    download,
+    e,
+    incoming_file,
+    reply,
+    text_after_command,
+)
 from handlers.telegram.context import ZiContext
-from services import texts
+from services import actions, bounds, texts
+from services.actions import Action
 from services.errors import ZibotError
 from services.kendala import CATEGORIES, Attachment
 
 CHOOSE_ITEM, CHOOSE_CATEGORY, WRITE_TEXT, ADD_FILE, CONFIRM = range(5)
 DRAFT = "kendala_draft"
+GENERAL, SKIP, SEND, CANCEL = (actions.kendala_step(s) for s in ("umum", "skip", "send", "cancel"))
 
 
 @dataclass(frozen=True)
@@ -59,30 +70,36 @@ def _forget(update: Update, context: ZiContext) -> None:
         context.chat_data.pop(_key(update), None)
 
 
-async def _press(update: Update, context: ZiContext) -> tuple[CallbackQuery, str, Draft] | None:
-    """Acknowledge a button of the conversation; None (with an alert) when its draft is gone."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+async def _press(
+    update: Update, context: ZiContext
+) -> tuple[CallbackQuery, Action, Draft] | int | None:
+    """Acknowledge a button of the conversation and decode it; otherwise (with an alert) what
+    the step returns: None (stay in the step) for a malformed payload, END when the draft is
+    gone."""
+    press = await buttons.pressed(update, actions.KENDALA)
+    if press is None:
+        return None
+    query, action = press
     draft = _draft(update, context)
     if draft is None:
         await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
-        return None
+        return ConversationHandler.END
     await query.answer()
-    return query, query.data, draft
+    return query, action, draft
 
 
 def _area_keyboard(areas: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(f"{code} — {name}", callback_data=f"kd:area:{code}")]
+        [InlineKeyboardButton(f"{code} — {name}", callback_data=actions.kendala_area(code))]
         for code, name in areas
     ]
-    rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data="kd:umum")])
+    rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data=GENERAL)])
     return InlineKeyboardMarkup(rows)
 
 
 def _category_keyboard() -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(label, callback_data=f"kd:cat:{key}")
+        InlineKeyboardButton(label, callback_data=actions.kendala_category(key))
         for key, label in CATEGORIES.items()
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -117,7 +134,7 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
                 category=t.category,
                 status=texts.KENDALA_STATUS_LABELS[t.status],
                 age=t.age_working_days,
-                description=e(t.description[:120]),
+                description=e(bounds.excerpt(t.description, 120)),
             )
             for t in tickets
         ]
@@ -131,16 +148,16 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
     await reply(update, texts.KENDALA_SUBCOMMAND_UNKNOWN)
 
 
-async def choose_item(update: Update, context: ZiContext) -> int:
+async def choose_item(update: Update, context: ZiContext) -> int | None:
     """An area button (then its items), an item button, or "Umum"."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
-    query, data, draft = pressed
-    parts = data.split(":")
-    if parts[1] == "area":
+    if not isinstance(pressed, tuple):
+        return pressed
+    query, action, draft = pressed
+    if action.step == "area":
+        assert action.code is not None
         try:
-            items = await run(context.zi.kendala_items, caller_of(update), parts[2])
+            items = await run(context.zi.kendala_items, caller_of(update), action.code)
         except ZibotError as exc:
             await query.edit_message_text(e(exc))
             return ConversationHandler.END
@@ -148,19 +165,19 @@ async def choose_item(update: Update, context: ZiContext) -> int:
             [
                 InlineKeyboardButton(
                     f"{i.item_code} {i.activity}"[:60],
-                    callback_data=f"kd:item:{i.target_id}:{i.item_code}",
+                    callback_data=actions.kendala_item(i.target_id, i.item_code),
                 )
             ]
             for i in items[:40]
         ]
-        rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data="kd:umum")])
+        rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data=GENERAL)])
         await query.edit_message_text(
-            texts.KENDALA_CHOOSE_ITEM.format(area=e(parts[2])),
+            texts.KENDALA_CHOOSE_ITEM.format(area=e(action.code)),
             reply_markup=InlineKeyboardMarkup(rows),
         )
         return CHOOSE_ITEM
-    if parts[1] == "item":
-        draft = replace(draft, target_id=int(parts[2]), item_label=parts[3])
+    if action.step == "item" and action.id is not None and action.code is not None:
+        draft = replace(draft, target_id=action.id, item_label=action.code)
     else:
         draft = replace(draft, target_id=None, item_label=texts.KENDALA_GENERAL)
     _save(update, context, draft)
@@ -171,13 +188,13 @@ async def choose_item(update: Update, context: ZiContext) -> int:
     return CHOOSE_CATEGORY
 
 
-async def choose_category(update: Update, context: ZiContext) -> int:
+async def choose_category(update: Update, context: ZiContext) -> int | None:
     """A category button; then ask for the description."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
-    query, data, draft = pressed
-    key = data.split(":")[2]
+    if not isinstance(pressed, tuple):
+        return pressed
+    query, action, draft = pressed
+    key = action.word or ""
     _save(update, context, replace(draft, category=key))
     await query.edit_message_text(
         texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label))
@@ -193,12 +210,18 @@ async def write_text(update: Update, context: ZiContext) -> int:
     draft = _draft(update, context)
     if message is None or draft is None or not message.text:
         return WRITE_TEXT
-    _save(update, context, replace(draft, description=message.text.strip()))
+    description = message.text.strip()
+    try:
+        bounds.check_text(description, texts.INPUT_WHAT_KENDALA)
+    except ZibotError as exc:  # refused before the next step: the person can write it again
+        await reply(update, e(exc))
+        return WRITE_TEXT
+    _save(update, context, replace(draft, description=description))
     await reply(
         update,
         texts.KENDALA_ASK_ATTACHMENT,
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.KENDALA_BUTTON_SKIP, callback_data="kd:skip")]]
+            [[InlineKeyboardButton(texts.KENDALA_BUTTON_SKIP, callback_data=SKIP)]]
         ),
     )
     return ADD_FILE
@@ -221,11 +244,11 @@ async def add_file(update: Update, context: ZiContext) -> int:
     return CONFIRM
 
 
-async def skip_file(update: Update, context: ZiContext) -> int:
+async def skip_file(update: Update, context: ZiContext) -> int | None:
     """ "Lewati": no attachment."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
+    if not isinstance(pressed, tuple):
+        return pressed
     _, _, draft = pressed
     await _confirm(update, draft)
     return CONFIRM
@@ -251,19 +274,19 @@ async def _confirm(update: Update, draft: Draft) -> None:
             ),
         ),
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.KENDALA_BUTTON_SEND, callback_data="kd:send"),
-              InlineKeyboardButton(texts.KENDALA_BUTTON_CANCEL, callback_data="kd:cancel")]]
+            [[InlineKeyboardButton(texts.KENDALA_BUTTON_SEND, callback_data=SEND),
+              InlineKeyboardButton(texts.KENDALA_BUTTON_CANCEL, callback_data=CANCEL)]]
         ),
     )  # fmt: skip
 
 
-async def confirm(update: Update, context: ZiContext) -> int:
+async def confirm(update: Update, context: ZiContext) -> int | None:
     """ "Kirim" saves the ticket (before anything else happens); "Batal" drops the draft."""
     pressed = await _press(update, context)
-    if pressed is None:
-        return ConversationHandler.END
-    query, data, draft = pressed
-    if data == "kd:cancel":
+    if not isinstance(pressed, tuple):
+        return pressed
+    query, action, draft = pressed
+    if action.step == "cancel":
         _forget(update, context)
         await query.edit_message_text(texts.BATAL_DONE)
         return ConversationHandler.END
@@ -314,14 +337,21 @@ _ANSWER_PROMPT = re.compile(
 
 async def answer_button(update: Update, context: ZiContext) -> None:
     """ "Tanggapi" under a posted ticket: ask the admin for the answer (ForceReply)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    ticket_id = int(query.data.split(":")[1])
+    press = await buttons.pressed(update, actions.KENDALA_ANSWER)
+    if press is None:
+        return
+    query, action = press
+    assert action.id is not None
+    ticket_id = action.id
     member = await run(context.zi.member, caller_of(update))
     if member is None or not member.is_admin:
         await query.answer(texts.KENDALA_ADMIN_ONLY, show_alert=True)
         return
-    number = await run(context.zi.kendala_number, ticket_id)
+    try:
+        number = await run(context.zi.kendala_number, ticket_id)
+    except ZibotError as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
     await query.answer()
     prompt = await ask(update, context.bot, texts.KENDALA_ASK_ANSWER.format(number=number), number)
     if context.chat_data is not None:
@@ -360,12 +390,13 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
 
 async def close_button(update: Update, context: ZiContext) -> None:
     """ "Selesai" under a posted ticket (admins)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    press = await buttons.pressed(update, actions.KENDALA_CLOSE)
+    if press is None:
+        return
+    query, action = press
+    assert action.id is not None
     try:
-        number = await run(
-            context.zi.kendala_close, caller_of(update), int(query.data.split(":")[1])
-        )
+        number = await run(context.zi.kendala_close, caller_of(update), action.id)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -380,6 +411,7 @@ async def tanggapi(update: Update, context: ZiContext) -> None:
     if len(args) < 2:
         await reply(update, texts.TANGGAPI_USAGE)
         return
-    number = await run(context.zi.kendala_answer, caller_of(update), args[0], " ".join(args[1:]))
+    answer = text_after_command(update, 1)  # as typed, line breaks kept
+    number = await run(context.zi.kendala_answer, caller_of(update), args[0], answer)
     kick_sweep(context)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))

@@ -5,21 +5,22 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from handlers.telegram.buttons import pressed
 from handlers.telegram.commands import refusals_answered, run
-from handlers.telegram.common import caller_of, e, reply
+from handlers.telegram.common import caller_of, e, reply, text_after_command
 from handlers.telegram.context import ZiContext
-from services import texts
+from services import actions, texts
 from services.errors import ZibotError
 from services.formatting import tanggal
 from services.tracking import STATUSES, StatusChange
 
-PREFIX = "lapor"
+PREFIX = actions.LAPOR
 MAX_BUTTONS = 60
 
 
 def item_button_data(code: str) -> str:
     """Callback data that opens the status choice for an item (also used by reminders)."""
-    return f"{PREFIX}:{code}"
+    return actions.lapor_item(code)
 
 
 def _status_keyboard(code: str) -> InlineKeyboardMarkup:
@@ -27,7 +28,7 @@ def _status_keyboard(code: str) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    texts.STATUS_LABELS[status], callback_data=f"{PREFIX}:{code}:{status}"
+                    texts.STATUS_LABELS[status], callback_data=actions.lapor_status(code, status)
                 )
                 for status in STATUSES
             ]
@@ -78,20 +79,22 @@ async def lapor(update: Update, context: ZiContext) -> None:
             reply_markup=_status_keyboard(item.item_code),
         )
         return
-    note = " ".join(args[2:]) or None
+    note = text_after_command(update, 2).strip() or None  # as typed, line breaks kept
     change = await run(context.zi.report, caller, args[0], args[1], note)
     await reply(update, _done_text(change))
 
 
 async def lapor_button(update: Update, context: ZiContext) -> None:
     """A press on an item or status button of /lapor (or of a reminder)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
+    press = await pressed(update, actions.LAPOR)
+    if press is None:
+        return
+    query, action = press
+    assert action.code is not None
     caller = caller_of(update)
     try:
-        if len(parts) == 2:
-            item = await run(context.zi.item, caller, parts[1])
+        if action.word is None:
+            item = await run(context.zi.item, caller, action.code)
             await query.answer()
             await _edit(
                 query,
@@ -103,7 +106,7 @@ async def lapor_button(update: Update, context: ZiContext) -> None:
                 _status_keyboard(item.item_code),
             )
             return
-        change = await run(context.zi.report, caller, parts[1], parts[2], None)
+        change = await run(context.zi.report, caller, action.code, action.word, None)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -122,11 +125,13 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | 
 
 async def reminder_done(update: Update, context: ZiContext) -> None:
     """ "Sudah selesai" under a reminder: open the /lapor status choice in a new message."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    code = query.data.split(":", 1)[1]
+    press = await pressed(update, actions.REMINDER_DONE)
+    if press is None:
+        return
+    query, action = press
+    assert action.code is not None
     try:
-        item = await run(context.zi.item, caller_of(update), code)
+        item = await run(context.zi.item, caller_of(update), action.code)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -144,11 +149,14 @@ async def reminder_done(update: Update, context: ZiContext) -> None:
 
 async def reminder_snooze(update: Update, context: ZiContext) -> None:
     """ "Ingatkan besok" under a reminder: snooze that item for this chat."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    press = await pressed(update, actions.REMINDER_SNOOZE)
+    if press is None:
+        return
+    query, action = press
+    assert action.id is not None
     try:
-        code, until = await run(context.zi.snooze, caller_of(update), int(query.data[3:]))
-    except (ZibotError, ValueError) as exc:
+        code, until = await run(context.zi.snooze, caller_of(update), action.id)
+    except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer(texts.SNOOZED.format(code=code, date=tanggal(until)), show_alert=True)

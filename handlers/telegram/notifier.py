@@ -6,9 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
+from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from handlers.telegram.common import split_message
 from services.notify import (
     Attachment,
     Buttons,
@@ -49,9 +50,7 @@ class TelegramNotifier:
             if attachment is not None:
                 message = await self._send_file(int(chat_id), text, markup, attachment)
             else:
-                message = await self._bot.send_message(
-                    int(chat_id), text, parse_mode=ParseMode.HTML, reply_markup=markup
-                )
+                message = await self._send_text(int(chat_id), text, markup)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -70,10 +69,23 @@ class TelegramNotifier:
             raise RetryLater(str(exc)) from exc
         return Sent(message.message_id)
 
+    async def _send_text(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        """One message, or several when a stored text (a kendala, an answer, an instruction of
+        up to 4,096 characters under its heading) makes it longer: split, never cut. The
+        buttons go under the last part."""
+        parts = split_message(text)
+        for part in parts[:-1]:
+            await self._bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+        return await self._bot.send_message(
+            chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
     async def _send_file(
         self,
         chat_id: int,
-        caption: str,
+        text: str,
         markup: InlineKeyboardMarkup | None,
         attachment: Attachment,
     ) -> Message:
@@ -82,12 +94,17 @@ class TelegramNotifier:
             data = path.read_bytes()
         except OSError as exc:
             raise SendFailed(f"attachment missing: {attachment.path}") from exc
+        caption, *rest = split_message(text, MessageLimit.CAPTION_LENGTH)
+        rest_text = "\n".join(rest)  # a caption too long for one: the rest follows as text
+        file_markup = None if rest_text else markup
         if attachment.mime_type.startswith("image/"):
-            return await self._bot.send_photo(
-                chat_id, data, caption=caption[:1024], parse_mode=ParseMode.HTML,
-                reply_markup=markup,
+            message = await self._bot.send_photo(
+                chat_id, data, caption=caption, parse_mode=ParseMode.HTML,
+                reply_markup=file_markup,
             )  # fmt: skip
-        return await self._bot.send_document(
-            chat_id, data, filename=path.name, caption=caption[:1024],
-            parse_mode=ParseMode.HTML, reply_markup=markup,
-        )  # fmt: skip
+        else:
+            message = await self._bot.send_document(
+                chat_id, data, filename=path.name, caption=caption,
+                parse_mode=ParseMode.HTML, reply_markup=file_markup,
+            )  # fmt: skip
+        return await self._send_text(chat_id, rest_text, markup) if rest_text else message

@@ -30,6 +30,7 @@ What it does like Telegram (so that bugs which would fail in production fail her
   ``<``: 400 "can't parse entities") and the stored message has the tags stripped;
   ``MarkdownV2`` is checked approximately (unescaped reserved characters, unbalanced markers);
 * 400 errors for empty or too long texts (4096) and captions (1024), callback data over 64 bytes,
+  ``getFile`` of a file over 20 MB ("file is too big"),
   invalid command names in setMyCommands, replies to unknown messages, editing or deleting unknown
   messages, and edits that change nothing ("message is not modified");
 * ``editMessageText`` without ``reply_markup`` removes the inline keyboard, as Telegram does;
@@ -108,6 +109,7 @@ _SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
 _MAX_TEXT = 4096
 _MAX_CAPTION = 1024
 _MAX_CALLBACK_DATA = 64
+_MAX_DOWNLOAD = 20 * 1024 * 1024  # bots may download files up to 20 MB
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _COMMAND_IN_TEXT = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w@])")
 _HTML_TAGS = frozenset(
@@ -689,8 +691,10 @@ class BotApiStandIn:
         mime_type: str = "application/pdf",
         caption: str | None = None,
         reply_to_message_id: int | None = None,
+        state_size: bool = True,
     ) -> JSONDict:
-        """``user`` sends a file; the bot can fetch it with getFile and download it."""
+        """``user`` sends a file; the bot can fetch it with getFile and download it (up to
+        20 MB, as from Telegram). With ``state_size=False`` the update omits ``file_size``."""
         with self._lock:
             stored = self._store_file(content, file_name, mime_type, "documents")
         document = {
@@ -700,6 +704,8 @@ class BotApiStandIn:
             "mime_type": mime_type,
             "file_size": len(content),
         }
+        if not state_size:
+            del document["file_size"]
         return self._post_user_message(
             chat, user, {"document": document, **self._caption(caption)}, reply_to_message_id
         )
@@ -1591,6 +1597,8 @@ class BotApiStandIn:
         stored = self._files.get(str(params.get("file_id", "")))
         if stored is None:
             raise _ApiError(400, "Bad Request: invalid file_id")
+        if len(stored.content) > _MAX_DOWNLOAD:
+            raise _ApiError(400, "Bad Request: file is too big")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,

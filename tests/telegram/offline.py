@@ -52,6 +52,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_CALLBACK_ANSWER = 200
+MAX_DOWNLOAD = 20 * 1024 * 1024  # bots may download files up to 20 MB
 SENDING = ("sendMessage", "sendPhoto", "sendDocument")
 
 
@@ -423,6 +424,8 @@ class OfflineRequest(BaseRequest):
         file_id = str(call.params.get("file_id", ""))
         if file_id not in self._files:
             raise _ApiError("Bad Request: invalid file_id")
+        if len(self._files[file_id]) > MAX_DOWNLOAD:
+            raise _ApiError("Bad Request: file is too big")
         path = f"documents/file_{len(self._paths)}.bin"
         self._paths[path] = file_id
         return {
@@ -592,8 +595,10 @@ class BotHarness:
         caption: str | None = None,
         reply_to: JSONDict | None = None,
         file_size: int | None = None,
+        state_size: bool = True,
     ) -> list[ApiCall]:
-        """A document (its bytes become downloadable under a fresh ``file_id``)."""
+        """A document (its bytes become downloadable under a fresh ``file_id``); with
+        ``state_size=False`` the update does not say how big it is (Telegram may omit it)."""
         file_id = f"doc-{self.api.next_message_id()}"
         self.api.add_file(file_id, content)
         document: JSONDict = {
@@ -602,6 +607,8 @@ class BotHarness:
             "file_name": file_name,
             "file_size": len(content) if file_size is None else file_size,
         }
+        if not state_size:
+            del document["file_size"]
         if mime_type is not None:
             document["mime_type"] = mime_type
         message = self._message(user, chat, reply_to, document=document, **self._caption(caption))
@@ -644,10 +651,17 @@ class BotHarness:
         return self._post(self._message(user, chat, reply_to, video=video))
 
     def press(
-        self, user: TgUser, message: JSONDict, data: str, *, stale: bool = False
+        self,
+        user: TgUser,
+        message: JSONDict,
+        data: str,
+        *,
+        stale: bool = False,
+        forged: bool = False,
     ) -> list[ApiCall]:
         """A press on an inline button of one of the bot's messages, as it is now (or, with
-        ``stale``, as the user's app still shows it: a double tap before the edit arrived)."""
+        ``stale``, as the user's app still shows it: a double tap before the edit arrived).
+        With ``forged`` the data need not be on the message (a modified client sends any)."""
         chat_id = message["chat"]["id"]
         current = message if stale else self.api.stored(chat_id, message["message_id"])
         offered = [
@@ -655,7 +669,7 @@ class BotHarness:
             for row in current.get("reply_markup", {}).get("inline_keyboard", [])
             for b in row
         ]
-        assert data in offered, f"no button {data!r} on the message; offered: {offered}"
+        assert forged or data in offered, f"no button {data!r} on the message; offered: {offered}"
         query = {
             "id": f"cq-{self.api.next_message_id()}",
             "from": user.to_api(),
