@@ -385,7 +385,18 @@ def bot_removed(
     link = _link(session, channel, chat)
     if link is None or not link.active:
         return None
-    link.active, link.left_at = False, now
+    # Conditional, so that of two processes learning it at once (the update on one, a refused
+    # send on another) only one goes on to tell the province: on PostgreSQL the second waits
+    # for the first's row lock, then finds the link inactive.
+    taken = session.execute(
+        update(ChatLink)
+        .where(ChatLink.id == link.id, ChatLink.active.is_(True))
+        .values(active=False, left_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.refresh(link)
     reason = f"{REMOVED_ERROR} ({status})"
     # Pending rows would only fail with 403 one by one: they are undeliverable now. The mark
     # also keeps any sender that reads ChatLink without the active flag away from the chat.

@@ -512,3 +512,29 @@ def test_a_send_refused_because_the_bot_was_removed_counts_as_a_removal(
     assert [t for c, t in notifier.sent if c == PROVINCE and "ZI Badung" in t]
     assert chats_of(zi, Outbox, status="pending") == {}
     assert GROUP in chats_of(zi, Outbox, status="undeliverable")
+
+
+def test_two_processes_learning_the_removal_at_once_tell_the_province_once(
+    zi: sessionmaker[Session], database_url: str
+) -> None:
+    """The my_chat_member update on one replica, a refused send on another, at the same
+    moment: one notice. (On SQLite the two threads' writes simply take turns.)"""
+    results: list[members.BotRemoval | None] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def replica(seconds: int) -> None:
+        try:
+            start.wait()
+            results.append(remove(zi, now=MONDAY + timedelta(seconds=seconds)))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=replica, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(r is None for r in results) == [False, True]
+    assert chats_of(zi, Outbox, kind="grup") == {PROVINCE: 1}
