@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,6 @@ from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from telegram.error import InvalidToken
 
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
@@ -466,9 +466,8 @@ def run() -> None:
 
     runtime = _bot_runtime(webhook=False)
     try:
-        run_polling(runtime)
-    except InvalidToken:
-        fail(texts.TOKEN_REJECTED, code=2)
+        with _telegram_failures_reported(runtime.settings):
+            run_polling(runtime)
     finally:
         runtime.engine.dispose()
 
@@ -480,11 +479,46 @@ def serve() -> None:
 
     runtime = _bot_runtime(webhook=True)
     try:
-        serve_webhook(runtime)
-    except InvalidToken:
-        fail(texts.TOKEN_REJECTED, code=2)
+        with _telegram_failures_reported(runtime.settings):
+            serve_webhook(runtime)
     finally:
         runtime.engine.dispose()
+
+
+@contextmanager
+def _telegram_failures_reported(settings: Settings) -> Iterator[None]:
+    """Check Telegram first (one getMe); a wrong token or no route is one line, not a traceback.
+
+    Exit codes: 4 when Telegram cannot be reached, 5 when it rejects the token.
+    """
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.preflight import (
+        EXIT_TOKEN_REJECTED,
+        EXIT_UNREACHABLE,
+        StartupFailed,
+        check_telegram,
+        quiet_ptb_bootstrap,
+    )
+
+    try:
+        check_telegram(settings)
+    except StartupFailed as exc:
+        logging.getLogger(__name__).debug("getMe failed", exc_info=exc.__cause__)
+        fail(str(exc), code=exc.code)
+    quiet_ptb_bootstrap()
+    try:
+        yield
+    except InvalidToken:  # revoked between the check and PTB's own start-up
+        fail(texts.TOKEN_REJECTED, code=EXIT_TOKEN_REJECTED)
+    except NetworkError as exc:
+        from bot.logs import redact
+
+        reason = redact(str(exc), [settings.telegram_token.get()]).strip() or type(exc).__name__
+        fail(
+            texts.TELEGRAM_UNREACHABLE.format(url=settings.telegram_api_url, reason=reason),
+            code=EXIT_UNREACHABLE,
+        )
 
 
 def _bot_runtime(*, webhook: bool) -> Runtime:
