@@ -32,7 +32,7 @@ from services.errors import SpreadsheetRejected, ZibotError
 from services.export import export_kendala, export_recap
 from services.formatting import bar, persen, tanggal, waktu
 from services.importer import import_plan
-from services.invites import create_invites
+from services.invites import bot_username, create_invites, deep_link
 from services.progress import (
     SatkerProgress,
     active_year,
@@ -186,8 +186,10 @@ def invite(
             structure=structure,
         )
         name = target.name
+        username = bot_username(session, "telegram")
     for code in codes:
-        sys.stdout.write(code + "\n")
+        # One code per line; the deep link, when the bot has run once, after whitespace.
+        sys.stdout.write(f"{code}  {deep_link(username, code)}\n" if username else f"{code}\n")
     expires = tanggal(local_today(now + timedelta(days=days), runtime.settings.timezone))
     err.print(
         texts.INVITE_CREATED.format(count=len(codes), satker=name, role=role, expires=expires),

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from bot.logs import redact
 from bot.settings import Settings
 from services import texts
+
+if TYPE_CHECKING:
+    from services.zi import Zibot
 
 # Exit codes of ``zibot run`` and ``zibot serve`` (README, "The command line").
 EXIT_UNREACHABLE = 4
@@ -75,3 +79,9 @@ def quiet_ptb_bootstrap() -> None:
 
 def _not_bootstrap(record: logging.LogRecord) -> bool:
     return "Bootstrap" not in str(record.msg) and "Bootstrap" not in str(record.args)
+
+
+async def remember_username(zibot: Zibot | None, username: str) -> None:
+    """Once up, record the bot's @username, so that ``zibot invite`` can print deep links."""
+    if zibot is not None and username:
+        await asyncio.to_thread(zibot.remember_bot, "telegram", username)

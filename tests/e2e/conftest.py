@@ -169,7 +169,7 @@ class Deployment:
         ]
         _, *results = self.cli_together(plan, *made)
         for (satker, role, count), result in zip(invites, results, strict=True):
-            codes = result.stdout.splitlines()
+            codes = [line.split()[0] for line in result.stdout.splitlines()]
             assert len(codes) == count and all(codes), result.stdout
             self._codes.setdefault((satker, role), []).extend(codes)
 

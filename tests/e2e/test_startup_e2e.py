@@ -82,3 +82,15 @@ def test_at_debug_the_cause_is_logged_too(installed: Deployment, tmp_path: Path)
     assert result.returncode == EXIT_UNREACHABLE
     assert "Traceback" in result.stderr
     assert installed.api.token not in result.stderr
+
+
+def test_once_the_bot_ran_invite_prints_its_deep_links(installed: Deployment) -> None:
+    assert installed.cli("invite", "--satker", "5103", "--role", "agen").stdout.count(" ") == 0
+    installed.start_polling()
+    try:
+        result = installed.cli("invite", "--satker", "5103", "--role", "agen", "--count", "2")
+    finally:
+        assert installed.stop() == 0
+    for line in result.stdout.splitlines():
+        code, link = line.split()
+        assert link == f"https://t.me/{installed.api.bot_username}?start={code}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,13 @@ from typer.testing import CliRunner, Result
 
 from bot.cli import app
 from models import AuditLog, Invite, RencanaAksi, Satker, Target, make_engine, make_session_factory
-from services import catalog
+from services import catalog, invites
 
 Run = Callable[..., Result]
 SAMPLE = catalog.sample_plan_path()
 # 27 items for all ten Bali satkers, PP-05 for the nine kab/kota only.
 SAMPLE_TARGETS = 27 * 10 + 9
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -143,13 +145,14 @@ def test_invite_prints_only_codes_and_stores_hashes(zibot: Run, database_url: st
     assert result.exit_code == 0, result.output
     codes = result.stdout.split()
     assert len(codes) == 3 and len(set(codes)) == 3
-    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", code) for code in codes)
+    assert all(re.fullmatch(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", code) for code in codes)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         hashes = set(session.scalars(select(Invite.code_hash)))
         assert not hashes & set(codes)
-        invites = list(session.scalars(select(Invite)))
-        delta = invites[0].expires_at - invites[0].created_at
+        assert hashes == {invites.hash_code(code) for code in codes}
+        rows = list(session.scalars(select(Invite)))
+        delta = rows[0].expires_at - rows[0].created_at
         assert delta.days == 14
     engine.dispose()
 
@@ -238,3 +241,19 @@ def test_bad_setting_stops_with_the_setting_name(
     result = zibot("init")
     assert result.exit_code != 0
     assert "ZIBOT_TIMEZONE" in result.stderr
+
+
+def test_invite_prints_the_deep_link_once_the_bot_has_run(zibot: Run, database_url: str) -> None:
+    assert zibot("init").exit_code == 0
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        invites.remember_bot(session, channel="telegram", username="zi_bali_bot", now=NOW)
+    engine.dispose()
+    result = zibot("invite", "--satker", "5103", "--role", "agen", "--count", "2")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        code, link = line.split()
+        assert link == f"https://t.me/zi_bali_bot?start={code}"
+    assert "2 kode undangan" in result.stderr
