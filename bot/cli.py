@@ -42,7 +42,7 @@ from services.progress import (
     local_today,
     rank,
 )
-from services.reminders import ReminderPolicy, failed_messages, preview_day
+from services.reminders import PreviewLine, ReminderPolicy, failed_messages, preview_day
 
 app = typer.Typer(
     name="zibot",
@@ -383,6 +383,9 @@ def reminders(
         session.rollback()
     if preview.reason:
         out.print(texts.PREVIEW_NONE.format(date=tanggal(when), reason=preview.reason))
+        if preview.unreached:
+            out.print(texts.PREVIEW_UNREACHED_HEAD.format(date=tanggal(when)), highlight=False)
+            out.print(_preview_table(preview.unreached))
         return
     out.print(
         texts.PREVIEW_HEAD.format(
@@ -390,13 +393,17 @@ def reminders(
         ),
         highlight=False,
     )
+    out.print(_preview_table([*preview.messages, *preview.unreached]))
+
+
+def _preview_table(lines: list[PreviewLine]) -> Table:
     table = Table()
     table.add_column(texts.PREVIEW_COL_CHAT)
     table.add_column(texts.PREVIEW_COL_KIND)
     table.add_column(texts.PREVIEW_COL_ITEMS)
-    for message in preview.messages:
-        table.add_row(message.recipient, message.kind, message.summary)
-    out.print(table)
+    for line in lines:
+        table.add_row(line.recipient, line.kind, line.summary)
+    return table
 
 
 def _print_failed(session: Session, tz: ZoneInfo) -> None:

@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from models import AuditLog, Invite, RencanaAksi, Satker, Target, make_engine, make_session_factory
+from models import (
+    AuditLog,
+    Invite,
+    RencanaAksi,
+    Satker,
+    Target,
+    User,
+    make_engine,
+    make_session_factory,
+)
 from services import catalog, invites
 
 Run = Callable[..., Result]
@@ -257,3 +266,29 @@ def test_invite_prints_the_deep_link_once_the_bot_has_run(zibot: Run, database_u
         code, link = line.split()
         assert link == f"https://t.me/zi_bali_bot?start={code}"
     assert "2 kode undangan" in result.stderr
+
+
+def test_reminders_on_a_fresh_install_say_nobody_receives_them(
+    zibot: Run, database_url: str
+) -> None:
+    assert zibot("init").exit_code == 0
+    assert zibot("import", str(SAMPLE)).exit_code == 0
+    result = zibot("reminders", "--date", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    assert "tidak ada yang jatuh tempo" not in result.stdout
+    assert "belum ada grup yang dihubungkan" in result.stdout
+    assert "KPU Kabupaten Badung (5103)" in result.stdout
+    assert result.stdout.count("belum ada penerima") == 10  # every satker has something due
+    assert "Terlambat: AK-01" in result.stdout
+    # Once one satker has a registered agen, only the others are listed without a recipient.
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        badung = session.scalars(select(Satker).where(Satker.code == "5103")).one()
+        session.add(User(name="Ana", role="agen", satker_id=badung.id, telegram_id=42,
+                         created_at=NOW))  # fmt: skip
+    engine.dispose()
+    again = zibot("reminders", "--date", "2026-11-30")
+    assert again.exit_code == 0, again.output
+    assert "Ana (KPU Kabupaten Badung, pribadi)" in again.stdout
+    assert again.stdout.count("belum ada penerima") == 9
+    assert "KPU Kabupaten Badung (5103)" not in again.stdout
