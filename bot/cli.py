@@ -79,9 +79,23 @@ def _settings() -> Settings:
         fail(str(exc), code=2)
 
 
+def _sqlite_file_missing(database_url: str) -> bool:
+    """A SQLite URL whose file does not exist: connecting would create an empty one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    name = url.database
+    if url.get_backend_name() != "sqlite" or name in (None, "", ":memory:"):
+        return False
+    return not name.startswith("file:") and not Path(name).exists()
+
+
 @contextmanager
 def _runtime(*, need_schema: bool = True) -> Iterator[Runtime]:
-    runtime = Runtime.create(_settings())
+    settings = _settings()
+    if need_schema and _sqlite_file_missing(settings.database_url):
+        fail(texts.DB_NOT_INITIALISED)  # only init and demo create the database file
+    runtime = Runtime.create(settings)
     try:
         if need_schema:
             revision = schema_revision(runtime.engine)
@@ -116,9 +130,9 @@ def init(
         with runtime.sessions.begin() as session:
             result = catalog.seed(session, seed)
         if not migrated and not result.changed:
-            err.print(texts.INIT_NOTHING_CHANGED, highlight=False)
+            out.print(texts.INIT_NOTHING_CHANGED, highlight=False)
             return
-        err.print(
+        out.print(
             texts.INIT_DONE.format(
                 schema=texts.INIT_SCHEMA_UPGRADED if migrated else texts.INIT_SCHEMA_CURRENT,
                 areas=result.areas_added,
@@ -136,7 +150,7 @@ def satker_import(
     """Muat daftar satker (kode, nama, level, induk) dari CSV/XLSX."""
     with _runtime() as runtime, runtime.sessions.begin() as session:
         result = catalog.upsert_satkers(session, catalog.read_satker_file(file))
-    err.print(
+    out.print(
         texts.SATKER_IMPORTED.format(added=result.satkers_added, updated=result.satkers_updated),
         highlight=False,
     )
@@ -158,7 +172,7 @@ def import_command(
         else:
             session.commit()
     template = texts.IMPORT_DRY_RUN if dry_run else texts.IMPORT_DONE
-    err.print(template.format(**vars(report), items=report.items), highlight=False)
+    out.print(template.format(**vars(report), items=report.items), highlight=False)
 
 
 @app.command()
@@ -291,7 +305,7 @@ def export(
             count = export_recap(session, file, today=today, year=plan_year)
         except OSError as exc:
             fail(texts.FILE_UNWRITABLE.format(path=file, reason=exc.strerror or exc))
-    err.print(texts.EXPORT_DONE.format(path=file, count=count, year=plan_year), highlight=False)
+    out.print(texts.EXPORT_DONE.format(path=file, count=count, year=plan_year), highlight=False)
 
 
 @app.command()
@@ -315,7 +329,7 @@ def demo(
         with runtime.sessions() as session:
             ranking = rank(load_progress(session, today=today, year=report.year))
         _print_ranking(ranking, report.year)
-        err.print(texts.DEMO_DONE.format(path=database), highlight=False)
+        out.print(texts.DEMO_DONE.format(path=database), highlight=False)
     finally:
         runtime.engine.dispose()
 
@@ -344,7 +358,7 @@ def holiday_add(
     with _runtime() as runtime, runtime.sessions.begin() as session:
         added = add_day_off(session, day=when, name=name, now=runtime.clock(), actor="cli")
     template = texts.HOLIDAY_ADDED if added else texts.HOLIDAY_UPDATED
-    err.print(template.format(day=tanggal(when), name=name.strip()), highlight=False)
+    out.print(template.format(day=tanggal(when), name=name.strip()), highlight=False)
 
 
 @holiday_app.command("list")
@@ -355,6 +369,9 @@ def holiday_list(
     with _runtime() as runtime, runtime.sessions() as session:
         wanted = year or local_today(runtime.clock(), runtime.settings.timezone).year
         days = days_off_between(session, date(wanted, 1, 1), date(wanted, 12, 31))
+    if not days:
+        out.print(texts.HOLIDAY_LIST_NONE.format(year=wanted), highlight=False)
+        return
     table = Table(title=texts.HOLIDAY_LIST_TITLE.format(year=wanted), title_justify="left")
     table.add_column(texts.HOLIDAY_COL_DATE, no_wrap=True)
     table.add_column(texts.HOLIDAY_COL_NAME)
@@ -438,6 +455,9 @@ def kendala_list() -> None:
         tickets = kendala.all_tickets(
             session, today=today, calendar=load_calendar(session), tz=runtime.settings.timezone
         )
+    if not tickets:
+        out.print(texts.KENDALA_LIST_NONE, highlight=False)
+        return
     table = Table()
     for title in texts.KENDALA_COLUMNS:
         table.add_column(title)
@@ -465,7 +485,7 @@ def kendala_export(
             export_kendala(tickets, file)
         except OSError as exc:
             fail(texts.FILE_UNWRITABLE.format(path=file, reason=exc.strerror or exc))
-    err.print(texts.KENDALA_EXPORT_DONE.format(count=len(tickets), path=file), highlight=False)
+    out.print(texts.KENDALA_EXPORT_DONE.format(count=len(tickets), path=file), highlight=False)
 
 
 @app.command()
@@ -539,6 +559,8 @@ def _bot_runtime(*, webhook: bool) -> Runtime:
         settings.require_webhook() if webhook else settings.require_token()
     except SettingsError as exc:
         fail(str(exc), code=2)
+    if _sqlite_file_missing(settings.database_url):
+        fail(texts.DB_NOT_INITIALISED)
     runtime = Runtime.create(settings)
     if not runtime.claim_single_process():
         fail(texts.SQLITE_SECOND_PROCESS.format(path=settings.database_url), code=3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from models import (
     make_engine,
     make_session_factory,
 )
-from services import catalog, invites
+from services import catalog, invites, texts
 
 Run = Callable[..., Result]
 SAMPLE = catalog.sample_plan_path()
@@ -61,7 +62,7 @@ def test_init_is_idempotent_and_says_so(zibot: Run, database_url: str) -> None:
     assert count(database_url, Satker) == 10
     second = zibot("init", "--seed", "bali")
     assert second.exit_code == 0
-    assert "tidak ada yang berubah" in second.stderr
+    assert "tidak ada yang berubah" in second.stdout
     assert count(database_url, Satker) == 10
 
 
@@ -75,7 +76,7 @@ def test_import_sample_then_reimport_keeps_progress(zibot: Run, database_url: st
     assert zibot("init").exit_code == 0
     result = zibot("import", str(SAMPLE))
     assert result.exit_code == 0, result.output
-    assert "28 butir" in result.stderr
+    assert "28 butir" in result.stdout
     assert count(database_url, RencanaAksi) == 28
     assert count(database_url, Target) == SAMPLE_TARGETS
 
@@ -96,7 +97,7 @@ def test_import_sample_then_reimport_keeps_progress(zibot: Run, database_url: st
         csv.writer(handle).writerows(rows)
     again = zibot("import", str(changed), "--year", "2026")
     assert again.exit_code == 0, again.output
-    assert "1 diperbarui" in again.stderr
+    assert "1 diperbarui" in again.stdout
 
     with make_session_factory(engine)() as session:
         item = session.scalars(select(RencanaAksi).where(RencanaAksi.code == "MP-01")).one()
@@ -135,7 +136,7 @@ def test_dry_run_reports_and_writes_nothing(zibot: Run, database_url: str) -> No
     assert zibot("init").exit_code == 0
     result = zibot("import", str(SAMPLE), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "28 butir" in result.stderr
+    assert "28 butir" in result.stdout
     assert count(database_url, RencanaAksi) == 0
     assert count(database_url, AuditLog) == 0
 
@@ -292,3 +293,45 @@ def test_reminders_on_a_fresh_install_say_nobody_receives_them(
     assert "Ana (KPU Kabupaten Badung, pribadi)" in again.stdout
     assert again.stdout.count("belum ada penerima") == 9
     assert "KPU Kabupaten Badung (5103)" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("progress",),
+        ("kendala", "list"),
+        ("reminders",),
+        ("holiday", "list"),
+        ("invite", "--satker", "5103", "--role", "agen"),
+        ("export", "rekap.xlsx"),
+        ("run",),
+    ],
+)
+def test_an_uninitialised_folder_gets_no_empty_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("ZIBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ZIBOT_TELEGRAM_TOKEN", "123:abc")  # so that `run` gets to the database
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"Galat: {texts.DB_NOT_INITIALISED}"
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_empty_states_are_one_line_not_an_empty_table(zibot: Run) -> None:
+    init = zibot("init")
+    assert init.exit_code == 0 and init.stderr == ""
+    assert "Skema basis data" in init.stdout  # success lines go to standard output
+    for args, line in [
+        (("kendala", "list"), "Belum ada tiket kendala."),
+        (("reminders", "--failed"), "Tidak ada pesan yang gagal terkirim."),
+    ]:
+        result = zibot(*args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == line
+    no_plan = zibot("progress")
+    assert no_plan.exit_code == 1
+    assert no_plan.stdout == "" and len(no_plan.stderr.strip().splitlines()) == 1
