@@ -30,6 +30,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.preflight import remember_username
 from bot.runtime import Runtime
 from handlers.telegram import bukti, buttons, commands, groups, lapor
 from handlers.telegram import instruksi as instruksi_handlers
@@ -137,6 +138,7 @@ async def post_init(application: ZiApplication) -> None:
             name="zibot-sweep",
             job_kwargs={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
+    await remember_username(application.bot_data.zibot, application.bot.username)
     log.info("zibot is up as @%s", application.bot.username)
 
 

@@ -2,47 +2,33 @@
 
 from __future__ import annotations
 
-import random
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
-from telegram.error import InvalidToken
 
-from bot.runtime import Runtime
-from bot.settings import Settings, SettingsError, load_settings
-from models import Target
-from models.db import head_revision, schema_revision, upgrade_schema
-from services import catalog, kendala, texts
-from services.calendar import add_day_off, days_off_between, load_calendar
-from services.errors import SpreadsheetRejected, ZibotError
-from services.export import export_kendala, export_recap
-from services.formatting import bar, persen, tanggal, waktu
-from services.importer import import_plan
-from services.invites import create_invites
-from services.progress import (
-    SatkerProgress,
-    active_year,
-    bump_version,
-    load_progress,
-    load_target_lines,
-    local_today,
-    rank,
-)
-from services.reminders import ReminderPolicy, failed_messages, preview_day
+from services import texts
+
+# Heavy modules (SQLAlchemy, openpyxl, telegram, alembic, Babel, holidays) are imported in the
+# commands that use them: `zibot --help` and `zibot progress` start in a fraction of a second.
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from rich.table import Table
+    from sqlalchemy.orm import Session
+
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+    from services.errors import ZibotError
+    from services.progress import SatkerProgress
+    from services.reminders import PreviewLine
 
 app = typer.Typer(
     name="zibot",
@@ -57,6 +43,27 @@ holiday_app = typer.Typer(help=texts.CLI_HOLIDAY_HELP, no_args_is_help=True)
 app.add_typer(holiday_app, name="holiday")
 kendala_app = typer.Typer(help=texts.CLI_KENDALA_HELP, no_args_is_help=True)
 app.add_typer(kendala_app, name="kendala")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"zibot {version('zibot')}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help=texts.CLI_VERSION_HELP
+        ),
+    ] = False,
+) -> None:
+    pass
+
 
 # markup=False: satker names, activities and kendala come from people and spreadsheets, and
 # "[...]" in them must print as typed.
@@ -73,15 +80,37 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _settings() -> Settings:
+    from bot.settings import SettingsError, load_settings
+
     try:
         return load_settings()
     except SettingsError as exc:
         fail(str(exc), code=2)
 
 
+def _sqlite_file_missing(database_url: str) -> bool:
+    """A SQLite URL whose file does not exist: connecting would create an empty one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    name = url.database
+    if url.get_backend_name() != "sqlite" or name in (None, "", ":memory:"):
+        return False
+    return not name.startswith("file:") and not Path(name).exists()
+
+
 @contextmanager
 def _runtime(*, need_schema: bool = True) -> Iterator[Runtime]:
-    runtime = Runtime.create(_settings())
+    from sqlalchemy.exc import OperationalError
+
+    from bot.runtime import Runtime
+    from models.db import head_revision, schema_revision
+    from services.errors import ZibotError
+
+    settings = _settings()
+    if need_schema and _sqlite_file_missing(settings.database_url):
+        fail(texts.DB_NOT_INITIALISED)  # only init and demo create the database file
+    runtime = Runtime.create(settings)
     try:
         if need_schema:
             revision = schema_revision(runtime.engine)
@@ -99,6 +128,8 @@ def _runtime(*, need_schema: bool = True) -> Iterator[Runtime]:
 
 
 def _report(exc: ZibotError) -> NoReturn:
+    from services.errors import SpreadsheetRejected
+
     if isinstance(exc, SpreadsheetRejected):
         for problem in exc.problems:
             template = texts.ROW_PROBLEM if problem.column else texts.ROW_PROBLEM_NO_COLUMN
@@ -111,14 +142,17 @@ def init(
     seed: Annotated[str, typer.Option(help=texts.CLI_INIT_SEED_HELP)] = "bali",
 ) -> None:
     """Buat atau perbarui skema basis data, lalu isi area perubahan dan satker bawaan."""
+    from models.db import upgrade_schema
+    from services import catalog
+
     with _runtime(need_schema=False) as runtime:
         migrated = upgrade_schema(runtime.engine)
         with runtime.sessions.begin() as session:
             result = catalog.seed(session, seed)
         if not migrated and not result.changed:
-            err.print(texts.INIT_NOTHING_CHANGED, highlight=False)
+            out.print(texts.INIT_NOTHING_CHANGED, highlight=False)
             return
-        err.print(
+        out.print(
             texts.INIT_DONE.format(
                 schema=texts.INIT_SCHEMA_UPGRADED if migrated else texts.INIT_SCHEMA_CURRENT,
                 areas=result.areas_added,
@@ -134,9 +168,11 @@ def satker_import(
     file: Annotated[Path, typer.Argument(help=texts.CLI_FILE_HELP)],
 ) -> None:
     """Muat daftar satker (kode, nama, level, induk) dari CSV/XLSX."""
+    from services import catalog
+
     with _runtime() as runtime, runtime.sessions.begin() as session:
         result = catalog.upsert_satkers(session, catalog.read_satker_file(file))
-    err.print(
+    out.print(
         texts.SATKER_IMPORTED.format(added=result.satkers_added, updated=result.satkers_updated),
         highlight=False,
     )
@@ -149,6 +185,8 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help=texts.CLI_DRY_RUN_HELP)] = False,
 ) -> None:
     """Impor rencana aksi dari CSV atau XLSX (seluruhnya, atau tidak sama sekali)."""
+    from services.importer import import_plan
+
     with _runtime() as runtime, runtime.sessions() as session:
         report = import_plan(
             session, file, year=year, now=runtime.clock(), actor="cli", dry_run=dry_run
@@ -158,7 +196,7 @@ def import_command(
         else:
             session.commit()
     template = texts.IMPORT_DRY_RUN if dry_run else texts.IMPORT_DONE
-    err.print(template.format(**vars(report), items=report.items), highlight=False)
+    out.print(template.format(**vars(report), items=report.items), highlight=False)
 
 
 @app.command()
@@ -172,6 +210,13 @@ def invite(
     ] = None,
 ) -> None:
     """Cetak kode undangan sekali pakai, satu per baris."""
+    from datetime import timedelta
+
+    from services import catalog
+    from services.formatting import tanggal
+    from services.invites import bot_username, create_invites, deep_link
+    from services.progress import local_today
+
     with _runtime() as runtime, runtime.sessions.begin() as session:
         now = runtime.clock()
         target = catalog.find_satker(session, satker)
@@ -186,8 +231,10 @@ def invite(
             structure=structure,
         )
         name = target.name
+        username = bot_username(session, "telegram")
     for code in codes:
-        sys.stdout.write(code + "\n")
+        # One code per line; the deep link, when the bot has run once, after whitespace.
+        sys.stdout.write(f"{code}  {deep_link(username, code)}\n" if username else f"{code}\n")
     expires = tanggal(local_today(now + timedelta(days=days), runtime.settings.timezone))
     err.print(
         texts.INVITE_CREATED.format(count=len(codes), satker=name, role=role, expires=expires),
@@ -201,6 +248,9 @@ def progress(
     year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
 ) -> None:
     """Tampilkan rekap kemajuan: semua satker berperingkat, atau butir satu satker."""
+    from services import catalog
+    from services.progress import active_year, load_progress, local_today, rank
+
     with _runtime() as runtime, runtime.sessions() as session:
         today = local_today(runtime.clock(), runtime.settings.timezone)
         plan_year = year or active_year(session, today)
@@ -213,6 +263,10 @@ def progress(
 
 
 def _print_ranking(ranking: list[SatkerProgress], year: int) -> None:
+    from rich.table import Table
+
+    from services.formatting import bar, persen
+
     if not ranking:
         fail(texts.PLAN_EMPTY_YEAR.format(year=year))
     table = Table(title=texts.PROGRESS_TITLE.format(year=year), title_justify="left")
@@ -238,6 +292,12 @@ def _print_ranking(ranking: list[SatkerProgress], year: int) -> None:
 
 
 def _print_satker(session: Session, satker_id: int, today: date, year: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from services.formatting import persen, tanggal
+    from services.progress import load_progress, load_target_lines
+
     found = load_progress(session, today=today, year=year, satker_ids=[satker_id])
     if not found:
         fail(texts.PLAN_EMPTY_YEAR.format(year=year))
@@ -278,6 +338,9 @@ def export(
     year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
 ) -> None:
     """Ekspor rekap ke buku kerja XLSX (matriks satker x area dan rincian)."""
+    from services.export import export_recap
+    from services.progress import active_year, local_today
+
     if file.suffix.lower() != ".xlsx":
         fail(texts.EXPORT_NEEDS_XLSX)
     with _runtime() as runtime, runtime.sessions() as session:
@@ -289,7 +352,7 @@ def export(
             count = export_recap(session, file, today=today, year=plan_year)
         except OSError as exc:
             fail(texts.FILE_UNWRITABLE.format(path=file, reason=exc.strerror or exc))
-    err.print(texts.EXPORT_DONE.format(path=file, count=count, year=plan_year), highlight=False)
+    out.print(texts.EXPORT_DONE.format(path=file, count=count, year=plan_year), highlight=False)
 
 
 @app.command()
@@ -297,6 +360,14 @@ def demo(
     database: Annotated[Path, typer.Option(help=texts.CLI_DEMO_DB_HELP)] = Path("zibot-demo.db"),
 ) -> None:
     """Buat basis data contoh (satker Bali, rencana aksi contoh, sebagian kemajuan) dan rekapnya."""
+    from dataclasses import replace
+
+    from bot.runtime import Runtime
+    from models.db import upgrade_schema
+    from services import catalog
+    from services.importer import import_plan
+    from services.progress import load_progress, local_today, rank
+
     settings = replace(_settings(), database_url=f"sqlite:///{database}")
     database.unlink(missing_ok=True)
     runtime = Runtime.create(settings)
@@ -313,13 +384,20 @@ def demo(
         with runtime.sessions() as session:
             ranking = rank(load_progress(session, today=today, year=report.year))
         _print_ranking(ranking, report.year)
-        err.print(texts.DEMO_DONE.format(path=database), highlight=False)
+        out.print(texts.DEMO_DONE.format(path=database), highlight=False)
     finally:
         runtime.engine.dispose()
 
 
 def _fake_progress(session: Session, now: datetime) -> None:
     """Mark a repeatable share of each satker's targets as proses or selesai."""
+    import random
+
+    from sqlalchemy import select
+
+    from models import Target
+    from services.progress import bump_version
+
     rng = random.Random(2026)
     diligence: dict[int, float] = {}
     for target in session.scalars(select(Target).order_by(Target.id)):
@@ -338,11 +416,14 @@ def holiday_add(
     name: Annotated[str, typer.Argument(help=texts.CLI_HOLIDAY_NAME_HELP)],
 ) -> None:
     """Tambahkan hari libur (cuti bersama, Galungan, Kuningan ...) di luar libur nasional."""
+    from services.calendar import add_day_off
+    from services.formatting import tanggal
+
     when = _date(day)
     with _runtime() as runtime, runtime.sessions.begin() as session:
         added = add_day_off(session, day=when, name=name, now=runtime.clock(), actor="cli")
     template = texts.HOLIDAY_ADDED if added else texts.HOLIDAY_UPDATED
-    err.print(template.format(day=tanggal(when), name=name.strip()), highlight=False)
+    out.print(template.format(day=tanggal(when), name=name.strip()), highlight=False)
 
 
 @holiday_app.command("list")
@@ -350,9 +431,17 @@ def holiday_list(
     year: Annotated[int | None, typer.Option(help=texts.CLI_HOLIDAY_YEAR_HELP)] = None,
 ) -> None:
     """Tampilkan hari libur nasional dan tambahan setahun."""
+    from rich.table import Table
+
+    from services.calendar import days_off_between
+    from services.progress import local_today
+
     with _runtime() as runtime, runtime.sessions() as session:
         wanted = year or local_today(runtime.clock(), runtime.settings.timezone).year
         days = days_off_between(session, date(wanted, 1, 1), date(wanted, 12, 31))
+    if not days:
+        out.print(texts.HOLIDAY_LIST_NONE.format(year=wanted), highlight=False)
+        return
     table = Table(title=texts.HOLIDAY_LIST_TITLE.format(year=wanted), title_justify="left")
     table.add_column(texts.HOLIDAY_COL_DATE, no_wrap=True)
     table.add_column(texts.HOLIDAY_COL_NAME)
@@ -368,6 +457,10 @@ def reminders(
     failed: Annotated[bool, typer.Option("--failed", help=texts.CLI_REMINDERS_FAILED_HELP)] = False,
 ) -> None:
     """Tampilkan pengingat yang akan dikirim pada suatu hari (tanpa mengirim), atau yang gagal."""
+    from services.formatting import tanggal
+    from services.progress import local_today
+    from services.reminders import ReminderPolicy, preview_day
+
     with _runtime() as runtime, runtime.sessions() as session:
         settings = runtime.settings
         if failed:
@@ -381,6 +474,9 @@ def reminders(
         session.rollback()
     if preview.reason:
         out.print(texts.PREVIEW_NONE.format(date=tanggal(when), reason=preview.reason))
+        if preview.unreached:
+            out.print(texts.PREVIEW_UNREACHED_HEAD.format(date=tanggal(when)), highlight=False)
+            out.print(_preview_table(preview.unreached))
         return
     out.print(
         texts.PREVIEW_HEAD.format(
@@ -388,16 +484,27 @@ def reminders(
         ),
         highlight=False,
     )
+    out.print(_preview_table([*preview.messages, *preview.unreached]))
+
+
+def _preview_table(lines: list[PreviewLine]) -> Table:
+    from rich.table import Table
+
     table = Table()
     table.add_column(texts.PREVIEW_COL_CHAT)
     table.add_column(texts.PREVIEW_COL_KIND)
     table.add_column(texts.PREVIEW_COL_ITEMS)
-    for message in preview.messages:
-        table.add_row(message.recipient, message.kind, message.summary)
-    out.print(table)
+    for line in lines:
+        table.add_row(line.recipient, line.kind, line.summary)
+    return table
 
 
 def _print_failed(session: Session, tz: ZoneInfo) -> None:
+    from rich.table import Table
+
+    from services.formatting import waktu
+    from services.reminders import failed_messages
+
     rows = failed_messages(session)
     if not rows:
         out.print(texts.FAILED_NONE)
@@ -424,11 +531,20 @@ def _date(value: str) -> date:
 @kendala_app.command("list")
 def kendala_list() -> None:
     """Tampilkan semua tiket kendala, terlama dahulu."""
+    from rich.table import Table
+
+    from services import kendala
+    from services.calendar import load_calendar
+    from services.progress import local_today
+
     with _runtime() as runtime, runtime.sessions() as session:
         today = local_today(runtime.clock(), runtime.settings.timezone)
         tickets = kendala.all_tickets(
             session, today=today, calendar=load_calendar(session), tz=runtime.settings.timezone
         )
+    if not tickets:
+        out.print(texts.KENDALA_LIST_NONE, highlight=False)
+        return
     table = Table()
     for title in texts.KENDALA_COLUMNS:
         table.add_column(title)
@@ -445,6 +561,11 @@ def kendala_export(
     file: Annotated[Path, typer.Argument(help=texts.CLI_EXPORT_FILE_HELP)],
 ) -> None:
     """Ekspor semua tiket kendala ke XLSX."""
+    from services import kendala
+    from services.calendar import load_calendar
+    from services.export import export_kendala
+    from services.progress import local_today
+
     if file.suffix.lower() != ".xlsx":
         fail(texts.EXPORT_NEEDS_XLSX)
     with _runtime() as runtime, runtime.sessions() as session:
@@ -456,7 +577,7 @@ def kendala_export(
             export_kendala(tickets, file)
         except OSError as exc:
             fail(texts.FILE_UNWRITABLE.format(path=file, reason=exc.strerror or exc))
-    err.print(texts.KENDALA_EXPORT_DONE.format(count=len(tickets), path=file), highlight=False)
+    out.print(texts.KENDALA_EXPORT_DONE.format(count=len(tickets), path=file), highlight=False)
 
 
 @app.command()
@@ -466,9 +587,8 @@ def run() -> None:
 
     runtime = _bot_runtime(webhook=False)
     try:
-        run_polling(runtime)
-    except InvalidToken:
-        fail(texts.TOKEN_REJECTED, code=2)
+        with _telegram_failures_reported(runtime.settings):
+            run_polling(runtime)
     finally:
         runtime.engine.dispose()
 
@@ -480,22 +600,64 @@ def serve() -> None:
 
     runtime = _bot_runtime(webhook=True)
     try:
-        serve_webhook(runtime)
-    except InvalidToken:
-        fail(texts.TOKEN_REJECTED, code=2)
+        with _telegram_failures_reported(runtime.settings):
+            serve_webhook(runtime)
     finally:
         runtime.engine.dispose()
 
 
+@contextmanager
+def _telegram_failures_reported(settings: Settings) -> Iterator[None]:
+    """Check Telegram first (one getMe); a wrong token or no route is one line, not a traceback.
+
+    Exit codes: 4 when Telegram cannot be reached, 5 when it rejects the token.
+    """
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.preflight import (
+        EXIT_TOKEN_REJECTED,
+        EXIT_UNREACHABLE,
+        StartupFailed,
+        check_telegram,
+        quiet_ptb_bootstrap,
+    )
+
+    try:
+        check_telegram(settings)
+    except StartupFailed as exc:
+        logging.getLogger(__name__).debug("getMe failed", exc_info=exc.__cause__)
+        fail(str(exc), code=exc.code)
+    quiet_ptb_bootstrap()
+    try:
+        yield
+    except InvalidToken:  # revoked between the check and PTB's own start-up
+        fail(texts.TOKEN_REJECTED, code=EXIT_TOKEN_REJECTED)
+    except NetworkError as exc:
+        from bot.logs import redact
+
+        reason = redact(str(exc), [settings.telegram_token.get()]).strip() or type(exc).__name__
+        fail(
+            texts.TELEGRAM_UNREACHABLE.format(url=settings.telegram_api_url, reason=reason),
+            code=EXIT_UNREACHABLE,
+        )
+
+
 def _bot_runtime(*, webhook: bool) -> Runtime:
     """Settings checked, logging on, schema current: what running the bot needs."""
+    from sqlalchemy.exc import OperationalError
+
     from bot.logs import configure_logging
+    from bot.runtime import Runtime
+    from bot.settings import SettingsError
+    from models.db import head_revision, schema_revision
 
     settings = _settings()
     try:
         settings.require_webhook() if webhook else settings.require_token()
     except SettingsError as exc:
         fail(str(exc), code=2)
+    if _sqlite_file_missing(settings.database_url):
+        fail(texts.DB_NOT_INITIALISED)
     runtime = Runtime.create(settings)
     if not runtime.claim_single_process():
         fail(texts.SQLITE_SECOND_PROCESS.format(path=settings.database_url), code=3)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,17 +46,40 @@ def _alembic_config(engine: Engine) -> Any:
 
 
 def schema_revision(engine: Engine) -> str | None:
-    """The Alembic revision the database is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
+    """The Alembic revision the database is at, or None for an empty database.
 
+    Read with one query rather than through Alembic, whose import costs more than the command
+    that asks (every ``zibot`` command checks the schema).
+    """
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
-        return MigrationContext.configure(connection).get_current_revision()
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
 
 
 def head_revision() -> str:
-    """The newest migration shipped with this version of zibot."""
+    """The newest migration shipped with this version of zibot.
+
+    Found from the ``revision``/``down_revision`` lines of the migration files (the one
+    revision no other revises); Alembic answers when that is not one clear head.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text_ = path.read_text("utf-8")
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(text_)}
+        revisions.add(found.get("revision", "").strip("'\""))
+        parents.add(found.get("down_revision", "").strip("'\""))
+    heads = revisions - parents - {"", "None"}
+    if len(heads) == 1:
+        return heads.pop()
+    return _alembic_head()
+
+
+def _alembic_head() -> str:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory(str(MIGRATIONS_DIR))

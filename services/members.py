@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from models import ChatLink, Invite, Outbox, Reminder, Satker, Snooze, Unreachable, User
 from services import audit, texts
 from services.errors import ZibotError
-from services.invites import hash_code
+from services.invites import lookup_hashes
 from services.outbox import enqueue, outbox_row
 from services.reminders import forget_stages, lock_planning
 
@@ -97,7 +97,7 @@ def redeem_invite(
     now: datetime,
 ) -> Registration:
     """Register a chat account with a one-time invite code (claimed atomically)."""
-    invite = session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
+    invite = session.scalar(select(Invite).where(Invite.code_hash.in_(lookup_hashes(code))))
     if invite is None:
         raise ZibotError(texts.INVITE_UNKNOWN)
     user = session.scalar(_user_query(channel, external_id))
@@ -161,7 +161,7 @@ def mark_reachable(session: Session, channel: str, chat_id: str | int) -> None:
 
 def revoke_invite(session: Session, *, code: str, now: datetime, actor: str) -> bool:
     """Make an unused invite code unusable (it leaked); return whether one was revoked."""
-    invite = session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
+    invite = session.scalar(select(Invite).where(Invite.code_hash.in_(lookup_hashes(code))))
     if invite is None or invite.used_at is not None:
         return False
     invite.used_at = now  # used_by stays empty: revoked, not redeemed

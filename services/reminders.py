@@ -130,31 +130,42 @@ class PlannedMessage:
     target_stages: tuple[tuple[int, str], ...] = ()
 
 
-def _stage_order(stage: str) -> tuple[int, int]:
-    if stage.startswith("late"):
-        return (0, -int(stage[4:]))
-    if stage.startswith(AGAIN):
-        return (1, 0)
-    return (2, int(stage[1:]))
+def due_label(tenggat: date, today: date, calendar: WorkCalendar) -> tuple[tuple[int, int], str]:
+    """How far a tenggat really is on ``today`` (sort key, heading), whatever reminder stage
+    brought the item into a digest: after downtime an item of stage ``h7`` may be 4 working
+    days away, and is shown as 4."""
+    if tenggat < today:
+        return (0, 0), texts.REMINDER_STAGE_LATE
+    if tenggat == today:
+        return (2, 0), texts.REMINDER_STAGE_LABELS["h0"]
+    days = calendar.working_days_after(today, tenggat)
+    if days == 0:  # the tenggat falls on days off; today is the last working day before it
+        return (2, 0), texts.REMINDER_DUE_LAST_WORKING_DAY.format(date=tanggal(tenggat))
+    if days == 1 and tenggat == today + timedelta(days=1):
+        return (2, 1), texts.REMINDER_STAGE_LABELS["h1"]
+    return (2, days), texts.REMINDER_STAGE_DAYS.format(days=days)
 
 
-def _stage_label(stage: str) -> str:
-    if stage.startswith("late"):
-        return texts.REMINDER_STAGE_LATE
-    if stage.startswith(AGAIN):
-        return texts.REMINDER_STAGE_AGAIN
-    return texts.REMINDER_STAGE_LABELS.get(stage) or texts.REMINDER_STAGE_DAYS.format(
-        days=stage[1:]
-    )
+def _item_label(item: DueItem, today: date, calendar: WorkCalendar) -> tuple[tuple[int, int], str]:
+    if item.stage.startswith(AGAIN):  # "Ingatkan besok" pressed: the line shows the tenggat
+        return (1, 0), texts.REMINDER_STAGE_AGAIN
+    return due_label(item.tenggat, today, calendar)
 
 
-def render_digest(digest: Digest, today: date) -> list[tuple[str, list[list[tuple[str, str]]]]]:
-    """The digest as Telegram HTML messages (split under the length limit), with buttons."""
-    by_stage: dict[str, list[DueItem]] = defaultdict(list)
+def render_digest(
+    digest: Digest, today: date, calendar: WorkCalendar
+) -> list[tuple[str, list[list[tuple[str, str]]]]]:
+    """The digest as Telegram HTML messages (split under the length limit), with buttons.
+
+    Items are grouped under their real distance to the tenggat on ``today``.
+    """
+    by_label: dict[str, list[DueItem]] = defaultdict(list)
+    order: dict[str, tuple[int, int]] = {}
     for item in digest.items:
-        label = _stage_label(item.stage)
-        by_stage[label].append(item)
-    ordered = sorted(by_stage.items(), key=lambda pair: min(_stage_order(i.stage) for i in pair[1]))
+        key, label = _item_label(item, today, calendar)
+        by_label[label].append(item)
+        order[label] = min(key, order.get(label, key))
+    ordered = sorted(by_label.items(), key=lambda pair: order[pair[0]])
     head = texts.REMINDER_HEAD.format(
         satker=escape(digest.satker_name), date=tanggal_panjang(today)
     )
@@ -408,7 +419,7 @@ def plan_digests(
 
     planned: list[PlannedMessage] = []
     for (channel, chat_id), digest in sorted(digests.items()):
-        rendered = render_digest(digest, today)
+        rendered = render_digest(digest, today, calendar)
         stages_in = tuple((i.target_id, i.stage) for i in digest.items) + tuple(digest.also_covers)
         for part, (body, buttons) in enumerate(rendered, start=1):
             planned.append(
@@ -643,10 +654,15 @@ class PreviewLine:
 
 @dataclass(frozen=True)
 class Preview:
-    """What would be sent on a day; ``reason`` says why nothing would."""
+    """What would be sent on a day; ``reason`` says why nothing would.
+
+    ``unreached`` lists, per satker, what is due but has nobody to go to (no linked group, no
+    registered agen): "belum ada penerima".
+    """
 
     reason: str | None
     messages: list[PreviewLine]
+    unreached: list[PreviewLine] = field(default_factory=list)
 
 
 def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Preview:
@@ -660,36 +676,91 @@ def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Previ
         expire_stale(session, today=day)
         planned = plan_digests(session, today=day, calendar=calendar, policy=policy)
         planned += plan_weekly(session, today=day, calendar=calendar)
+        unreached = _unreached(session, day, calendar, policy)
         rehearsal.rollback()
     if not planned:
-        return Preview(texts.PREVIEW_NOTHING_DUE, [])
+        if not unreached:
+            return Preview(texts.PREVIEW_NOTHING_DUE, [])
+        nobody = session.scalar(select(ChatLink.id).limit(1)) is None and (
+            session.scalar(select(User.id).where(User.telegram_id.is_not(None)).limit(1)) is None
+        )
+        reason = texts.PREVIEW_NOBODY if nobody else texts.PREVIEW_NO_RECIPIENTS
+        return Preview(reason, [], unreached)
     names = _chat_names(session)
     target_ids = {t for m in planned for t, _ in m.target_stages}
-    codes: dict[int, str] = {}
+    items: dict[int, tuple[str, date]] = {}
     ordered = sorted(target_ids)
     for start in range(0, len(ordered), 5000):  # stay under SQLite's variable limit
         rows = session.execute(
-            select(Target.id, RencanaAksi.code)
+            select(Target.id, RencanaAksi.code, RencanaAksi.tenggat)
             .join(RencanaAksi, RencanaAksi.id == Target.item_id)
             .where(Target.id.in_(ordered[start : start + 5000]))
         )
-        codes.update({target_id: code for target_id, code in rows})
+        items.update({target_id: (code, tenggat) for target_id, code, tenggat in rows})
     lines = []
     for message in planned:
         if message.kind == "digest" and not message.target_stages:
             continue  # the continuation of a long digest
-        by_stage: dict[str, list[str]] = defaultdict(list)
+        due = []
         for target_id, stage in message.target_stages:
-            by_stage[_stage_label(stage)].append(codes.get(target_id, "?"))
-        summary = "; ".join(f"{label}: {', '.join(sorted(c))}" for label, c in by_stage.items())
+            code, tenggat = items.get(target_id, ("?", day))
+            due.append((code, tenggat, stage))
         lines.append(
             PreviewLine(
                 names.get((message.channel, message.chat_id), message.chat_id),
                 message.kind,
-                summary or texts.PREVIEW_WEEKLY,
+                _summary(due, day, calendar) or texts.PREVIEW_WEEKLY,
             )
         )
-    return Preview(None, lines)
+    return Preview(None, lines, unreached)
+
+
+def _summary(due: Iterable[tuple[str, date, str]], today: date, calendar: WorkCalendar) -> str:
+    """``label: CODE, CODE; label: ...`` under the same headings as the digest itself."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    order: dict[str, tuple[int, int]] = {}
+    for code, tenggat, stage in due:
+        if stage.startswith(AGAIN):
+            key, label = (1, 0), texts.REMINDER_STAGE_AGAIN
+        else:
+            key, label = due_label(tenggat, today, calendar)
+        by_label[label].append(code)
+        order[label] = min(key, order.get(label, key))
+    return "; ".join(
+        f"{label}: {', '.join(sorted(set(codes)))}"
+        for label, codes in sorted(by_label.items(), key=lambda pair: order[pair[0]])
+    )
+
+
+def _unreached(
+    session: Session, today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> list[PreviewLine]:
+    """Per satker, what is due on ``today`` that no chat would receive."""
+    stages = open_item_stages(session, today, calendar, policy)
+    due = _due_targets(session, stages) if stages else []
+    if not due:
+        return []
+    chats = recipients(session, {satker_id for _, satker_id, _, _ in due})
+    by_satker: dict[int, list[tuple[str, date, str]]] = defaultdict(list)
+    for _, satker_id, item_id, stage in due:
+        if not chats.get(satker_id):
+            item = stages[item_id][1]
+            by_satker[satker_id].append((item.code, item.tenggat, stage))
+    if not by_satker:
+        return []
+    satkers = session.execute(
+        select(Satker.id, Satker.code, Satker.name)
+        .where(Satker.id.in_(by_satker))
+        .order_by(Satker.code)
+    ).all()
+    return [
+        PreviewLine(
+            texts.PREVIEW_SATKER.format(name=name, code=code),
+            texts.PREVIEW_NO_RECIPIENT,
+            _summary(by_satker[satker_id], today, calendar),
+        )
+        for satker_id, code, name in satkers
+    ]
 
 
 def _chat_names(session: Session) -> dict[tuple[str, str], str]:

@@ -585,3 +585,21 @@ DOWNLOAD_TOO_BIG = (
     "berkasnya, lalu kirim lagi."
 )
 DOWNLOAD_FAILED = "Berkas tidak dapat diambil dari Telegram: coba kirim ulang."
+
+# --- newcomer ------------------------------------------------------------------------------------
+TELEGRAM_UNREACHABLE = (
+    "Telegram tidak dapat dihubungi di {url} ({reason}): periksa jaringan, proxy atau "
+    "ZIBOT_TELEGRAM_API_URL, lalu jalankan lagi."
+)
+REMINDER_DUE_LAST_WORKING_DAY = "Tenggat {date} (hari libur): hari ini hari kerja terakhir"
+PREVIEW_NOBODY = (
+    "belum ada grup yang dihubungkan (/hubungkan) dan belum ada yang mendaftar dengan kode "
+    "undangan (zibot invite), jadi pengingat belum dapat dikirim ke siapa pun"
+)
+PREVIEW_NO_RECIPIENTS = "yang jatuh tempo belum punya penerima"
+PREVIEW_NO_RECIPIENT = "belum ada penerima"
+PREVIEW_SATKER = "{name} ({code})"
+PREVIEW_UNREACHED_HEAD = "Jatuh tempo pada {date}, per satker:"
+KENDALA_LIST_NONE = "Belum ada tiket kendala."
+HOLIDAY_LIST_NONE = "Tidak ada hari libur pada {year}."
+CLI_VERSION_HELP = "Tampilkan versi zibot lalu keluar."

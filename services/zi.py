@@ -17,7 +17,17 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Area, ChatLink, Kendala, RencanaAksi, Snooze, Target
-from services import audit, catalog, evidence, instruksi, kendala, members, texts, tracking
+from services import (
+    audit,
+    catalog,
+    evidence,
+    instruksi,
+    invites,
+    kendala,
+    members,
+    texts,
+    tracking,
+)
 from services.calendar import load_calendar
 from services.errors import NotFound, ZibotError
 from services.kendala import Attachment
@@ -210,6 +220,11 @@ class Zibot:
             return members.revoke_invite(
                 session, code=code.strip(), now=self.now(), actor=f"{caller.channel}:group"
             )
+
+    def remember_bot(self, channel: str, username: str) -> None:
+        """The bot started as @username on ``channel`` (deep links in ``zibot invite``)."""
+        with self._sessions.begin() as session:
+            invites.remember_bot(session, channel=channel, username=username, now=self.now())
 
     def link(self, caller: Caller, target: str, title: str | None) -> ChatScope:
         """Link the caller's group to a satker, or to the province."""

@@ -63,7 +63,7 @@ async def start(update: Update, context: ZiContext) -> None:
         await _group_registration(update, context, " ".join(context.args or []))
         return
     if context.args:
-        await _register(update, context, context.args[0])
+        await _register(update, context, " ".join(context.args))
         return
     member = await run(context.zi.greet, caller)
     if member is None:

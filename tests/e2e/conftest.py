@@ -169,7 +169,7 @@ class Deployment:
         ]
         _, *results = self.cli_together(plan, *made)
         for (satker, role, count), result in zip(invites, results, strict=True):
-            codes = result.stdout.splitlines()
+            codes = [line.split()[0] for line in result.stdout.splitlines()]
             assert len(codes) == count and all(codes), result.stdout
             self._codes.setdefault((satker, role), []).extend(codes)
 
@@ -388,6 +388,14 @@ def deployment(
         finally:
             deployment.stop()
             deployment.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e is marked ``e2e``: ``pytest -m "not e2e"`` runs the fast ones."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.hookimpl(wrapper=True)

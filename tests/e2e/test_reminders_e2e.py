@@ -480,7 +480,7 @@ def one_line(text: str) -> str:
 def test_cli_holiday_add_and_list(zibot_cli: Callable[..., Result]) -> None:
     added = zibot_cli("holiday", "add", "2026-12-24", "Cuti bersama")
     assert added.exit_code == 0, added.output
-    assert "Cuti bersama" in added.stderr and "ditambahkan" in added.stderr
+    assert "Cuti bersama" in added.stdout and "ditambahkan" in added.stdout
     renamed = zibot_cli("holiday", "add", "2026-11-19", "Galungan")
     assert renamed.exit_code == 0
     listed = zibot_cli("holiday", "list", "--year", "2026")

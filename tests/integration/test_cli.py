@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,13 +15,23 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from models import AuditLog, Invite, RencanaAksi, Satker, Target, make_engine, make_session_factory
-from services import catalog
+from models import (
+    AuditLog,
+    Invite,
+    RencanaAksi,
+    Satker,
+    Target,
+    User,
+    make_engine,
+    make_session_factory,
+)
+from services import catalog, invites, texts
 
 Run = Callable[..., Result]
 SAMPLE = catalog.sample_plan_path()
 # 27 items for all ten Bali satkers, PP-05 for the nine kab/kota only.
 SAMPLE_TARGETS = 27 * 10 + 9
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -50,7 +62,7 @@ def test_init_is_idempotent_and_says_so(zibot: Run, database_url: str) -> None:
     assert count(database_url, Satker) == 10
     second = zibot("init", "--seed", "bali")
     assert second.exit_code == 0
-    assert "tidak ada yang berubah" in second.stderr
+    assert "tidak ada yang berubah" in second.stdout
     assert count(database_url, Satker) == 10
 
 
@@ -64,7 +76,7 @@ def test_import_sample_then_reimport_keeps_progress(zibot: Run, database_url: st
     assert zibot("init").exit_code == 0
     result = zibot("import", str(SAMPLE))
     assert result.exit_code == 0, result.output
-    assert "28 butir" in result.stderr
+    assert "28 butir" in result.stdout
     assert count(database_url, RencanaAksi) == 28
     assert count(database_url, Target) == SAMPLE_TARGETS
 
@@ -85,7 +97,7 @@ def test_import_sample_then_reimport_keeps_progress(zibot: Run, database_url: st
         csv.writer(handle).writerows(rows)
     again = zibot("import", str(changed), "--year", "2026")
     assert again.exit_code == 0, again.output
-    assert "1 diperbarui" in again.stderr
+    assert "1 diperbarui" in again.stdout
 
     with make_session_factory(engine)() as session:
         item = session.scalars(select(RencanaAksi).where(RencanaAksi.code == "MP-01")).one()
@@ -124,7 +136,7 @@ def test_dry_run_reports_and_writes_nothing(zibot: Run, database_url: str) -> No
     assert zibot("init").exit_code == 0
     result = zibot("import", str(SAMPLE), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "28 butir" in result.stderr
+    assert "28 butir" in result.stdout
     assert count(database_url, RencanaAksi) == 0
     assert count(database_url, AuditLog) == 0
 
@@ -143,13 +155,14 @@ def test_invite_prints_only_codes_and_stores_hashes(zibot: Run, database_url: st
     assert result.exit_code == 0, result.output
     codes = result.stdout.split()
     assert len(codes) == 3 and len(set(codes)) == 3
-    assert all(re.fullmatch(r"[A-Za-z0-9_-]{16}", code) for code in codes)
+    assert all(re.fullmatch(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", code) for code in codes)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         hashes = set(session.scalars(select(Invite.code_hash)))
         assert not hashes & set(codes)
-        invites = list(session.scalars(select(Invite)))
-        delta = invites[0].expires_at - invites[0].created_at
+        assert hashes == {invites.hash_code(code) for code in codes}
+        rows = list(session.scalars(select(Invite)))
+        delta = rows[0].expires_at - rows[0].created_at
         assert delta.days == 14
     engine.dispose()
 
@@ -238,3 +251,87 @@ def test_bad_setting_stops_with_the_setting_name(
     result = zibot("init")
     assert result.exit_code != 0
     assert "ZIBOT_TIMEZONE" in result.stderr
+
+
+def test_invite_prints_the_deep_link_once_the_bot_has_run(zibot: Run, database_url: str) -> None:
+    assert zibot("init").exit_code == 0
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        invites.remember_bot(session, channel="telegram", username="zi_bali_bot", now=NOW)
+    engine.dispose()
+    result = zibot("invite", "--satker", "5103", "--role", "agen", "--count", "2")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        code, link = line.split()
+        assert link == f"https://t.me/zi_bali_bot?start={code}"
+    assert "2 kode undangan" in result.stderr
+
+
+def test_reminders_on_a_fresh_install_say_nobody_receives_them(
+    zibot: Run, database_url: str
+) -> None:
+    assert zibot("init").exit_code == 0
+    assert zibot("import", str(SAMPLE)).exit_code == 0
+    result = zibot("reminders", "--date", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    assert "tidak ada yang jatuh tempo" not in result.stdout
+    assert "belum ada grup yang dihubungkan" in result.stdout
+    assert "KPU Kabupaten Badung (5103)" in result.stdout
+    assert result.stdout.count("belum ada penerima") == 10  # every satker has something due
+    assert "Terlambat: AK-01" in result.stdout
+    # Once one satker has a registered agen, only the others are listed without a recipient.
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        badung = session.scalars(select(Satker).where(Satker.code == "5103")).one()
+        session.add(User(name="Ana", role="agen", satker_id=badung.id, telegram_id=42,
+                         created_at=NOW))  # fmt: skip
+    engine.dispose()
+    again = zibot("reminders", "--date", "2026-11-30")
+    assert again.exit_code == 0, again.output
+    assert "Ana (KPU Kabupaten Badung, pribadi)" in again.stdout
+    assert again.stdout.count("belum ada penerima") == 9
+    assert "KPU Kabupaten Badung (5103)" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("progress",),
+        ("kendala", "list"),
+        ("reminders",),
+        ("holiday", "list"),
+        ("invite", "--satker", "5103", "--role", "agen"),
+        ("export", "rekap.xlsx"),
+        ("run",),
+    ],
+)
+def test_an_uninitialised_folder_gets_no_empty_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("ZIBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ZIBOT_TELEGRAM_TOKEN", "123:abc")  # so that `run` gets to the database
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"Galat: {texts.DB_NOT_INITIALISED}"
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_empty_states_are_one_line_not_an_empty_table(zibot: Run) -> None:
+    init = zibot("init")
+    assert init.exit_code == 0 and init.stderr == ""
+    assert "Skema basis data" in init.stdout  # success lines go to standard output
+    for args, line in [
+        (("kendala", "list"), "Belum ada tiket kendala."),
+        (("reminders", "--failed"), "Tidak ada pesan yang gagal terkirim."),
+    ]:
+        result = zibot(*args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == line
+    no_plan = zibot("progress")
+    assert no_plan.exit_code == 1
+    assert no_plan.stdout == "" and len(no_plan.stderr.strip().splitlines()) == 1

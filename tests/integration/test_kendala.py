@@ -866,7 +866,7 @@ def test_cli_lists_and_exports_every_ticket(
     path = tmp_path / "rekap" / "kendala.xlsx"
     exported = zibot_cli("kendala", "export", str(path))
     assert exported.exit_code == 0, exported.output
-    assert texts.KENDALA_EXPORT_DONE.format(count=2, path=path) in exported.stderr.replace("\n", "")
+    assert texts.KENDALA_EXPORT_DONE.format(count=2, path=path) in exported.stdout.replace("\n", "")
     sheet = load_workbook(path)[texts.EXPORT_SHEET_KENDALA]
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert tuple(values[0]) == texts.KENDALA_EXPORT_COLUMNS

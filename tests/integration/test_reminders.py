@@ -565,7 +565,11 @@ def test_preview_matches_the_sweep_and_records_nothing(zi: sessionmaker[Session]
     )
     summary = lines[("grup ZI Badung", "digest")]
     assert "Tenggat besok (1 hari kerja lagi): PP-02" in summary
-    assert "Tenggat 3 hari kerja lagi: PW-03" in summary
+    # Stages h3 and h7 were reached last week (before the first sweep): the preview states the
+    # real distance on Monday, as the digest does, not the stage's name.
+    assert "Tenggat 2 hari kerja lagi: PW-03" in summary
+    assert "Tenggat 4 hari kerja lagi: TL-03" in summary
+    assert "Tenggat 3 hari kerja lagi" not in summary
 
     # What was recorded is not previewed again; once delivered, the next day shows only the
     # new stages, and the next day's sweep records just that.
