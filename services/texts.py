@@ -547,3 +547,63 @@ IMPORT_BAD_CODE = "kode tidak valid: {value!r}"
 IMPORT_CODE_AREA_MISMATCH = "kode {code} tidak sesuai dengan area perubahan {area}"
 IMPORT_DUPLICATE_CODE = "kode ganda: {code} sudah dipakai di baris {first_row}"
 IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)"
+
+# --- lke (self-assessment on the LKE worksheet, projected score) -----------------------------
+LKE_INVALID = "Lembar kerja LKE tidak valid: {problem}"
+LKE_BAD_JSON = "bukan JSON yang valid ({reason})"
+LKE_NOT_OBJECT = "isi berkas harus objek JSON"
+LKE_MISSING_KEY = "kunci utama {key!r} tidak ada"
+LKE_NO_REGULATION = "nama peraturan ('regulation') kosong"
+LKE_BAD_SOURCE = "sumber tidak lengkap (perlu repo, path dan commit 40 karakter): {source}"
+LKE_SCALE_PINNED = "skala jawaban {scale} berisi {got}, seharusnya {want}"
+LKE_SCALE_BAD = (
+    "skala jawaban {scale} harus berisi minimal dua pilihan bernilai 0..1, terbaik 1 dan terburuk 0"
+)
+LKE_SCALE_SPECIAL = "skala jawaban 'persen' dan 'survei_0_4' harus ada"
+LKE_COMPONENTS = "komponen harus tepat 'pengungkit' dan 'hasil'"
+LKE_COMPONENTS_SUM = "bobot komponen berjumlah {total}, seharusnya 100"
+LKE_WEIGHT_BAD = "bobot {code} tidak ada atau bukan angka"
+LKE_NO_PARTS = "komponen {code} tidak punya bagian"
+LKE_PARTS_SUM = "bagian komponen {code} berjumlah {total}, seharusnya {want}"
+LKE_PARTS_CODES = "bagian komponen {code} tidak sesuai dengan PermenPANRB 90/2021"
+LKE_PART_ITEMS = "daftar 'items' bagian {part} tidak valid"
+LKE_PINNED = "bobot {what} adalah {got}, seharusnya {want}"
+LKE_AREAS_ORDER = (
+    "kode atau urutan area tidak sesuai (harus unik; PermenPANRB 90/2021: MP, TL, SDM, AK, PW, PP)"
+)
+LKE_AREA_PART_MISSING = "area {area} tidak punya bagian {part}"
+LKE_PART_TOTAL = "bobot area bagian {part} berjumlah {total}, seharusnya {want}"
+LKE_NO_INDICATORS = "{area} {part} tidak punya indikator"
+LKE_INDICATORS_SUM = "{area} {part}: bobot indikator berjumlah {total}, seharusnya {want}"
+LKE_DUPLICATE = "kode ganda atau kosong: {code!r}"
+LKE_INDICATOR_BAD = "indikator {code} harus punya nama dan bobot lebih dari 0"
+LKE_NO_QUESTIONS = "indikator {code} tidak punya pertanyaan"
+LKE_NO_TEXT = "pertanyaan {code} tidak punya teks"
+LKE_UNKNOWN_SCALE = "pertanyaan {code}: skala {scale!r} tidak dikenal"
+LKE_INPUTS = "pertanyaan {code}: perlu minimal dua masukan dengan kode berbeda"
+LKE_FORMULA = "pertanyaan {code}: rumus {formula!r} tidak valid ({reason})"
+LKE_FORMULA_CHAR = (
+    "karakter {char!r} tidak diizinkan; hanya angka, kode masukan, + - * / dan kurung"
+)
+LKE_FORMULA_END = "rumus berakhir terlalu cepat"
+LKE_FORMULA_PAREN = "kurung tutup hilang"
+LKE_FORMULA_UNEXPECTED = "tidak diharapkan: {token!r}"
+LKE_FORMULA_EMPTY = "rumus kosong"
+LKE_FORMULA_UNKNOWN = "memakai masukan yang tidak ada: {names}"
+LKE_HASIL_ITEMS = "butir hasil harus unik (PermenPANRB 90/2021: ipak, capaian_kinerja, ipkp)"
+LKE_HASIL_BAD = "butir hasil {code}: bagian, bobot atau skala tidak sesuai"
+LKE_HASIL_PART_ITEMS = (
+    "bagian hasil {part}: daftar 'items' tidak sama dengan butir hasil bagian itu"
+)
+LKE_HASIL_PART_SUM = "bobot butir hasil bagian {part} berjumlah {total}, seharusnya {want}"
+LKE_BEST_SCORE = "nilai terbaik yang mungkin adalah {score}, seharusnya 100"
+LKE_NO_LEVELS = "nilai minimum tidak berisi predikat apa pun (wbk, wbbm)"
+LKE_MINIMUM_PINNED = "nilai minimum {level}.{key} adalah {got}, seharusnya {want}"
+LKE_MINIMUM_MISSING = "nilai minimum {level}.{key} tidak ada atau tidak valid"
+LKE_MINIMUM_UNKNOWN = "nilai minimum {level}.{key} tidak merujuk ke butir/bagian hasil yang ada"
+LKE_AREA_RULE_MISSING = "'per_area_applies_to' tidak ada"
+LKE_AREA_RULE_UNKNOWN = (
+    "'per_area_applies_to' harus diawali 'area total' atau 'each part', bukan {value!r}"
+)
+LKE_SURVEY_INDEX = "minimum WBK {item} tidak sama dengan indeks survei {index} / 4 × bobot"
+LKE_COMPARISON = "perbandingan minimum harus '>=' atau '>', bukan {value!r}"
