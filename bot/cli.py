@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from telegram.error import InvalidToken
 
+from bot.cli_lke import lke_app
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from models import Target
@@ -57,6 +58,7 @@ holiday_app = typer.Typer(help=texts.CLI_HOLIDAY_HELP, no_args_is_help=True)
 app.add_typer(holiday_app, name="holiday")
 kendala_app = typer.Typer(help=texts.CLI_KENDALA_HELP, no_args_is_help=True)
 app.add_typer(kendala_app, name="kendala")
+app.add_typer(lke_app, name="lke")
 
 # markup=False: satker names, activities and kendala come from people and spreadsheets, and
 # "[...]" in them must print as typed.
