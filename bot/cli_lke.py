@@ -90,6 +90,41 @@ def lke_hasil(
     )
 
 
+@lke_app.command("jawab")
+def lke_jawab(
+    satker: Annotated[str, typer.Option("--satker", help=texts.CLI_SATKER_CODE_HELP)],
+    question: Annotated[str, typer.Argument(help=texts.CLI_LKE_QUESTION_HELP)],
+    values: Annotated[list[str], typer.Argument(help=texts.CLI_LKE_VALUES_HELP)],
+    bukti: Annotated[
+        list[int] | None, typer.Option("--bukti", help=texts.CLI_LKE_BUKTI_HELP)
+    ] = None,
+    year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
+) -> None:
+    """Catat jawaban satker atas satu pertanyaan LKE (pilihan, atau a=.. b=.. untuk persen)."""
+    from services.lke.assessment import record_answer
+    from services.lke.render import angka
+
+    cli = _cli()
+    pairs = [v.split("=", 1) for v in values if "=" in v]
+    with cli._runtime() as runtime, runtime.sessions.begin() as session:
+        target = catalog.find_satker(session, satker)
+        wanted = _year(session, runtime, year)
+        result = record_answer(
+            session, satker=target, year=wanted, question=question, now=runtime.clock(),
+            actor="cli", choice=None if pairs else " ".join(values),
+            inputs={k: v for k, v in pairs} if pairs else None, evidence_ids=bukti or [],
+        )  # fmt: skip
+        name = target.name
+    given = result.choice or ", ".join(f"{k}={v:g}" for k, v in (result.inputs or {}).items())
+    score = "-" if result.score is None else angka(result.score)
+    cli.err.print(
+        texts.LKE_ANSWERED.format(
+            satker=name, year=wanted, question=result.question, answer=given, score=score
+        ),
+        highlight=False,
+    )
+
+
 @lke_app.command("link")
 def lke_link(
     item: Annotated[str, typer.Argument(help=texts.CLI_LKE_ITEM_HELP)],

@@ -704,3 +704,8 @@ LKE_REPORT_CHART_TOTAL = "Proyeksi nilai total terhadap minimum"
 LKE_REPORT_SERIES_PROJECTION = "Proyeksi"
 LKE_REPORT_SERIES_MINIMUM = "Minimum {level}"
 LKE_REPORT_ITEM_NOT_APPLICABLE = "tidak berlaku"
+CLI_LKE_VALUES_HELP = (
+    "Jawaban: Ya/Tidak atau A–E; untuk pertanyaan persen angka per masukan, mis. a=12 b=10."
+)
+CLI_LKE_BUKTI_HELP = "Id bukti dukung yang mendukung jawaban (boleh berulang)."
+LKE_ANSWERED = "Jawaban {satker} tahun {year} untuk {question} disimpan: {answer} (skor {score})."

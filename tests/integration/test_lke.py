@@ -287,12 +287,14 @@ def test_cli_round_trip(zibot: Run, database_url: str, tmp_path: Path) -> None:
     try:
         with make_session_factory(engine).begin() as session:
             target(session, "5103", "MP-01").status = "selesai"
-            lke.record_answer(
-                session, satker=satker(session, "5103"), year=2026, question="PW.R2.a",
-                inputs={"a": 4, "b": 0, "c": 2}, now=NOW, actor="test",
-            )  # fmt: skip
     finally:
         engine.dispose()
+
+    answered = zibot("lke", "jawab", "--satker", "5103", "pw.r2.a", "a=4", "b=0", "c=2")
+    assert answered.exit_code == 0, answered.output
+    assert "PW.R2.a disimpan: a=4, b=0, c=2 (skor 0,50)" in answered.stderr
+    wrong = zibot("lke", "jawab", "--satker", "5103", "MP.P1.b", "Ya")
+    assert wrong.exit_code == 1 and "pilih salah satu: A, B, C" in wrong.stderr
 
     one = zibot("lke", "nilai", "--satker", "5103")
     assert one.exit_code == 0, one.output
