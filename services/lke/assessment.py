@@ -355,7 +355,8 @@ class SatkerLke:
     version_id: int
     worksheet: Worksheet
     answers: Mapping[str, Answer]
-    answer_rows: Mapping[str, LkeAnswer]
+    # Bukti dukung ids each answer points to (answers without any are left out).
+    evidence: Mapping[str, tuple[int, ...]]
     hasil: Mapping[str, HasilValue]
     links: Mapping[str, tuple[LinkedItem, ...]]
     projection: Projection
@@ -393,54 +394,100 @@ class SatkerLke:
 
 def load_satker(session: Session, satker: Satker, year: int) -> SatkerLke:
     """Read the satker's answers, hasil and links, and project its score."""
-    assessment = find_assessment(session, satker.id, year)
-    version = assessment.version if assessment else latest_version(session)
-    ws = worksheet_of(version)
-    rows: dict[str, LkeAnswer] = {}
-    hasil: dict[str, HasilValue] = {}
-    if assessment is not None:
-        rows = {
-            r.question: r
-            for r in session.scalars(
-                select(LkeAnswer).where(LkeAnswer.assessment_id == assessment.id)
+    return load_many(session, [satker], year)[0]
+
+
+def load_many(session: Session, satkers: Sequence[Satker], year: int) -> list[SatkerLke]:
+    """``load_satker`` for many satkers with a handful of queries in all."""
+    ids = [s.id for s in satkers]
+    assessments = {
+        a.satker_id: a
+        for a in session.scalars(
+            select(LkeAssessment).where(
+                LkeAssessment.year == year, LkeAssessment.satker_id.in_(ids)
             )
-        }
-        for h in session.scalars(select(LkeHasil).where(LkeHasil.assessment_id == assessment.id)):
-            value = h.number if h.number is not None else h.choice
-            if value is not None:
-                hasil[h.code] = value
-    answers = {
-        code: Answer(r.choice, json.loads(r.inputs) if r.inputs else None)
-        for code, r in rows.items()
+        )
     }
-    links = _links(session, satker.id, year)
-    return SatkerLke(
-        satker_id=satker.id,
-        satker_code=satker.code,
-        satker_name=satker.name,
-        year=year,
-        version_id=version.id,
-        worksheet=ws,
-        answers=answers,
-        answer_rows=rows,
-        hasil=hasil,
-        links=links,
-        projection=scoring.project(ws, answers, hasil),
-    )
+    latest = latest_version(session)
+    by_assessment = {a.id: a.satker_id for a in assessments.values()}
+    answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
+    evidence: dict[int, dict[str, tuple[int, ...]]] = {i: {} for i in ids}
+    hasil: dict[int, dict[str, HasilValue]] = {i: {} for i in ids}
+    if by_assessment:
+        # Plain rows, not ORM objects: a national ranking reads some 60,000 answers.
+        for assessment_id, question, choice, inputs, evidence_ids in session.execute(
+            select(
+                LkeAnswer.assessment_id, LkeAnswer.question, LkeAnswer.choice,
+                LkeAnswer.inputs, LkeAnswer.evidence_ids,
+            ).where(LkeAnswer.assessment_id.in_(list(by_assessment)))
+        ):  # fmt: skip
+            satker_id = by_assessment[assessment_id]
+            answers[satker_id][question] = Answer(choice, json.loads(inputs) if inputs else None)
+            if evidence_ids:
+                evidence[satker_id][question] = tuple(int(i) for i in evidence_ids.split())
+        for assessment_id, code, number, choice in session.execute(
+            select(LkeHasil.assessment_id, LkeHasil.code, LkeHasil.number, LkeHasil.choice).where(
+                LkeHasil.assessment_id.in_(list(by_assessment))
+            )
+        ):
+            value = number if number is not None else choice
+            if value is not None:
+                hasil[by_assessment[assessment_id]][code] = value
+    links = _links(session, ids, year)
+    result = []
+    for satker in satkers:
+        assessment = assessments.get(satker.id)
+        version = assessment.version if assessment else latest
+        ws = worksheet_of(version)
+        result.append(
+            SatkerLke(
+                satker_id=satker.id,
+                satker_code=satker.code,
+                satker_name=satker.name,
+                year=year,
+                version_id=version.id,
+                worksheet=ws,
+                answers=answers[satker.id],
+                evidence=evidence[satker.id],
+                hasil=hasil[satker.id],
+                links=links.get(satker.id, {}),
+                projection=scoring.project(ws, answers[satker.id], hasil[satker.id]),
+            )
+        )
+    return result
 
 
-def _links(session: Session, satker_id: int, year: int) -> dict[str, tuple[LinkedItem, ...]]:
-    rows = session.execute(
-        select(LkeLink.question, RencanaAksi.code, RencanaAksi.activity, Target.status, Target.id)
+def _links(
+    session: Session, satker_ids: Sequence[int], year: int
+) -> dict[int, dict[str, tuple[LinkedItem, ...]]]:
+    """Per satker: question → linked items of the year with that satker's status of each."""
+    links = session.execute(
+        select(LkeLink.question, RencanaAksi.id, RencanaAksi.code, RencanaAksi.activity)
         .join(RencanaAksi, RencanaAksi.id == LkeLink.item_id)
-        .outerjoin(Target, (Target.item_id == RencanaAksi.id) & (Target.satker_id == satker_id))
         .where(RencanaAksi.year == year)
         .order_by(LkeLink.question, RencanaAksi.code)
     ).all()
-    result: dict[str, list[LinkedItem]] = {}
-    for question, code, activity, status, target_id in rows:
-        result.setdefault(question, []).append(LinkedItem(code, activity, status, target_id))
-    return {q: tuple(items) for q, items in result.items()}
+    if not links:
+        return {}
+    item_ids = sorted({item_id for _, item_id, _, _ in links})
+    targets: dict[tuple[int, int], tuple[str, int]] = {
+        (satker_id, item_id): (status, target_id)
+        for satker_id, item_id, status, target_id in session.execute(
+            select(Target.satker_id, Target.item_id, Target.status, Target.id).where(
+                Target.item_id.in_(item_ids), Target.satker_id.in_(list(satker_ids))
+            )
+        )
+    }
+    result: dict[int, dict[str, tuple[LinkedItem, ...]]] = {}
+    for satker_id in satker_ids:
+        per_question: dict[str, list[LinkedItem]] = {}
+        for question, item_id, code, activity in links:
+            status, target_id = targets.get((satker_id, item_id), (None, None))
+            per_question.setdefault(question, []).append(
+                LinkedItem(code, activity, status, target_id)
+            )
+        result[satker_id] = {q: tuple(items) for q, items in per_question.items()}
+    return result
 
 
 def confirm_proposal(
@@ -482,13 +529,12 @@ def ranking(session: Session, year: int) -> list[RankedSatker]:
         select(Satker).where(Satker.level != "pusat").order_by(Satker.code)
     ).all()
     lines = []
-    for satker in satkers:
-        state = load_satker(session, satker, year)
+    for state in load_many(session, satkers, year):
         p = state.projection
         lines.append(
             RankedSatker(
-                satker.code, satker.name, p.total, {lv.code: lv.missed for lv in p.levels},
-                p.unanswered,
+                state.satker_code, state.satker_name, p.total,
+                {lv.code: lv.missed for lv in p.levels}, p.unanswered,
             )
         )  # fmt: skip
     lines.sort(key=lambda line: (-line.total, line.code))

@@ -17,8 +17,8 @@ from services.lke.assessment import (
     SatkerLke,
     evidence_names,
     item_evidence,
+    load_many,
     load_satker,
-    ranking,
 )
 from services.lke.render import area_rule_line, check_label
 from services.lke.scoring import question_points
@@ -43,8 +43,8 @@ def write_report(session: Session, path: Path, *, year: int, satker: Satker | No
         satkers = session.scalars(
             select(Satker).where(Satker.level != "pusat").order_by(Satker.code)
         ).all()
-        states = [load_satker(session, s, year) for s in satkers]
-        _ranking_summary(summary, session, year, states)
+        states = load_many(session, satkers, year)
+        _ranking_summary(summary, year, states)
     for state in states:
         _worksheet_sheet(
             workbook.create_sheet(texts.LKE_SHEET_WORKSHEET.format(code=state.satker_code)),
@@ -146,9 +146,8 @@ def _satker_summary(sheet: Sheet, state: SatkerLke) -> None:
     sheet.add_chart(chart, "K6")
 
 
-def _ranking_summary(sheet: Sheet, session: Session, year: int, states: list[SatkerLke]) -> None:
-    by_code = {s.satker_code: s for s in states}
-    lines = ranking(session, year)
+def _ranking_summary(sheet: Sheet, year: int, states: list[SatkerLke]) -> None:
+    lines = sorted(states, key=lambda s: (-s.projection.total, s.satker_code))
     sheet["A1"] = texts.LKE_REPORT_RANK_TITLE.format(year=year)
     sheet["A1"].font = Font(bold=True, size=13)
     if states:
@@ -163,13 +162,13 @@ def _ranking_summary(sheet: Sheet, session: Session, year: int, states: list[Sat
     titles += tuple(texts.LKE_REPORT_SERIES_MINIMUM.format(level=lv.code.upper()) for lv in levels)
     _header(sheet, row, titles)
     first = row + 1
-    for n, line in enumerate(lines, start=1):
+    for n, state in enumerate(lines, start=1):
         row += 1
-        p = by_code[line.code].projection
+        p = state.projection
+        missed = {lv.code: lv.missed for lv in p.levels}
         values: list[object] = [
-            n, line.code, line.name, round(p.pengungkit, 2), round(p.hasil, 2),
-            round(line.total, 2), line.missed.get("wbk"), line.missed.get("wbbm"),
-            line.unanswered,
+            n, state.satker_code, state.satker_name, round(p.pengungkit, 2), round(p.hasil, 2),
+            round(p.total, 2), missed.get("wbk"), missed.get("wbbm"), p.unanswered,
         ]  # fmt: skip
         values += [lv.total for lv in levels]
         for column, value in enumerate(values, start=1):
@@ -208,10 +207,7 @@ def _worksheet_sheet(sheet: Sheet, session: Session, state: SatkerLke) -> None:
     widths = (10, 6, 11, 30, 9, 60, 9, 9, 18, 9, 9, 30, 40)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    evidence_ids = {
-        int(i) for r in state.answer_rows.values() for i in r.evidence_ids.split() if i.isdigit()
-    }
-    names = evidence_names(session, evidence_ids)
+    names = evidence_names(session, {i for ids in state.evidence.values() for i in ids})
     targets = [i.target_id for items in state.links.values() for i in items if i.target_id]
     per_target = item_evidence(session, targets)
     row = 1
@@ -219,15 +215,10 @@ def _worksheet_sheet(sheet: Sheet, session: Session, state: SatkerLke) -> None:
         row += 1
         indicator = ws.indicators[question.indicator]
         answer = state.answers.get(code)
-        answer_row = state.answer_rows.get(code)
         score = p.scores[code]
         items = state.links.get(code, ())
         item_text = "; ".join(f"{i.code} ({_status(i.status)})" for i in items)
-        files = [
-            names[int(i)]
-            for i in (answer_row.evidence_ids.split() if answer_row else ())
-            if int(i) in names
-        ]
+        files = [names[i] for i in state.evidence.get(code, ()) if i in names]
         for i in items:
             if i.target_id:
                 files += per_target.get(i.target_id, [])

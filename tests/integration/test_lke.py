@@ -184,7 +184,7 @@ def test_answers_of_every_kind_and_their_refusals(planned: sessionmaker[Session]
         assert p.answered == 3 and p.unanswered == 107
         # MP.P1 (0.5): Ya + A → 0.5; PW.R3 (2, two questions): 0.75 → 0.75.
         assert p.pengungkit == pytest.approx(1.25)
-        assert state.answer_rows["MP.P1.a"].evidence_ids == str(files[0].id)
+        assert state.evidence == {"MP.P1.a": (files[0].id,)}
         assert session.scalar(select(func.count()).select_from(LkeAnswer)) == 3
 
 
