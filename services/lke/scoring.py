@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from services.lke import formula
 from services.lke.worksheet import (
@@ -189,7 +190,7 @@ class Projection:
         """Pengungkit plus hasil."""
         return self.pengungkit + self.hasil
 
-    @property
+    @cached_property
     def answered(self) -> int:
         """Questions with an answer."""
         return sum(1 for s in self.scores.values() if s is not None)
@@ -221,15 +222,23 @@ def project(
     hasil: Mapping[str, HasilValue | None],
 ) -> Projection:
     """Score every question, area, part and hasil input, and check every minimum."""
-    scores = {code: question_score(q, answers.get(code), ws) for code, q in ws.questions.items()}
+    scores: dict[str, float | None] = {}
     areas: list[AreaScore] = []
     for sheet_area in ws.areas:
         parts = []
         for sheet_part in sheet_area.parts:
             points = 0.0
             for indicator in sheet_part.indicators:
-                values = [scores[q.code] or 0.0 for q in indicator.questions]
-                points += sum(values) / len(values) * indicator.weight
+                total = 0.0
+                for q in indicator.questions:
+                    answer = answers.get(q.code)
+                    if answer is None:
+                        scores[q.code] = None
+                        continue
+                    score = question_score(q, answer, ws)
+                    scores[q.code] = score
+                    total += score or 0.0
+                points += total / len(indicator.questions) * indicator.weight
             parts.append(PartScore(sheet_part.part, points, sheet_part.weight))
         areas.append(AreaScore(sheet_area.code, sheet_area.name, tuple(parts)))
     part_totals = tuple(
