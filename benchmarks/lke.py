@@ -76,10 +76,8 @@ def build(url: str, folder: Path) -> None:
                     row = LkeAnswer(question=q.code, choice=rng.choice(list(ws.scales[q.scale])))
                 row.assessment_id, row.answered_by, row.answered_at = assessment.id, "b", NOW
                 session.add(row)
-            lke.record_hasil(
-                session, satker=satker, year=2026, now=NOW, actor="b",
-                values={"ipak": rng.uniform(3, 4), "ipkp": rng.uniform(3, 4), "capaian_kinerja": "B"},
-            )  # fmt: skip
+            hasil = {"ipak": rng.uniform(3, 4), "ipkp": rng.uniform(3, 4), "capaian_kinerja": "B"}
+            lke.record_hasil(session, satker=satker, year=2026, values=hasil, now=NOW, actor="b")
     engine.dispose()
 
 

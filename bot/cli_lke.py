@@ -58,6 +58,30 @@ def _year(session: Session, runtime: Runtime, year: int | None) -> int:
     return year or lke_year(session, local_today(runtime.clock(), runtime.settings.timezone))
 
 
+@lke_app.command("soal")
+def lke_soal(
+    query: Annotated[str | None, typer.Argument(help=texts.CLI_LKE_SOAL_HELP)] = None,
+) -> None:
+    """Tampilkan pertanyaan LKE: daftar per area, atau satu pertanyaan dengan kriterianya."""
+    from services.lke.assessment import latest_version, worksheet_of
+    from services.lke.render import area_question_lines, question_lines
+
+    cli = _cli()
+    with cli._runtime() as runtime, runtime.sessions() as session:
+        ws = worksheet_of(latest_version(session))
+    wanted = (query or "").strip()
+    areas = {a.code for a in ws.areas}
+    question = ws.find_question(wanted) if wanted else None
+    if question is not None:
+        lines = question_lines(ws, question)
+    elif not wanted or wanted.upper() in areas:
+        lines = area_question_lines(ws, wanted.upper() or None)
+    else:
+        cli.fail(texts.LKE_SOAL_UNKNOWN.format(query=wanted, label=ws.label))
+    for line in lines:
+        cli.out.print(line, highlight=False)
+
+
 @lke_app.command("hasil")
 def lke_hasil(
     satker: Annotated[str, typer.Option("--satker", help=texts.CLI_SATKER_CODE_HELP)],

@@ -709,3 +709,17 @@ CLI_LKE_VALUES_HELP = (
 )
 CLI_LKE_BUKTI_HELP = "Id bukti dukung yang mendukung jawaban (boleh berulang)."
 LKE_ANSWERED = "Jawaban {satker} tahun {year} untuk {question} disimpan: {answer} (skor {score})."
+CLI_LKE_SOAL_HELP = (
+    "Kode area (MP, TL, SDM, AK, PW, PP) atau kode pertanyaan (MP.P1.a); kosong: semua."
+)
+LKE_SOAL_UNKNOWN = "{query!r} bukan kode area maupun pertanyaan di lembar kerja {label}."
+LKE_SOAL_AREA = "{code} {name}"
+LKE_SOAL_INDICATOR = "  {code} {name} (bobot {weight})"
+LKE_SOAL_LINE = "    {code} [{scale}] {text}"
+LKE_SOAL_DETAIL_HEAD = (
+    "{code} — {area}, {part}, indikator {indicator} (bobot {weight}, {count} pertanyaan)"
+)
+LKE_SOAL_SCALE = "Pilihan jawaban: {choices}"
+LKE_SOAL_INPUTS = "Masukan angka (rumus {formula}, dibatasi 0–1):"
+LKE_SOAL_INPUT = "  {code} = {text}"
+LKE_SOAL_CRITERIA = "Kriteria:"

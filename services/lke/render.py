@@ -5,7 +5,7 @@ from __future__ import annotations
 from services import texts
 from services.lke.assessment import SatkerLke
 from services.lke.scoring import Check
-from services.lke.worksheet import AREA_RULE_PART, Worksheet
+from services.lke.worksheet import AREA_RULE_PART, PERSEN, Question, Worksheet
 
 
 def angka(value: float, digits: int = 2) -> str:
@@ -140,4 +140,54 @@ def projection_lines(state: SatkerLke) -> list[str]:
             )
             for x in proposals
         ]
+    return lines
+
+
+def question_lines(ws: Worksheet, q: Question) -> list[str]:
+    """One question in full: where it sits, its answer scale or inputs, and its criteria."""
+    indicator = ws.indicators[q.indicator]
+    area = next(a for a in ws.areas if a.code == q.area)
+    lines = [
+        texts.LKE_SOAL_DETAIL_HEAD.format(
+            code=q.code, area=area.name, part=texts.LKE_PART_LABELS.get(q.part, q.part),
+            indicator=f"{indicator.code} {indicator.name}", weight=angka(indicator.weight),
+            count=len(indicator.questions),
+        ),
+        q.text,
+    ]  # fmt: skip
+    if q.scale == PERSEN:
+        lines.append(texts.LKE_SOAL_INPUTS.format(formula=q.formula))
+        lines += [texts.LKE_SOAL_INPUT.format(code=i.code, text=i.text) for i in q.inputs]
+    else:
+        choices = ws.scales[q.scale]
+        lines.append(
+            texts.LKE_SOAL_SCALE.format(
+                choices=", ".join(f"{label} ({angka(value)})" for label, value in choices.items())
+            )
+        )
+    if q.criteria:
+        lines += [texts.LKE_SOAL_CRITERIA, q.criteria]
+    return lines
+
+
+def area_question_lines(ws: Worksheet, area_code: str | None) -> list[str]:
+    """Every question of an area (or of the worksheet), one line each, under its indicator."""
+    lines = []
+    for area in ws.areas:
+        if area_code is not None and area.code != area_code:
+            continue
+        lines.append(texts.LKE_SOAL_AREA.format(code=area.code, name=area.name))
+        for part in area.parts:
+            for indicator in part.indicators:
+                lines.append(
+                    texts.LKE_SOAL_INDICATOR.format(
+                        code=indicator.code, name=indicator.name, weight=angka(indicator.weight)
+                    )
+                )
+                lines += [
+                    texts.LKE_SOAL_LINE.format(
+                        code=q.code, scale=q.scale, text=q.text.splitlines()[0]
+                    )
+                    for q in indicator.questions
+                ]
     return lines

@@ -264,6 +264,15 @@ def test_cli_round_trip(zibot: Run, database_url: str, tmp_path: Path) -> None:
     again = zibot("lke", "load", str(default_path()))
     assert again.exit_code == 0 and "sudah dimuat" in again.stderr
 
+    detail = zibot("lke", "soal", "mp.p1.b")
+    assert detail.exit_code == 0
+    assert "Pilihan jawaban: A (1,00), B (0,50), C (0,00)" in detail.stdout
+    assert "a. Jika dengan prosedur/mekanisme yang jelas" in detail.stdout
+    listing = zibot("lke", "soal", "pw")
+    assert "    PW.R2.a [persen] Persentase penanganan pengaduan masyarakat" in listing.stdout
+    assert "MP.P1.a" not in listing.stdout
+    assert zibot("lke", "soal", "XX").exit_code == 1
+
     bad = tmp_path / "bad.json"
     bad.write_text('{"name": "x"}', encoding="utf-8")
     refused = zibot("lke", "load", str(bad))
