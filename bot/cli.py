@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bot.cli_lke import lke_app
 from services import texts
 
 # Heavy modules (SQLAlchemy, openpyxl, telegram, alembic, Babel, holidays) are imported in the
@@ -43,6 +44,7 @@ holiday_app = typer.Typer(help=texts.CLI_HOLIDAY_HELP, no_args_is_help=True)
 app.add_typer(holiday_app, name="holiday")
 kendala_app = typer.Typer(help=texts.CLI_KENDALA_HELP, no_args_is_help=True)
 app.add_typer(kendala_app, name="kendala")
+app.add_typer(lke_app, name="lke")
 
 
 def _print_version(wanted: bool) -> None:

@@ -415,3 +415,85 @@ class BotAccount(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     username: Mapped[str] = mapped_column(String(100))
     seen_at: Mapped[datetime]
+
+
+class LkeVersion(Base):
+    """A worksheet (LKE) file as loaded: a year's assessment stays tied to the version it used."""
+
+    __tablename__ = "lke_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regulation: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # The whole JSON file as loaded; the scoring reads weights and minimums from it only.
+    content: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime]
+
+
+class LkeAssessment(Base):
+    """One satker's self-assessment of one year, on one worksheet version."""
+
+    __tablename__ = "lke_assessment"
+    __table_args__ = (UniqueConstraint("satker_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    version_id: Mapped[int] = mapped_column(ForeignKey("lke_version.id"), index=True)
+    created_at: Mapped[datetime]
+
+    satker: Mapped[Satker] = relationship()
+    version: Mapped[LkeVersion] = relationship()
+
+
+class LkeAnswer(Base):
+    """The answer to one worksheet question in one assessment."""
+
+    __tablename__ = "lke_answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("lke_assessment.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(32))
+    # A label of the question's scale ("Ya", "B"), or None for a persen question.
+    choice: Mapped[str | None] = mapped_column(String(16))
+    # Persen questions: JSON object of the inputs, e.g. {"a": 12, "b": 12}.
+    inputs: Mapped[str | None] = mapped_column(Text)
+    # Space-separated bukti_dukung ids the answer points to.
+    evidence_ids: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    answered_by: Mapped[str] = mapped_column(String(100))
+    answered_at: Mapped[datetime]
+
+
+class LkeHasil(Base):
+    """A hasil input the admin enters (IPAK, IPKP survey index; capaian kinerja A–E)."""
+
+    __tablename__ = "lke_hasil"
+    __table_args__ = (UniqueConstraint("assessment_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("lke_assessment.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    number: Mapped[float | None] = mapped_column(Float)
+    choice: Mapped[str | None] = mapped_column(String(16))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    entered_by: Mapped[str] = mapped_column(String(100))
+    entered_at: Mapped[datetime]
+
+
+class LkeLink(Base):
+    """A rencana aksi item serves a worksheet question."""
+
+    __tablename__ = "lke_link"
+    __table_args__ = (UniqueConstraint("item_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rencana_aksi.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+    item: Mapped[RencanaAksi] = relationship()

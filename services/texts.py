@@ -603,3 +603,179 @@ PREVIEW_UNREACHED_HEAD = "Jatuh tempo pada {date}, per satker:"
 KENDALA_LIST_NONE = "Belum ada tiket kendala."
 HOLIDAY_LIST_NONE = "Tidak ada hari libur pada {year}."
 CLI_VERSION_HELP = "Tampilkan versi zibot lalu keluar."
+
+# --- lke (self-assessment on the LKE worksheet, projected score) -----------------------------
+LKE_INVALID = "Lembar kerja LKE tidak valid: {problem}"
+LKE_BAD_JSON = "bukan JSON yang valid ({reason})"
+LKE_NOT_OBJECT = "isi berkas harus objek JSON"
+LKE_MISSING_KEY = "kunci utama {key!r} tidak ada"
+LKE_NO_REGULATION = "nama peraturan ('regulation') kosong"
+LKE_BAD_SOURCE = "sumber tidak lengkap (perlu repo, path dan commit 40 karakter): {source}"
+LKE_SCALE_PINNED = "skala jawaban {scale} berisi {got}, seharusnya {want}"
+LKE_SCALE_BAD = (
+    "skala jawaban {scale} harus berisi minimal dua pilihan bernilai 0..1, terbaik 1 dan terburuk 0"
+)
+LKE_SCALE_SPECIAL = "skala jawaban 'persen' dan 'survei_0_4' harus ada"
+LKE_COMPONENTS = "komponen harus tepat 'pengungkit' dan 'hasil'"
+LKE_COMPONENTS_SUM = "bobot komponen berjumlah {total}, seharusnya 100"
+LKE_WEIGHT_BAD = "bobot {code} tidak ada atau bukan angka"
+LKE_NO_PARTS = "komponen {code} tidak punya bagian"
+LKE_PARTS_SUM = "bagian komponen {code} berjumlah {total}, seharusnya {want}"
+LKE_PARTS_CODES = "bagian komponen {code} tidak sesuai dengan PermenPANRB 90/2021"
+LKE_PART_ITEMS = "daftar 'items' bagian {part} tidak valid"
+LKE_PINNED = "bobot {what} adalah {got}, seharusnya {want}"
+LKE_AREAS_ORDER = (
+    "kode atau urutan area tidak sesuai (harus unik; PermenPANRB 90/2021: MP, TL, SDM, AK, PW, PP)"
+)
+LKE_AREA_PART_MISSING = "area {area} tidak punya bagian {part}"
+LKE_PART_TOTAL = "bobot area bagian {part} berjumlah {total}, seharusnya {want}"
+LKE_NO_INDICATORS = "{area} {part} tidak punya indikator"
+LKE_INDICATORS_SUM = "{area} {part}: bobot indikator berjumlah {total}, seharusnya {want}"
+LKE_DUPLICATE = "kode ganda atau kosong: {code!r}"
+LKE_INDICATOR_BAD = "indikator {code} harus punya nama dan bobot lebih dari 0"
+LKE_NO_QUESTIONS = "indikator {code} tidak punya pertanyaan"
+LKE_NO_TEXT = "pertanyaan {code} tidak punya teks"
+LKE_UNKNOWN_SCALE = "pertanyaan {code}: skala {scale!r} tidak dikenal"
+LKE_INPUTS = "pertanyaan {code}: perlu minimal dua masukan dengan kode berbeda"
+LKE_FORMULA = "pertanyaan {code}: rumus {formula!r} tidak valid ({reason})"
+LKE_FORMULA_CHAR = (
+    "karakter {char!r} tidak diizinkan; hanya angka, kode masukan, + - * / dan kurung"
+)
+LKE_FORMULA_END = "rumus berakhir terlalu cepat"
+LKE_FORMULA_PAREN = "kurung tutup hilang"
+LKE_FORMULA_UNEXPECTED = "tidak diharapkan: {token!r}"
+LKE_FORMULA_EMPTY = "rumus kosong"
+LKE_FORMULA_UNKNOWN = "memakai masukan yang tidak ada: {names}"
+LKE_HASIL_ITEMS = "butir hasil harus unik (PermenPANRB 90/2021: ipak, capaian_kinerja, ipkp)"
+LKE_HASIL_BAD = "butir hasil {code}: bagian, bobot atau skala tidak sesuai"
+LKE_HASIL_PART_ITEMS = (
+    "bagian hasil {part}: daftar 'items' tidak sama dengan butir hasil bagian itu"
+)
+LKE_HASIL_PART_SUM = "bobot butir hasil bagian {part} berjumlah {total}, seharusnya {want}"
+LKE_BEST_SCORE = "nilai terbaik yang mungkin adalah {score}, seharusnya 100"
+LKE_NO_LEVELS = "nilai minimum tidak berisi predikat apa pun (wbk, wbbm)"
+LKE_MINIMUM_PINNED = "nilai minimum {level}.{key} adalah {got}, seharusnya {want}"
+LKE_MINIMUM_MISSING = "nilai minimum {level}.{key} tidak ada atau tidak valid"
+LKE_MINIMUM_UNKNOWN = "nilai minimum {level}.{key} tidak merujuk ke butir/bagian hasil yang ada"
+LKE_AREA_RULE_MISSING = "'per_area_applies_to' tidak ada"
+LKE_AREA_RULE_UNKNOWN = (
+    "'per_area_applies_to' harus diawali 'area total' atau 'each part', bukan {value!r}"
+)
+LKE_SURVEY_INDEX = "minimum WBK {item} tidak sama dengan indeks survei {index} / 4 × bobot"
+LKE_COMPARISON = "perbandingan minimum harus '>=' atau '>', bukan {value!r}"
+LKE_NO_VERSION = "Lembar kerja LKE belum dimuat: jalankan dahulu 'zibot lke load'."
+LKE_QUESTION_UNKNOWN = "Pertanyaan LKE {code!r} tidak ada di lembar kerja {label}."
+LKE_NOT_A_NUMBER = "Bukan angka: {value!r}"
+LKE_CHOICE_BAD = "Jawaban {value!r} untuk {code} tidak dikenal; pilih salah satu: {choices}."
+LKE_CHOICE_MISSING = "Pertanyaan {code} perlu jawaban pilihan."
+LKE_INPUTS_MISSING = "Pertanyaan {code} perlu angka untuk masukan: {names}."
+LKE_INPUT_NEGATIVE = "Masukan pertanyaan {code} tidak boleh negatif."
+LKE_EVIDENCE_UNKNOWN = "Bukti dukung {ids} tidak ada atau bukan milik satker ini."
+LKE_HASIL_NOTHING = "Tidak ada nilai hasil yang diisi (mis. --ipak 3,62 --ipkp 3,41 --capaian B)."
+LKE_HASIL_UNKNOWN = "Butir hasil {code!r} tidak dikenal; yang ada: {codes}."
+LKE_SURVEY_RANGE = "Indeks {name} harus antara 0 dan 4, bukan {value!r}."
+LKE_ITEM_UNKNOWN = "Item rencana aksi {code!r} tahun {year} tidak ada."
+LKE_NO_PROPOSAL = "Tidak ada usulan jawaban untuk {code} (item terkait belum semua selesai)."
+LKE_LOADED = (
+    "Lembar kerja {label} dimuat sebagai versi #{id} ({questions} pertanyaan, sha256 {sha})."
+)
+LKE_LOADED_ALREADY = (
+    "Lembar kerja {label} sudah dimuat sebagai versi #{id} (sha256 {sha}); tidak ada yang berubah."
+)
+LKE_HASIL_DONE = "Hasil {satker} tahun {year} disimpan: {values}."
+LKE_LINKED = "Item {item} ({year}) kini terkait dengan pertanyaan {question}."
+LKE_LINKED_ALREADY = "Item {item} ({year}) sudah terkait dengan pertanyaan {question}."
+CLI_LKE_HELP = "Penilaian mandiri LKE Zona Integritas dan proyeksi nilai terhadap minimum WBK/WBBM."
+CLI_LKE_FILE_HELP = "Berkas JSON lembar kerja LKE (bawaan: PermenPANRB 90/2021)."
+CLI_LKE_IPAK_HELP = "Indeks Persepsi Anti Korupsi (0–4), mis. 3,62."
+CLI_LKE_IPKP_HELP = "Indeks Persepsi Kualitas Pelayanan (0–4), mis. 3,41."
+CLI_LKE_CAPAIAN_HELP = "Capaian kinerja (A–E)."
+CLI_LKE_ITEM_HELP = "Kode item rencana aksi, mis. MP-01."
+CLI_LKE_QUESTION_HELP = "Kode pertanyaan LKE, mis. MP.P1.a."
+CLI_LKE_REPORT_HELP = "Berkas XLSX tujuan."
+LKE_HASIL_CLI_CODES = {"ipak": "ipak", "ipkp": "ipkp", "capaian": "capaian_kinerja"}
+
+# Projection (CLI now; chat /progres nilai later): plain text, no markup.
+LKE_PROJ_HEAD = "Proyeksi nilai LKE — {name} ({code}), tahun {year}"
+LKE_PROJ_SHEET = "Lembar kerja: {label}"
+LKE_PROJ_UNANSWERED = (
+    "Dijawab {answered} dari {total} pertanyaan; {unanswered} yang belum dijawab dihitung 0."
+)
+LKE_PROJ_HASIL_MISSING = "Hasil belum diisi (dihitung 0): {names}."
+LKE_PROJ_AREA = "{code} {name}: {parts} · jumlah {points}/{weight} ({percent})"
+LKE_PROJ_PART = "{part} {points}/{weight} ({percent})"
+LKE_PROJ_PENGUNGKIT = "Pengungkit: {parts} · jumlah {points}/{weight}"
+LKE_PROJ_HASIL = "Hasil: {items} · jumlah {points}/{weight}"
+LKE_PROJ_TOTAL = "Nilai total: {total}/100"
+LKE_PROJ_LEVEL = "Minimum {level}: {verdict}"
+LKE_PROJ_LEVEL_MET = "semua terpenuhi"
+LKE_PROJ_LEVEL_MISSED = "{missed} belum terpenuhi"
+LKE_PROJ_REQUIRES = "  • syarat: sudah berpredikat {levels} (tidak dapat diperiksa di sini)"
+LKE_PROJ_CHECK = "  {icon} {what}: {score} (minimum {minimum}; {distance})"
+LKE_PROJ_SHORT = "kurang {value}"
+LKE_PROJ_OVER = "lebih {value}"
+LKE_PROJ_AREA_RULE_TOTAL = (
+    "Minimum area diterapkan pada jumlah pemenuhan + reform setiap area (lembar kerja: {text})."
+)
+LKE_PROJ_AREA_RULE_PART = (
+    "Minimum area diterapkan pada pemenuhan dan reform masing-masing (lembar kerja: {text})."
+)
+LKE_PROJ_MOVES = "Lima jawaban yang paling menambah nilai:"
+LKE_PROJ_MOVE = "{n}. {code} +{gain} (bobot indikator {weight}; kini {current}): {text}"
+LKE_PROJ_MOVE_ITEMS = "   item terkait belum selesai: {items}"
+LKE_PROJ_NONE = "(tidak ada: semua jawaban sudah bernilai terbaik)"
+LKE_PROJ_UNANSWERED_SHORT = "belum dijawab"
+LKE_PROJ_PROPOSALS = "Usulan jawaban (semua item terkait selesai; konfirmasi oleh agen):"
+LKE_PROJ_PROPOSAL = "  {code} → {choice} (item {items})"
+LKE_WHAT_TOTAL = "Nilai total"
+LKE_WHAT_PENGUNGKIT = "Pengungkit"
+LKE_WHAT_AREA = "Area {code}"
+LKE_WHAT_AREA_PART = "Area {code} {part}"
+LKE_PART_LABELS = {"pemenuhan": "Pemenuhan", "reform": "Reform"}
+LKE_RANK_TITLE = "Proyeksi nilai LKE tahun {year}: semua satker berperingkat"
+LKE_RANK_COLUMNS = ("#", "Kode", "Satker", "Total", "Minimum WBK tak terpenuhi",
+                    "Minimum WBBM tak terpenuhi", "Belum dijawab")  # fmt: skip
+LKE_RANK_FOOT = "Pertanyaan yang belum dijawab dan hasil yang belum diisi dihitung 0."
+LKE_REPORT_DONE = "Laporan LKE tahun {year} ({count} satker) ditulis ke {path}."
+LKE_SHEET_SUMMARY = "Ringkasan"
+LKE_SHEET_WORKSHEET = "LKE {code}"
+LKE_REPORT_TITLE = "Proyeksi nilai LKE {name} ({code}) tahun {year}"
+LKE_REPORT_RANK_TITLE = "Proyeksi nilai LKE semua satker, tahun {year}"
+LKE_REPORT_SHEET = "Lembar kerja: {label}"
+LKE_REPORT_AREA_COLUMNS = ("Area", "Nama", "Pemenuhan", "Reform", "Jumlah", "Bobot", "% bobot",
+                           "Minimum WBK %", "Minimum WBBM %")  # fmt: skip
+LKE_REPORT_CHECK_COLUMNS = ("Predikat", "Ukuran", "Nilai", "Minimum", "Terpenuhi", "Selisih")
+LKE_REPORT_ROW_PENGUNGKIT = "Pengungkit"
+LKE_REPORT_ROW_HASIL = "Hasil"
+LKE_REPORT_ROW_TOTAL = "Nilai total"
+LKE_REPORT_RANK_COLUMNS = ("#", "Kode", "Satker", "Pengungkit", "Hasil", "Total",
+                           "Minimum WBK tak terpenuhi", "Minimum WBBM tak terpenuhi",
+                           "Belum dijawab")  # fmt: skip
+LKE_REPORT_WORKSHEET_COLUMNS = ("Kode", "Area", "Bagian", "Indikator", "Bobot indikator",
+                                "Pertanyaan", "Skala", "Jawaban", "Masukan", "Skor (0–1)",
+                                "Nilai", "Item terkait", "Bukti dukung")  # fmt: skip
+LKE_REPORT_HASIL_SCALE = "hasil"
+LKE_REPORT_CHART_AREA = "Proyeksi per area (% bobot) terhadap minimum"
+LKE_REPORT_CHART_TOTAL = "Proyeksi nilai total terhadap minimum"
+LKE_REPORT_SERIES_PROJECTION = "Proyeksi"
+LKE_REPORT_SERIES_MINIMUM = "Minimum {level}"
+LKE_REPORT_ITEM_NOT_APPLICABLE = "tidak berlaku"
+CLI_LKE_VALUES_HELP = (
+    "Jawaban: Ya/Tidak atau A–E; untuk pertanyaan persen angka per masukan, mis. a=12 b=10."
+)
+CLI_LKE_BUKTI_HELP = "Id bukti dukung yang mendukung jawaban (boleh berulang)."
+LKE_ANSWERED = "Jawaban {satker} tahun {year} untuk {question} disimpan: {answer} (skor {score})."
+CLI_LKE_SOAL_HELP = (
+    "Kode area (MP, TL, SDM, AK, PW, PP) atau kode pertanyaan (MP.P1.a); kosong: semua."
+)
+LKE_SOAL_UNKNOWN = "{query!r} bukan kode area maupun pertanyaan di lembar kerja {label}."
+LKE_SOAL_AREA = "{code} {name}"
+LKE_SOAL_INDICATOR = "  {code} {name} (bobot {weight})"
+LKE_SOAL_LINE = "    {code} [{scale}] {text}"
+LKE_SOAL_DETAIL_HEAD = (
+    "{code} — {area}, {part}, indikator {indicator} (bobot {weight}, {count} pertanyaan)"
+)
+LKE_SOAL_SCALE = "Pilihan jawaban: {choices}"
+LKE_SOAL_INPUTS = "Masukan angka (rumus {formula}, dibatasi 0–1):"
+LKE_SOAL_INPUT = "  {code} = {text}"
+LKE_SOAL_CRITERIA = "Kriteria:"

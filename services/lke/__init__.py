@@ -1,0 +1,1 @@
+"""Self-assessment on the LKE Zona Integritas worksheet and the projected score (issue 13)."""
