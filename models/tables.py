@@ -74,6 +74,8 @@ class RencanaAksi(Base):
     # Space-separated satker codes when applies_to == "daftar".
     applies_codes: Mapped[str] = mapped_column(Text, default="")
     pic: Mapped[str | None] = mapped_column(String(200))
+    # The upper level of a two-level plan (the rencana aksi over this rincian kegiatan), or "".
+    group_name: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     area: Mapped[Area] = relationship()
 
