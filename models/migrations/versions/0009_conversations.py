@@ -1,0 +1,19 @@
+"""conversations (reserved: filled by the channel-neutral core)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-28 10:25:00
+"""
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
