@@ -528,7 +528,8 @@ IMPORT_NO_HEADER = (
     "seperti 'Kegiatan' dan 'Tenggat' (atau kolom bulan/triwulan)."
 )
 IMPORT_MISSING_COLUMNS = (
-    "Kolom wajib tidak ditemukan di baris judul (baris {row}, {where}): {columns}."
+    "Kolom wajib tidak ditemukan di baris judul (baris {row}, {where}): {columns}. "
+    "Judul kolom yang dikenali: {accepted}."
 )
 IMPORT_COLUMN_ACTIVITY = "kegiatan"
 IMPORT_COLUMN_DEADLINE = "tenggat (atau kolom bulan/triwulan)"
@@ -547,3 +548,36 @@ IMPORT_BAD_CODE = "kode tidak valid: {value!r}"
 IMPORT_CODE_AREA_MISMATCH = "kode {code} tidak sesuai dengan area perubahan {area}"
 IMPORT_DUPLICATE_CODE = "kode ganda: {code} sudah dipakai di baris {first_row}"
 IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)"
+
+
+# --- import of real plans ---
+IMPORT_ACCEPTED_FOR = "untuk {field}: {names}"
+IMPORT_LOOKS_LIKE_HEADING = (
+    " (baris ini terlihat seperti judul kelompok; bila memang judul, biarkan hanya satu sel terisi)"
+)
+IMPORT_NOTE_COLUMN_NUMBERS = "nomor kolom"
+IMPORT_NOTE_HEADER_AGAIN = "judul kolom diulang"
+IMPORT_NOTE_ONLY_NUMBER = "hanya nomor, tanpa isi"
+IMPORT_SHEET_NO_HEADER = "tidak ada baris judul kolom (dianggap catatan)"
+IMPORT_SHEET_NOT_FIRST = (
+    "judul kolom lengkap, tetapi hanya lembar pertama yang dibaca (nama lembar bukan nama area)"
+)
+IMPORT_COLUMN_OPTION_BAD = (
+    "Opsi --column tidak dikenali: {value!r}; tulis NAMA=KOLOM, NAMA salah satu dari: {fields}."
+)
+IMPORT_COLUMN_OPTION_UNKNOWN = (
+    "Kolom {value!r} pada --column tidak ada di baris judul; kolom yang ada: {columns}."
+)
+IMPORT_COLUMN_OPTION_AMBIGUOUS = (
+    "Kolom {value!r} pada --column cocok dengan beberapa kolom: {columns}; "
+    "tulis 'Grup/Sub' atau huruf kolomnya."
+)
+IMPORT_COLUMN_UNSURE = (
+    "Kolom {field} tidak dapat dipastikan ({where}): ada beberapa kolom yang sama mungkinnya: "
+    "{columns}. Sebutkan yang dimaksud dengan {options}."
+)
+IMPORT_EVIDENCE_UNSURE = (
+    "Kolom bukti dukung tidak ditemukan ({where}), tetapi kolom {columns} berisi teks di "
+    "sebagian besar baris. Bila itu bukti dukung, sebutkan dengan --column bukti={letter}; "
+    "bila tidak ada kolom bukti dukung, tulis --column bukti=-."
+)

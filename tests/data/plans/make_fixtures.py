@@ -137,10 +137,32 @@ KPU_PRODUK_OUTPUT = Fixture(
 
 
 def bps_two_levels() -> list[Sheet]:
-    header_top: list[Cell] = ["Rencana Aksi", None, "Rincian Kegiatan", None, "Target", None,
-                              None, None, None, None, "Penanggung Jawab"]
-    header_sub: list[Cell] = ["No", "Uraian", "No", "Uraian", "Output", "Jumlah", "TW I",
-                              "TW II", "TW III", "TW IV", None]
+    header_top: list[Cell] = [
+        "Rencana Aksi",
+        None,
+        "Rincian Kegiatan",
+        None,
+        "Target",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Penanggung Jawab",
+    ]
+    header_sub: list[Cell] = [
+        "No",
+        "Uraian",
+        "No",
+        "Uraian",
+        "Output",
+        "Jumlah",
+        "TW I",
+        "TW II",
+        "TW III",
+        "TW IV",
+        None,
+    ]
     rows: list[list[Cell]] = [
         ["RENCANA AKSI PEMBANGUNAN ZONA INTEGRITAS BPS KABUPATEN BULELENG TAHUN 2026"],
         [],
@@ -327,8 +349,14 @@ KPU_SHEET_PER_AREA = Fixture(
 
 
 def pengadilan_blocks() -> list[Sheet]:
-    header: list[Cell] = ["No", "Rencana Aksi", "Data Dukung", "Target Waktu",
-                          "Penanggung Jawab", "Status"]
+    header: list[Cell] = [
+        "No",
+        "Rencana Aksi",
+        "Data Dukung",
+        "Target Waktu",
+        "Penanggung Jawab",
+        "Status",
+    ]
     rows: list[list[Cell]] = [
         ["RENCANA AKSI ZONA INTEGRITAS PENGADILAN NEGERI GIANYAR"],
         ["Tahun", 2026],
@@ -372,8 +400,15 @@ PENGADILAN_BLOCKS = Fixture(
 
 def kemenag_program() -> list[Sheet]:
     months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-    header_top: list[Cell] = ["No", "Program/Kegiatan", "Indikator", "Waktu Pelaksanaan",
-                              *[None] * 11, "Tim Kerja", "Keterangan"]
+    header_top: list[Cell] = [
+        "No",
+        "Program/Kegiatan",
+        "Indikator",
+        "Waktu Pelaksanaan",
+        *[None] * 11,
+        "Tim Kerja",
+        "Keterangan",
+    ]
     header_sub: list[Cell] = [None, None, None, *months, None, None]
     blank: list[Cell] = [None] * 12
 
