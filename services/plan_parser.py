@@ -904,6 +904,11 @@ def _month_of(word: str) -> int:
     return month
 
 
+_RANGE_RE = re.compile(
+    r"([a-z][a-z0-9 .]*?)\s*(?:-|–|—|s\.?\s?d\.?|s/d|sampai|hingga)\s*([a-z][a-z0-9 .]*)"
+)
+
+
 def _parse_when(value: CellValue) -> date | int:
     """A deadline cell as a date, or a month (1..12) of the plan's year; ValueError if neither."""
     if isinstance(value, datetime):
@@ -914,6 +919,12 @@ def _parse_when(value: CellValue) -> date | int:
         return _from_serial(float(value))
     text = _text(value).lower()
     text = re.sub(r"^(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*", "", text)
+    if span := _RANGE_RE.fullmatch(text):  # "Januari - Maret 2026", "Jan s.d. Des": the end
+        start, end = span.group(1), span.group(2)
+        in_start = re.search(r"(?<!\d)(20\d{2})$", start)
+        if in_start and not re.search(r"(?<!\d)20\d{2}$", end):
+            end = f"{end} {in_start.group(1)}"
+        return _parse_when(end)
     if re.fullmatch(r"\d{5}(?:\.\d+)?", text):
         return _from_serial(float(text))
     if match := re.fullmatch(
@@ -1653,8 +1664,13 @@ def _override(header: _Header, columns: Mapping[str, str]) -> _Header:
 def _check_sure(header: _Header, where: str) -> None:
     """Refuse to guess between equally likely columns; say which option settles it."""
     for key, tied in header.ambiguous.items():
+        heads = [header.heads.get(c, "") for c in tied]
+        distinct = len(set(map(_norm, heads))) == len(heads)
         options = " atau ".join(
-            f'--column {_FIELD_LABEL[key]}="{header.heads.get(c, _letter(c))}"' for c in tied
+            f'--column {_FIELD_LABEL[key]}="{head}"'
+            if distinct
+            else f"--column {_FIELD_LABEL[key]}={_letter(c)}"
+            for c, head in zip(tied, heads, strict=True)
         )
         names = ", ".join(f"{_letter(c)} ({header.heads.get(c, '')})" for c in tied)
         raise PlanFileError(

@@ -185,7 +185,7 @@ def bps_two_levels() -> list[Sheet]:
          None, "IPDS"],
         [],
         ["Keterangan :"],
-        [None, None, None, None, None, None, None, "= Target pelaksanaan"],
+        [None, None, None, None, None, None, None, "Target pelaksanaan"],
         [],
         [None, None, None, None, None, None, None, None, "Kepala BPS Kabupaten Buleleng"],
         [None, None, None, None, None, None, None, None, "ttd"],
