@@ -94,13 +94,15 @@ def _rows(notes: Sequence[RowNote], sheet: str, codes: dict[tuple[str, int], str
         items = [n for n in run if n.kind == ROW_ITEM]
         first = codes.get((sheet, items[0].row), "?") if items else "?"
         last = codes.get((sheet, items[-1].row), "?") if items else "?"
+        parts = len(run) - len(items)
         lines.append(
             texts.READING_ITEM_RUN.format(
                 rows=_span(run[0].row, run[-1].row),
                 items=len(items),
-                parts=len(run) - len(items),
-                first=first,
-                last=last,
+                codes=first
+                if first == last
+                else texts.READING_CODES_SPAN.format(first=first, last=last),
+                parts=texts.READING_PARTS.format(parts=parts) if parts else "",
             )
         )
         run.clear()

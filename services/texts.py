@@ -608,9 +608,9 @@ READING_HEADING_GROUP = "judul kelompok"
 READING_AREA_SET = "area {area}"
 READING_AREA_NONE = "area dimulai lagi"
 READING_AREA_KEPT = "area tetap {area}"
-READING_ITEM_RUN = (
-    "    baris {rows}: {items} butir ({first} s.d. {last}), {parts} baris lanjutan butir di atasnya"
-)
+READING_ITEM_RUN = "    baris {rows}: {items} butir ({codes}){parts}"
+READING_CODES_SPAN = "{first} s.d. {last}"
+READING_PARTS = ", {parts} baris lanjutan butir di atasnya"
 READING_PER_AREA = "Butir per area: {summary} (jumlah {total})"
 READING_ITEM = "  {code} (baris {row}): {activity} | bukti: {evidence} | tenggat {tenggat}{group}"
 READING_ITEM_GROUP = " | kelompok: {group}"
