@@ -643,9 +643,18 @@ def _classify_label(value: CellValue) -> tuple[str, int] | None:
         return _QUARTER, quarter
     if len(label.split()) <= 4:
         for known in _HEADER_PREFIXES:
-            if label.startswith(known + " "):
+            if label.startswith(known + " ") and not _names_a_heading(label[len(known) + 1 :]):
                 return _HEADER_LABELS[known], 0
     return None
+
+
+_ALL_AREA_NAMES = frozenset(v for names in _AREA_VARIANTS.values() for v in names)
+
+
+def _names_a_heading(rest: str) -> bool:
+    """'i manajemen perubahan' after 'area': a heading row ('AREA I. ...'), not a header."""
+    first = rest.split()[0]
+    return bool(re.fullmatch(r"[ivxl]+|\d+|[a-h]", first)) or rest in _ALL_AREA_NAMES
 
 
 @dataclass(frozen=True)
@@ -852,7 +861,7 @@ def _find_header(rows: Sequence[_Row]) -> _Header | None:
     """
     limit = min(len(rows), HEADER_SCAN_ROWS)
     singles = [
-        None if r.is_empty() or _looks_like_data(r) else _build_header(rows, i, i)
+        None if len(r.distinct_texts()) < 2 or _looks_like_data(r) else _build_header(rows, i, i)
         for i, r in enumerate(rows[:limit])
     ]
     best: _Header | None = None
@@ -1086,6 +1095,13 @@ def _is_numbering(text: str) -> bool:
 _LEADING_NUMBER = re.compile(r"^(?:[A-Za-z]|[IVXLivxl]+|\d+(?:\.\d+)*)[.)]\s+")
 
 
+def _numbering_first(found: list[str]) -> list[str]:
+    """The texts of a row, a numbering right of the name ("MANAJEMEN PERUBAHAN", "A.") first."""
+    if len(found) == 2 and _is_numbering(found[1]) and not _is_numbering(found[0]):
+        return [found[1], found[0]]
+    return found
+
+
 def _heading_name(normalised: str) -> tuple[str, str]:
     """'area i manajemen perubahan' -> ('manajemen perubahan', 'alpha'); kind '' if unnumbered."""
     kind = ""
@@ -1153,6 +1169,8 @@ class _SheetParser:
         self.last_kind = ""
         self.last_draft: _Draft | None = None
         self.last_deadline = ""
+        self.last_activity = ""
+        self.last_upper = ""
         self.item_rows: list[_Row] = []
 
     def column(self, field_name: str) -> int | None:
@@ -1168,7 +1186,7 @@ class _SheetParser:
         for row in rows:
             if row.is_empty():
                 continue
-            found = row.distinct_texts()
+            found = _numbering_first(row.distinct_texts())
             codes = heading_areas(" ".join(found), self.areas) if len(found) <= 2 else []
             if len(codes) == 1:
                 self.current_area = codes[0]
@@ -1250,11 +1268,16 @@ class _SheetParser:
         """A further row of the item above: its cells merged with the item's, or evidence only."""
         if self.last_kind not in (ROW_ITEM, ROW_PART):
             return False
-        for key in (_ACTIVITY, _CODE, _GROUP, _AREA):
+        for key in (_ACTIVITY, _CODE, _AREA):
             if row.own_text(self.column(key)):
                 return False
+        if row.own_text(self.column(_GROUP)) not in ("", self.last_upper):
+            return False  # a new upper level (the same one repeated on every row is no news)
+        if row.text(self.column(_ACTIVITY)) not in ("", self.last_activity):
+            return False  # merged across from a heading's cell, not down from the item's
         activity = self.column(_ACTIVITY) or 0
-        if any(row.own_text(c) for c in range(activity)):
+        further = (_EVIDENCE, _PIC, _DEADLINE, _GROUP, "note", "grid")
+        if any(row.own_text(c) and self.header.field_of(c) not in further for c in range(activity)):
             return False  # a heading or a new upper level in the columns left of the activity
         deadline = row.own_text(self.column(_DEADLINE))
         if deadline and deadline != self.last_deadline:
@@ -1275,7 +1298,7 @@ class _SheetParser:
         """A heading row: component (areas start again), area, sub-indicator or sub-group."""
         if any(_is_mark(row, c) for c in self.header.grid_columns):
             return False
-        found = row.distinct_texts()
+        found = _numbering_first(row.distinct_texts())
         if len(found) > 2 or (len(found) == 2 and not _is_numbering(found[0])):
             return False
         if len(found) == 1 and _is_numbering(found[0]):
@@ -1350,9 +1373,12 @@ class _SheetParser:
         errors_before = len(self.state.errors)
         activity = row.text(self.column(_ACTIVITY))
         upper = row.text(self.column(_GROUP))
-        group = upper or self.group_row or self.group_heading
         if not activity and upper:
-            activity, group = upper, self.group_heading  # an upper-level row without rincian
+            activity, upper = upper, ""  # an upper-level row without rincian: itself the item
+            self.group_row = ""
+        elif upper:
+            self.group_row = upper  # written on the first of its rincian rows only, often
+        group = self.group_row or self.group_heading
         if not activity:
             reason = texts.IMPORT_ACTIVITY_EMPTY
             if len(row.distinct_texts()) <= 2:
@@ -1368,6 +1394,8 @@ class _SheetParser:
             self._check_duplicate(row, code)
         self.last_draft = None
         self.last_deadline = row.text(self.column(_DEADLINE))
+        self.last_activity = row.text(self.column(_ACTIVITY))
+        self.last_upper = row.text(self.column(_GROUP))
         if len(self.state.errors) > errors_before or area is None or when is None:
             self.note(row, ROW_ERROR, activity)
             self.last_kind = ROW_ITEM  # its further rows are still its own
