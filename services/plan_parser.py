@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
 import io
 import re
 import warnings
@@ -393,6 +394,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 CellValue = object
 
 
+@functools.lru_cache(maxsize=8192)
 def _norm(value: str) -> str:
     """Lower case, punctuation to spaces, spaces collapsed: 'Bukti_Dukung ' -> 'bukti dukung'."""
     return " ".join(re.sub(r"[^0-9a-z]+", " ", value.lower()).split())
@@ -1241,7 +1243,7 @@ class _SheetParser:
     def _is_repeated_header(self, row: _Row) -> bool:
         """The header (or one of its two rows) again, before the next block."""
         filled = [c for c, v in enumerate(row.values) if _text(v)]
-        if len(filled) < 2:
+        if len(filled) < 2 or not any(c in self.header.parts for c in filled):
             return False
         for side in (0, 1):
             same = [
