@@ -1434,7 +1434,9 @@ class _SheetParser:
         if found:
             self._error(row, _AREA, self._ambiguous(value, found))
         else:
-            self._error(row, _AREA, texts.IMPORT_AREA_UNKNOWN.format(value=value))
+            known = ", ".join(code for code, _ in self.areas)
+            reason = texts.IMPORT_AREA_UNKNOWN.format(value=value)
+            self._error(row, _AREA, reason + texts.IMPORT_EXPECTED_AREA.format(codes=known))
         return None, True
 
     def _code(self, row: _Row, area: str | None) -> tuple[str | None, int | None, str | None]:
@@ -1453,7 +1455,8 @@ class _SheetParser:
         try:
             code = normalise_code(raw, area)
         except ValueError:
-            self._error(row, _CODE, texts.IMPORT_BAD_CODE.format(value=_text(raw)))
+            reason = texts.IMPORT_BAD_CODE.format(value=_text(raw)) + texts.IMPORT_EXPECTED_CODE
+            self._error(row, _CODE, reason)
             return None, None, area
         prefix = code.split("-")[0] if code else ""
         if prefix in self.area_codes:
@@ -1482,7 +1485,8 @@ class _SheetParser:
             try:
                 when = _parse_when(raw)
             except ValueError:
-                self._error(row, _DEADLINE, texts.IMPORT_BAD_DATE.format(value=_text(raw)))
+                reason = texts.IMPORT_BAD_DATE.format(value=_text(raw)) + texts.IMPORT_EXPECTED_DATE
+                self._error(row, _DEADLINE, reason)
                 return None
             if isinstance(when, date):
                 self.state.dates.append(when)

@@ -552,6 +552,9 @@ IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)
 
 # --- import of real plans ---
 IMPORT_ACCEPTED_FOR = "untuk {field}: {names}"
+IMPORT_EXPECTED_DATE = " (yang dikenali: 31 Desember 2026, 31/12/2026, 2026-12-31, Desember, TW IV)"
+IMPORT_EXPECTED_CODE = " (yang dikenali: kode seperti MP-01, atau nomor urut di kolom No)"
+IMPORT_EXPECTED_AREA = " (yang dikenali: nama atau kode area {codes})"
 IMPORT_LOOKS_LIKE_HEADING = (
     " (baris ini terlihat seperti judul kelompok; bila memang judul, biarkan hanya satu sel terisi)"
 )

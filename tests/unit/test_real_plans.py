@@ -275,7 +275,9 @@ def test_errors_quote_the_cell_and_say_when_a_row_looks_like_a_heading(tmp_path:
     plan = parse_plan(path, year=None, areas=AREAS)
 
     reasons = {(e.row, e.column): e.reason for e in plan.errors}
-    assert reasons[(3, "Kode")] == "kode tidak valid: 'a.'"
+    assert reasons[(3, "Kode")] == (
+        "kode tidak valid: 'a.' (yang dikenali: kode seperti MP-01, atau nomor urut di kolom No)"
+    )
     assert "terlihat seperti judul" in reasons[(4, "Tenggat")]
 
 
