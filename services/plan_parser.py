@@ -735,6 +735,10 @@ def _rank(field_name: str, label: str) -> int:
             return 3
         return 2 if words & {"output", "keluaran", "dokumen"} else 1
     if field_name == _DEADLINE:
+        if words & {"selesai", "akhir"}:
+            return 3  # "Waktu" over "Mulai | Selesai": the end is the deadline
+        if words & {"mulai", "awal"}:
+            return 0
         return 2 if words & {"tenggat", "batas", "deadline", "penyelesaian", "target"} else 1
     if field_name == _PIC:
         return 2 if words & {"penanggung", "pic", "pj"} else 1
@@ -1109,7 +1113,7 @@ def _heading_name(normalised: str) -> tuple[str, str]:
     kind = ""
     for turn in range(2):
         before = normalised
-        for prefix in ("area perubahan ", "area ", "komponen ", "bidang "):
+        for prefix in ("area perubahan ", "area ", "komponen ", "bidang ", "program "):
             normalised = normalised.removeprefix(prefix)
         if turn and normalised == before:
             break  # "2 e office": the "e" is a word, not a second number
@@ -1118,6 +1122,9 @@ def _heading_name(normalised: str) -> tuple[str, str]:
             kind = kind or ("digit" if normalised[0].isdigit() else "alpha")
             normalised = normalised[numbered.end() :]
     return normalised, kind
+
+
+_WEIGHT_RE = re.compile(r"(?:bobot )?\d+(?: \d+)?(?: persen)?")  # "(4%)", "(Bobot 5%)"
 
 
 def heading_areas(name: str, areas: Sequence[tuple[str, str]]) -> list[str]:
@@ -1135,7 +1142,7 @@ def heading_areas(name: str, areas: Sequence[tuple[str, str]]) -> list[str]:
             if rest == normalised:
                 continue
             rest = rest.strip()
-            if not rest or rest == ncode or re.fullmatch(r"\d+(?: \d+)?(?: persen)?", rest):
+            if not rest or rest == ncode or _WEIGHT_RE.fullmatch(rest):
                 found.append(code)
                 break
     return found

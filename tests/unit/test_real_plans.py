@@ -161,6 +161,8 @@ def test_one_sheet_per_area_and_notes_sheets(tmp_path: Path) -> None:
         ("Penguatan Akuntabilitas Kinerja", ["AK"]),
         ("Pelayanan Publik", ["PP"]),
         ("Manajemen Perubahan (MP)", ["MP"]),
+        ("B. PENATAAN TATALAKSANA (BOBOT 5%)", ["TL"]),
+        ("PROGRAM PENGUATAN PENGAWASAN", ["PW"]),
         ("Keterbukaan Informasi Publik", []),
         ("Sistem Pemerintahan Berbasis Elektronik (SPBE)", []),
         ("Penerapan Sistem Pengendalian Intern Pemerintah (SPIP)", []),
@@ -258,6 +260,23 @@ def test_unknown_column_in_an_override_lists_the_columns(tmp_path: Path) -> None
         parse_plan(
             two_uraian(tmp_path), year=None, areas=AREAS, columns={"kegiatan": "Uraian Kegiatan"}
         )
+
+
+def test_waktu_over_mulai_and_selesai_takes_the_end(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["No", "Kegiatan", "Output", "Waktu", None],
+        [None, None, None, "Mulai", "Selesai"],
+        ["I", "PENGUATAN AKUNTABILITAS"],
+        [1, "Perjanjian kinerja", "Dokumen PK", "Januari 2026", "Februari 2026"],
+    ]
+    sheet = Sheet("RA", rows, merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"])
+    path = write_workbook(tmp_path / "ra.xlsx", [sheet])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert items_of(plan) == [
+        ("AK-01", "AK", "Perjanjian kinerja", "Dokumen PK", date(2026, 2, 28), "")
+    ]
 
 
 # --- errors quote the cell and say what was expected ----------------------------------------
