@@ -1108,6 +1108,26 @@ def _numbering_first(found: list[str]) -> list[str]:
     return found
 
 
+def _numbering_style(found: Sequence[str]) -> str:
+    """'A.' -> 'A', 'II.' -> 'I', '3.' -> '1', 'iv' -> 'i', 'b)' -> 'a'; '' when unnumbered."""
+    token = found[0] if len(found) == 2 else ""
+    if not token:
+        match = _LEADING_NUMBER.match(found[0]) if found else None
+        token = match.group(0).strip() if match else ""
+    token = token.rstrip(".)").removeprefix("AREA ").strip()
+    if not token:
+        return ""
+    if token.isdigit() or re.fullmatch(r"\d+(?:\.\d+)*", token):
+        return "1." * (token.count(".") + 1)
+    if re.fullmatch(r"[IVX]+", token):
+        return "I"
+    if re.fullmatch(r"[ivx]+", token):
+        return "i"
+    if len(token) == 1:
+        return "A" if token.isupper() else "a"
+    return ""
+
+
 def _heading_name(normalised: str) -> tuple[str, str]:
     """'area i manajemen perubahan' -> ('manajemen perubahan', 'alpha'); kind '' if unnumbered."""
     kind = ""
@@ -1180,6 +1200,7 @@ class _SheetParser:
         self.last_deadline = ""
         self.last_activity = ""
         self.last_upper = ""
+        self.area_styles: set[str] = set()  # numbering styles of the area headings seen
         self.item_rows: list[_Row] = []
 
     def column(self, field_name: str) -> int | None:
@@ -1199,6 +1220,7 @@ class _SheetParser:
             codes = heading_areas(" ".join(found), self.areas) if len(found) <= 2 else []
             if len(codes) == 1:
                 self.current_area = codes[0]
+                self.area_styles.add(_numbering_style(found))
                 self.note(row, ROW_HEADING, " ".join(found), HEADING_AREA)
             else:
                 self.note(row, ROW_TITLE, found[0])
@@ -1326,6 +1348,7 @@ class _SheetParser:
         codes = heading_areas(text, self.areas)
         if len(codes) == 1:
             self.current_area, self.group_heading, self.group_row = codes[0], "", ""
+            self.area_styles.add(_numbering_style(found))
             self.note(row, ROW_HEADING, text, HEADING_AREA)
             return True
         if len(codes) > 1:
@@ -1336,6 +1359,14 @@ class _SheetParser:
         if _is_sub_indicator(name):
             self.group_heading, self.group_row = title, ""
             self.note(row, ROW_HEADING, text, HEADING_SUB)
+            return True
+        style = _numbering_style(found)
+        upper_level = row.own_text(self.column(_GROUP)) == found[-1]  # a rencana aksi row
+        if style and style in self.area_styles and not upper_level:
+            # numbered like the area headings but naming no area: refuse rather than guess
+            names = ", ".join(name for _, name in self.areas)
+            self._error(row, _AREA, texts.IMPORT_HEADING_NOT_AREA.format(value=text, names=names))
+            self.note(row, ROW_ERROR, text)
             return True
         keys = (self.column(_ACTIVITY), self.column(_GROUP), self.column(_CODE))
         last_key = max((c for c in keys if c is not None), default=0)

@@ -555,6 +555,10 @@ IMPORT_ACCEPTED_FOR = "untuk {field}: {names}"
 IMPORT_EXPECTED_DATE = " (yang dikenali: 31 Desember 2026, 31/12/2026, 2026-12-31, Desember, TW IV)"
 IMPORT_EXPECTED_CODE = " (yang dikenali: kode seperti MP-01, atau nomor urut di kolom No)"
 IMPORT_EXPECTED_AREA = " (yang dikenali: nama atau kode area {codes})"
+IMPORT_HEADING_NOT_AREA = (
+    "judul {value!r} bernomor seperti judul area, tetapi bukan nama area yang dikenal "
+    "(yang dikenal: {names}); tulis nama areanya, atau beri nomor lain bila ini sub-kelompok"
+)
 IMPORT_LOOKS_LIKE_HEADING = (
     " (baris ini terlihat seperti judul kelompok; bila memang judul, biarkan hanya satu sel terisi)"
 )

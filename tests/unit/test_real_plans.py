@@ -300,6 +300,28 @@ def test_errors_quote_the_cell_and_say_when_a_row_looks_like_a_heading(tmp_path:
     assert "terlihat seperti judul" in reasons[(4, "Tenggat")]
 
 
+def test_an_unknown_heading_numbered_like_the_areas_is_refused(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["No", "Kegiatan", "Bukti Dukung", "Tenggat"],
+        ["A.", "MANAJEMEN PERUBAHAN"],
+        [1, "Tim kerja", "SK", "2026-01-31"],
+        ["B.", "PENATAAN ORGANISASI"],  # not a ZI area: its items must not stay under MP
+        [1, "Reviu struktur", "Laporan", "2026-05-29"],
+        ["a.", "Sosialisasi"],  # a sub-group, numbered otherwise: fine
+        [2, "Sosialisasi struktur", "Notulen", "2026-06-30"],
+    ]
+    path = write_workbook(tmp_path / "ra_2026.xlsx", [Sheet("RA", rows)])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert [(e.row, e.reason.split(";")[0]) for e in plan.errors] == [
+        (4, "judul 'B. PENATAAN ORGANISASI' bernomor seperti judul area, tetapi bukan nama area "
+            "yang dikenal (yang dikenal: Manajemen Perubahan, Penataan Tatalaksana, Penataan "
+            "Sistem Manajemen SDM Aparatur, Penguatan Akuntabilitas, Penguatan Pengawasan, "
+            "Peningkatan Kualitas Pelayanan Publik)"),
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
