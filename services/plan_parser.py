@@ -200,6 +200,9 @@ _HEADER_LABELS: dict[str, str] = {
     "rincian kegiatan": _ACTIVITY,
     "rincian": _ACTIVITY,
     "sub kegiatan": _ACTIVITY,
+    "tahapan": _ACTIVITY,
+    "tahapan kegiatan": _ACTIVITY,
+    "langkah kegiatan": _ACTIVITY,
     "program kegiatan": _ACTIVITY,
     "program": _ACTIVITY,
     "bukti dukung": _EVIDENCE,
@@ -212,6 +215,8 @@ _HEADER_LABELS: dict[str, str] = {
     "keluaran": _EVIDENCE,
     "dokumen": _EVIDENCE,
     "indikator": _EVIDENCE,
+    "hasil yang diharapkan": _EVIDENCE,
+    "hasil kegiatan": _EVIDENCE,
     "tenggat": _DEADLINE,
     "tenggat waktu": _DEADLINE,
     "batas waktu": _DEADLINE,
@@ -1551,7 +1556,7 @@ class _SheetParser:
         for column in self.header.heads:
             if self.header.field_of(column):
                 continue
-            filled = [r for r in self.item_rows if re.search(r"[A-Za-z]{3}", r.text(column) or "")]
+            filled = [r for r in self.item_rows if _is_prose(r.value(column))]
             if 2 * len(filled) >= len(self.item_rows):
                 found.append(column)
         return found
@@ -1573,6 +1578,18 @@ class _SheetParser:
             columns,
             tuple(self.notes),
         )
+
+
+def _is_prose(value: CellValue) -> bool:
+    """A cell of words (as evidence is), not a number, a date, a month or a mark."""
+    text = _text(value)
+    if not re.search(r"[A-Za-z]{3}", text):
+        return False
+    try:
+        _parse_when(value)
+    except ValueError:
+        return True
+    return False
 
 
 def _letter(column: int) -> str:
@@ -1733,6 +1750,29 @@ def _override(header: _Header, columns: Mapping[str, str]) -> _Header:
     )
 
 
+def _lowest_level_first(header: _Header, rows: Sequence[_Row]) -> _Header:
+    """Of two activity columns, the item is the one with more distinct texts below the header.
+
+    The names usually tell ("Rincian Kegiatan" under "Rencana Aksi"), but a plan may put its
+    "Rencana Aksi" under its "Kegiatan"; the upper level repeats, the lowest one does not.
+    """
+    item, group = header.columns.get(_ACTIVITY), header.columns.get(_GROUP)
+    if item is None or group is None:
+        return header
+    below = [r for r in rows[header.last + 1 :] if len(r.distinct_texts()) > 2]  # no headings
+    distinct_item = {r.own_text(item) for r in below} - {""}
+    distinct_group = {r.own_text(group) for r in below} - {""}
+    if len(distinct_group) <= len(distinct_item):
+        return header
+    columns = {**header.columns, _ACTIVITY: group, _GROUP: item}
+    labels = {
+        **header.labels,
+        _ACTIVITY: header.heads.get(group, ""),
+        _GROUP: header.heads.get(item, ""),
+    }
+    return replace(header, columns=columns, labels=labels)
+
+
 def _check_sure(header: _Header, where: str) -> None:
     """Refuse to guess between equally likely columns; say which option settles it."""
     for key, tied in header.ambiguous.items():
@@ -1801,7 +1841,10 @@ def parse_plan(
     readings: list[SheetReading] = []
     several = len(sources) > 1
     for source in sources:
-        header = _override(source.header, columns or {})
+        header = source.header
+        if not {"kegiatan", "kelompok"} & set(columns or {}):
+            header = _lowest_level_first(header, source.rows)
+        header = _override(header, columns or {})
         where = f"lembar {source.sheet!r}" if source.sheet else f"berkas {path.name}"
         _check_sure(header, where)
         if header.missing():

@@ -262,6 +262,51 @@ def test_unknown_column_in_an_override_lists_the_columns(tmp_path: Path) -> None
         )
 
 
+def test_the_level_that_repeats_is_the_group_whatever_its_name(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["RENCANA AKSI ZI 2026"],
+        ["No", "Kegiatan", "Rencana Aksi", "Output", "Waktu"],
+        ["A", "MANAJEMEN PERUBAHAN"],
+        [1, "Pembentukan tim", "Rapat pembentukan", "Notulen", "Januari"],
+        [None, None, "Penetapan SK", "SK", "Februari"],
+        [2, "Road map", "Penyusunan road map", "Road map", "Maret"],
+    ]
+    sheet = Sheet("RA", rows, merges=["A4:A5", "B4:B5"])
+    path = write_workbook(tmp_path / "ra.xlsx", [sheet])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert [(i.code, i.activity, i.group) for i in plan.items] == [
+        ("MP-01", "Rapat pembentukan", "Pembentukan tim"),
+        ("MP-02", "Penetapan SK", "Pembentukan tim"),
+        ("MP-03", "Penyusunan road map", "Road map"),
+    ]
+
+
+def test_tahapan_under_kegiatan_and_an_unused_start_column(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["RENCANA KERJA ZI PENGADILAN AGAMA BANGLI"],
+        ["Tahun Anggaran 2026"],
+        ["NO", "KOMPONEN", "KEGIATAN", "TAHAPAN", "HASIL YANG DIHARAPKAN", "WAKTU", None, "PJ"],
+        [None, None, None, None, None, "MULAI", "SELESAI", None],
+        ["I", "MANAJEMEN PERUBAHAN"],
+        [1, None, "Pembentukan tim", "Rapat pimpinan", "Notulen", "Jan 2026", "Jan 2026", "KPA"],
+        [None, None, None, "Penerbitan SK", "SK", "Feb 2026", "Feb 2026", "KPA"],
+        ["II", "PENATAAN TATALAKSANA"],
+        [1, None, "SOP", "Reviu SOP", "SOP", "Mar 2026", "Jun 2026", "Sekretaris"],
+    ]
+    merges = ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:G3", "H3:H4", "C6:C7"]
+    path = write_workbook(tmp_path / "pa.xlsx", [Sheet("RA", rows, merges=merges)])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert items_of(plan) == [
+        ("MP-01", "MP", "Rapat pimpinan", "Notulen", date(2026, 1, 31), "Pembentukan tim"),
+        ("MP-02", "MP", "Penerbitan SK", "SK", date(2026, 2, 28), "Pembentukan tim"),
+        ("TL-01", "TL", "Reviu SOP", "SOP", date(2026, 6, 30), "SOP"),
+    ]
+
+
 def test_waktu_over_mulai_and_selesai_takes_the_end(tmp_path: Path) -> None:
     rows: list[list[object]] = [
         ["No", "Kegiatan", "Output", "Waktu", None],
