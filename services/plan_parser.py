@@ -216,6 +216,7 @@ _HEADER_LABELS: dict[str, str] = {
     "dokumen": _EVIDENCE,
     "indikator": _EVIDENCE,
     "hasil yang diharapkan": _EVIDENCE,
+    "target": _EVIDENCE,  # "Target: 1 dokumen" (and "Target" over "Output | Jumlah")
     "hasil kegiatan": _EVIDENCE,
     "tenggat": _DEADLINE,
     "tenggat waktu": _DEADLINE,
@@ -776,6 +777,9 @@ def _build_header(rows: Sequence[_Row], first: int, last: int) -> _Header:
         if shown:
             column_texts[column] = shown
             parts[column] = (_norm(above_text), _norm(below_text))
+        if _norm(above_text).split()[:1] in (["realisasi"], ["capaian"], ["progres"]):
+            notes.append(column)  # the realisation grid beside the plan's: not a deadline
+            continue
         below = _classify_label(lower.value(column))
         above = _classify_label(upper.value(column)) if first != last else None
         chosen = below or above

@@ -307,6 +307,26 @@ def test_tahapan_under_kegiatan_and_an_unused_start_column(tmp_path: Path) -> No
     ]
 
 
+def test_target_column_and_a_realisation_grid_beside_the_plan(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["RENCANA AKSI ZI PENGADILAN NEGERI AMLAPURA TAHUN 2026"],
+        ["NO", "AREA PERUBAHAN", "RENCANA KEGIATAN", "TARGET", "RENCANA", None, None, None,
+         "REALISASI", None, None, None, "PENANGGUNG JAWAB"],
+        [None, None, None, None, "TW I", "TW II", "TW III", "TW IV", "TW I", "TW II", "TW III",
+         "TW IV", None],
+        [1, "Penguatan Pengawasan", "Sosialisasi gratifikasi", "1 laporan", "v", None, None, None,
+         None, None, None, "v", "Panitera"],
+    ]  # fmt: skip
+    merges = ["A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:H2", "I2:L2", "M2:M3"]
+    path = write_workbook(tmp_path / "pn.xlsx", [Sheet("RA", rows, merges=merges)])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert items_of(plan) == [
+        ("PW-01", "PW", "Sosialisasi gratifikasi", "1 laporan", date(2026, 3, 31), "")
+    ]
+
+
 def test_waktu_over_mulai_and_selesai_takes_the_end(tmp_path: Path) -> None:
     rows: list[list[object]] = [
         ["No", "Kegiatan", "Output", "Waktu", None],
