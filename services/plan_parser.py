@@ -1257,7 +1257,7 @@ class _SheetParser:
                 continue
             if self._continues(row):
                 continue
-            if self._heading(row) or self._group_row(row, rows[index + 1 :]):
+            if self._heading(row) or self._group_row(row, rows, index + 1):
                 continue
             if self._only_number(row):
                 self.note(row, ROW_SKIPPED, texts.IMPORT_NOTE_ONLY_NUMBER)
@@ -1387,12 +1387,12 @@ class _SheetParser:
             return True
         return False
 
-    def _group_row(self, row: _Row, rest: Sequence[_Row]) -> bool:
+    def _group_row(self, row: _Row, rows: Sequence[_Row], start: int) -> bool:
         """The upper level of a two-level plan on its own row, with its items below it."""
         upper = self.column(_GROUP)
         if upper is None or row.text(self.column(_ACTIVITY)) or not row.own_text(upper):
             return False
-        below = next((r for r in rest if not r.is_empty()), None)
+        below = next((r for r in rows[start : start + 50] if not r.is_empty()), None)
         if below is None or not below.text(self.column(_ACTIVITY)):
             return False  # no rincian below: the upper level is itself the item
         self.group_row = row.text(upper)
