@@ -945,6 +945,8 @@ def _parse_when(value: CellValue) -> date | int:
     text = re.sub(r"^(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)\s*,?\s*", "", text)
     if span := _RANGE_RE.fullmatch(text):  # "Januari - Maret 2026", "Jan s.d. Des": the end
         start, end = span.group(1), span.group(2)
+        if re.fullmatch(r"(?:iv|iii|ii|i|[1-4])", end) and _QUARTER_RE.match(_norm(start)):
+            end = f"tw {end}"  # "TW I - IV"
         in_start = re.search(r"(?<!\d)(20\d{2})$", start)
         if in_start and not re.search(r"(?<!\d)20\d{2}$", end):
             end = f"{end} {in_start.group(1)}"
@@ -1108,6 +1110,9 @@ def _is_numbering(text: str) -> bool:
 
 
 _LEADING_NUMBER = re.compile(r"^(?:[A-Za-z]|[IVXLivxl]+|\d+(?:\.\d+)*)[.)]\s+")
+
+
+_POSITION_RE = re.compile(r"(?:\d+|[A-Za-z]|[ivxIVX]+)(?:[.)](?:\d+|[A-Za-z]|[ivxIVX]+))*[.)]?")
 
 
 def _numbering_first(found: list[str]) -> list[str]:
@@ -1496,8 +1501,10 @@ class _SheetParser:
             number = int(text.rstrip(".").split(".")[-1])
             if number > 0:
                 return None, number, area
-        elif _is_numbering(text) and not text[0].isdigit() and self._is_position_column():
-            return None, None, area  # "a.", "ii.": a position within a block
+        elif self._is_position_column() and (
+            _POSITION_RE.fullmatch(text) or text in ("-", "•", "*", "–")
+        ):
+            return None, None, area  # "a.", "ii.", "1.a", a bullet: a position within a block
         code: str | None
         try:
             code = normalise_code(raw, area)

@@ -165,7 +165,9 @@ def plans(draw: st.DrawFn) -> tuple[list[GenArea], Layout]:
         heading=draw(
             st.sampled_from(["letter", "roman-component", "digit", "area-word", "one-cell"])
         ),
-        numbering=draw(st.sampled_from(["plain", "dotted", "letter", "roman", "none"])),
+        numbering=draw(
+            st.sampled_from(["plain", "dotted", "letter", "roman", "sub", "bullet", "none"])
+        ),
         merged=draw(st.booleans()),
         components=draw(st.booleans()),
         repeat_header=draw(st.booleans()),
@@ -181,6 +183,10 @@ def _number(style: str, block: int, index: int) -> object:
         return f"{block}.{index}"
     if style == "letter":
         return f"{'abcdefghij'[index - 1]}."
+    if style == "sub":
+        return f"{block}.{'abcdefghij'[index - 1]}"
+    if style == "bullet":
+        return "-"
     if style == "roman":
         return f"{['i', 'ii', 'iii', 'iv', 'v'][index - 1]}."
     return None

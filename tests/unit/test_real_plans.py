@@ -327,6 +327,23 @@ def test_target_column_and_a_realisation_grid_beside_the_plan(tmp_path: Path) ->
     ]
 
 
+def test_any_numbering_or_bullet_in_a_no_column_is_a_position(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["No", "Kegiatan", "Bukti Dukung", "Tenggat"],
+        ["A.", "PENGUATAN AKUNTABILITAS"],
+        ["1.a", "Perjanjian kinerja", "PK", "2026-02-27"],
+        ["1.b", "Rencana kinerja", "Renja", "2026-03-31"],
+        ["-", "Laporan kinerja", "LKj", "2026-12-31"],
+        ["2)", "Reviu IKU", "IKU", "2026-06-30"],
+    ]
+    path = write_workbook(tmp_path / "ra_2026.xlsx", [Sheet("RA", rows)])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert plan.errors == []
+    assert [i.code for i in plan.items] == ["AK-01", "AK-02", "AK-03", "AK-04"]
+
+
 def test_waktu_over_mulai_and_selesai_takes_the_end(tmp_path: Path) -> None:
     rows: list[list[object]] = [
         ["No", "Kegiatan", "Output", "Waktu", None],
@@ -395,6 +412,8 @@ def test_an_unknown_heading_numbered_like_the_areas_is_refused(tmp_path: Path) -
         ("Maret s/d Juni", date(2026, 6, 30)),
         ("TW I - TW III", date(2026, 9, 30)),
         ("Juni 2026 – Agustus", date(2026, 8, 31)),
+        ("Triwulan I s.d. IV", date(2026, 12, 31)),
+        ("TW II-III", date(2026, 9, 30)),
     ],
 )
 def test_a_period_means_its_end(value: str, expected: date) -> None:
