@@ -605,7 +605,11 @@ def _read_xlsx(
             complete.append(_Source(rows, header, sheet.title, area))
     finally:
         workbook.close()
-    if len(complete) > 1 and not all(source.area for source in complete):
+    per_area = [source for source in complete if source.area]
+    if len(per_area) > 1:  # one sheet per area; a recap sheet beside them is left aside
+        ignored.extend((s.sheet or "", texts.IMPORT_SHEET_NOT_AREA) for s in complete if not s.area)
+        complete = per_area
+    elif len(complete) > 1:
         ignored.extend((s.sheet or "", texts.IMPORT_SHEET_NOT_FIRST) for s in complete[1:])
         complete = complete[:1]
     if complete:

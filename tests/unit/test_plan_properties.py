@@ -342,12 +342,21 @@ def test_generated_plan_parses_back_to_its_items(plan: tuple[list[GenArea], Layo
         path = Path(folder) / "rencana.xlsx"
         write_plan(path, areas, layout)
         parsed = parse_plan(path, year=None, areas=AREAS)
+        written = openpyxl.load_workbook(path).active
+        assert written is not None
+        written_rows = [
+            cells[0].row
+            for cells in written.iter_rows()
+            if any(c.value not in (None, "") for c in cells)
+        ]
 
     assert parsed.errors == []
     got = [(i.code, i.area_code, i.activity, i.bukti_dukung, i.tenggat, i.group)
            for i in parsed.items]  # fmt: skip
     assert got == expected_items(areas, layout)
     assert parsed.reading is not None
+    noted = sorted(note.row for note in parsed.reading.sheets[0].rows)
+    assert noted == written_rows  # every non-empty row accounted for, once
     kinds = [note.kind for note in parsed.reading.sheets[0].rows]
     assert kinds.count("item") == len(got)
     assert "error" not in kinds

@@ -136,6 +136,18 @@ def test_repeated_headers_and_area_title_above_the_header(tmp_path: Path) -> Non
     assert notes[6].kind == "item"
 
 
+def test_one_sheet_per_area_beside_a_recap_sheet(tmp_path: Path) -> None:
+    sheets = KPU_SHEET_PER_AREA.sheets()
+    recap = Sheet("Rekap", [["No", "Kegiatan", "Tenggat", "Status"], [1, "Semua", "2026-12-31"]])
+    path = write_workbook(tmp_path / "per_area.xlsx", [*sheets, recap])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert items_of(plan) == expected(KPU_SHEET_PER_AREA)
+    assert plan.reading is not None
+    assert [name for name, _ in plan.reading.ignored_sheets] == ["Petunjuk", "Catatan", "Rekap"]
+
+
 def test_one_sheet_per_area_and_notes_sheets(tmp_path: Path) -> None:
     plan = parse_plan(KPU_SHEET_PER_AREA.write(tmp_path), year=None, areas=AREAS)
 
