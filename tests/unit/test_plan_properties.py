@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from services.plan_parser import parse_plan
 
@@ -118,6 +119,7 @@ class Layout:
     merged: bool  # further evidence rows merged with the item's cells, or left empty
     components: bool  # "I. PEMENUHAN" above the areas
     repeat_header: bool  # the header again before every area block, the area title above it
+    per_sheet: bool  # one sheet per area (the sheet name is the area), no area headings
     upper: str  # two levels: "" (one level), "own-row", "first-row", "every-row"
 
 
@@ -171,6 +173,7 @@ def plans(draw: st.DrawFn) -> tuple[list[GenArea], Layout]:
         merged=draw(st.booleans()),
         components=draw(st.booleans()),
         repeat_header=draw(st.booleans()),
+        per_sheet=draw(st.booleans()),
         upper=upper,
     )
     return areas, layout
@@ -209,6 +212,22 @@ def _heading_text(style: str, position: int, name: str) -> tuple[str | None, str
 
 def write_plan(path: Path, areas: list[GenArea], layout: Layout) -> None:
     """Write the generated plan in the generated layout."""
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    if layout.per_sheet:  # one sheet per area, named by the area, after a notes sheet
+        notes = workbook.create_sheet("Petunjuk")
+        notes["A1"] = "Isi satu lembar untuk setiap area perubahan"
+        for area in areas:
+            name = min(AREA_NAMES[area.code], key=len)
+            _write_sheet(workbook.create_sheet(name), [area], layout, headings=False)
+    else:
+        _write_sheet(workbook.create_sheet("Rencana Aksi"), areas, layout, headings=True)
+    workbook.save(path)
+
+
+def _write_sheet(sheet: Worksheet, areas: list[GenArea], layout: Layout, *, headings: bool) -> None:
     grid = layout.deadline in ("marks", "fill", "quarter-fill")
     labels = MONTHS if layout.deadline in ("marks", "fill") else QUARTERS
     columns: list[str] = []
@@ -243,20 +262,23 @@ def write_plan(path: Path, areas: list[GenArea], layout: Layout) -> None:
             f"{get_column_letter(index[f'grid{len(labels) - 1}'])}{first}"
         )
 
-    if not layout.repeat_header:
+    if not layout.repeat_header or not headings:
         header()
-    if layout.components:
+    if layout.components and headings:
         rows.append({index["no"]: "I.", index["activity"]: "PEMENUHAN"})
     for position, area in enumerate(areas):
         no, text = _heading_text(layout.heading, position, area.name)
+        if not headings:
+            no = text = ""
         row: dict[int, object] = {index["activity"]: text}
         if no:
             row[index["no"]] = no
-        if layout.heading == "one-cell":
+        if layout.heading == "one-cell" and headings:
             row = {1: text}
             merges.append(f"A{len(rows) + 1}:{get_column_letter(width)}{len(rows) + 1}")
-        rows.append(row)
-        if layout.repeat_header:
+        if headings:
+            rows.append(row)
+        if layout.repeat_header and headings:
             header()
         if area.trap:
             rows.append({index["no"]: "i.", index["activity"]: area.trap})
@@ -301,9 +323,6 @@ def write_plan(path: Path, areas: list[GenArea], layout: Layout) -> None:
         for r in upper_rows:  # unmerged further rows repeat the rencana aksi too
             rows[r - 1][index["upper"]] = rows[r - 2].get(index["upper"])
     rows += [{}, {1: "Mengetahui,"}, {1: "Kepala Kantor"}]
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
     for r, values in enumerate(rows, start=1):
         for c, value in values.items():
             sheet.cell(row=r, column=c, value=value)
@@ -311,7 +330,6 @@ def write_plan(path: Path, areas: list[GenArea], layout: Layout) -> None:
         sheet.cell(row=r, column=c).fill = FILL
     for ref in merges:
         sheet.merge_cells(ref)
-    workbook.save(path)
 
 
 def expected_items(
@@ -342,21 +360,25 @@ def test_generated_plan_parses_back_to_its_items(plan: tuple[list[GenArea], Layo
         path = Path(folder) / "rencana.xlsx"
         write_plan(path, areas, layout)
         parsed = parse_plan(path, year=None, areas=AREAS)
-        written = openpyxl.load_workbook(path).active
-        assert written is not None
-        written_rows = [
-            cells[0].row
-            for cells in written.iter_rows()
-            if any(c.value not in (None, "") for c in cells)
-        ]
+        workbook = openpyxl.load_workbook(path)
+        written_rows = {
+            sheet.title: [
+                cells[0].row
+                for cells in sheet.iter_rows()
+                if any(c.value not in (None, "") for c in cells)
+            ]
+            for sheet in workbook.worksheets
+        }
 
     assert parsed.errors == []
     got = [(i.code, i.area_code, i.activity, i.bukti_dukung, i.tenggat, i.group)
            for i in parsed.items]  # fmt: skip
     assert got == expected_items(areas, layout)
     assert parsed.reading is not None
-    noted = sorted(note.row for note in parsed.reading.sheets[0].rows)
-    assert noted == written_rows  # every non-empty row accounted for, once
-    kinds = [note.kind for note in parsed.reading.sheets[0].rows]
+    for sheet in parsed.reading.sheets:  # every non-empty row accounted for, once
+        assert sorted(note.row for note in sheet.rows) == written_rows[sheet.name or ""]
+    read = {sheet.name for sheet in parsed.reading.sheets}
+    assert read | {name for name, _ in parsed.reading.ignored_sheets} == set(written_rows)
+    kinds = [note.kind for sheet in parsed.reading.sheets for note in sheet.rows]
     assert kinds.count("item") == len(got)
     assert "error" not in kinds
