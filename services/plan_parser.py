@@ -1568,7 +1568,7 @@ class _SheetParser:
         if _EVIDENCE in self.header.columns or not self.item_rows:
             return []
         found = []
-        for column in self.header.heads:
+        for column in self._filled_columns():
             if self.header.field_of(column):
                 continue
             filled = [r for r in self.item_rows if _is_prose(r.value(column))]
@@ -1576,14 +1576,22 @@ class _SheetParser:
                 found.append(column)
         return found
 
+    def _filled_columns(self) -> list[int]:
+        """Columns with a header, and columns without one that hold text on an item row."""
+        filled = set(self.header.heads)
+        for row in self.item_rows:
+            filled.update(c for c, v in enumerate(row.values) if _text(v))
+        return sorted(filled)
+
     def reading(self) -> SheetReading:
+        mapped = set(self.header.columns.values())
         columns = tuple(
             ColumnUse(
                 _letter(c),
                 self.header.heads.get(c, ""),
                 _FIELD_LABEL.get(self.header.field_of(c), self.header.field_of(c)),
             )
-            for c in sorted(set(self.header.heads) | set(self.header.columns.values()))
+            for c in sorted(set(self._filled_columns()) | mapped)
         )
         first, last = self.header.numbers, self.header.number
         return SheetReading(
@@ -1874,7 +1882,10 @@ def parse_plan(
         parser.parse(source.rows[header.last + 1 :])
         unsure = parser.unsure_evidence()
         if unsure and "bukti" not in (columns or {}) and "bukti_dukung" not in (columns or {}):
-            names = ", ".join(f"{_letter(c)} ({header.heads[c]})" for c in unsure)
+            names = ", ".join(
+                f"{_letter(c)} ({header.heads.get(c) or texts.IMPORT_NO_HEADER_TEXT})"
+                for c in unsure
+            )
             raise PlanFileError(
                 texts.IMPORT_EVIDENCE_UNSURE.format(
                     where=where, columns=names, letter=_letter(unsure[0])

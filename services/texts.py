@@ -569,6 +569,7 @@ IMPORT_SHEET_NO_HEADER = "tidak ada baris judul kolom (dianggap catatan)"
 IMPORT_SHEET_NOT_FIRST = (
     "judul kolom lengkap, tetapi hanya lembar pertama yang dibaca (nama lembar bukan nama area)"
 )
+IMPORT_NO_HEADER_TEXT = "tanpa judul"
 IMPORT_SHEET_NOT_AREA = "lembar lain ini bernama bukan nama area (rencana aksi dibaca per area)"
 IMPORT_COLUMN_OPTION_BAD = (
     "Opsi --column tidak dikenali: {value!r}; tulis NAMA=KOLOM, NAMA salah satu dari: {fields}."

@@ -235,6 +235,23 @@ def test_unknown_header_that_looks_like_evidence_is_asked(tmp_path: Path) -> Non
     assert [i.bukti_dukung for i in none.items] == ["", ""]
 
 
+def test_a_column_without_header_holding_text_is_named_and_asked(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["No", "Kegiatan", None, "Tenggat"],
+        ["I", "PENGUATAN PENGAWASAN"],
+        [1, "Sosialisasi gratifikasi", "Notulen sosialisasi", "2026-03-31"],
+    ]
+    path = write_workbook(tmp_path / "renja_2026.xlsx", [Sheet("RA", rows)])
+
+    with pytest.raises(PlanFileError, match=r"kolom C \(tanpa judul\).*--column bukti=C"):
+        parse_plan(path, year=None, areas=AREAS)
+    plan = parse_plan(path, year=None, areas=AREAS, columns={"bukti": "C"})
+    assert [i.bukti_dukung for i in plan.items] == ["Notulen sosialisasi"]
+    assert plan.reading is not None
+    columns = [(c.letter, c.header, c.field) for c in plan.reading.sheets[0].columns]
+    assert columns[2] == ("C", "", "bukti")
+
+
 def test_column_override_by_group_and_sub_header(tmp_path: Path) -> None:
     path = BPS_TWO_LEVELS.write(tmp_path)
 
