@@ -781,6 +781,8 @@ def _build_header(rows: Sequence[_Row], first: int, last: int) -> _Header:
         if shown:
             column_texts[column] = shown
             parts[column] = (_norm(above_text), _norm(below_text))
+        if column and lower.is_merged(column) and shown == column_texts.get(column - 1):
+            continue  # one header cell merged across columns: only its first column is named
         if _norm(above_text).split()[:1] in (["realisasi"], ["capaian"], ["progres"]):
             notes.append(column)  # the realisation grid beside the plan's: not a deadline
             continue
@@ -1568,10 +1570,13 @@ class _SheetParser:
         if _EVIDENCE in self.header.columns or not self.item_rows:
             return []
         found = []
+        mapped_heads = {self.header.heads.get(c) for c in self.header.columns.values()}
         for column in self._filled_columns():
             if self.header.field_of(column):
                 continue
-            filled = [r for r in self.item_rows if _is_prose(r.value(column))]
+            if self.header.heads.get(column) in mapped_heads - {None}:
+                continue  # a header merged over two columns ("Kegiatan" over B:C)
+            filled = [r for r in self.item_rows if _is_prose(r.own_text(column))]
             if 2 * len(filled) >= len(self.item_rows):
                 found.append(column)
         return found
@@ -1580,7 +1585,7 @@ class _SheetParser:
         """Columns with a header, and columns without one that hold text on an item row."""
         filled = set(self.header.heads)
         for row in self.item_rows:
-            filled.update(c for c, v in enumerate(row.values) if _text(v))
+            filled.update(c for c in range(len(row.values)) if row.own_text(c))
         return sorted(filled)
 
     def reading(self) -> SheetReading:

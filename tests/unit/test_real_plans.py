@@ -252,6 +252,24 @@ def test_a_column_without_header_holding_text_is_named_and_asked(tmp_path: Path)
     assert columns[2] == ("C", "", "bukti")
 
 
+def test_a_header_merged_over_two_columns_is_no_question(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["No", "Kegiatan", None, "Bukti Dukung", "Tenggat"],
+        ["I", "PENGUATAN PENGAWASAN"],
+        [1, "Sosialisasi", "gratifikasi", "Notulen", "2026-03-31"],
+        [2, "Pembentukan UPG", None, "SK", "2026-02-27"],
+    ]
+    sheet = Sheet("RA", rows, merges=["B1:C1", "B4:C4"])
+    path = write_workbook(tmp_path / "renja_2026.xlsx", [sheet])
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert [(i.activity, i.bukti_dukung) for i in plan.items] == [
+        ("Sosialisasi", "Notulen"),
+        ("Pembentukan UPG", "SK"),
+    ]
+
+
 def test_column_override_by_group_and_sub_header(tmp_path: Path) -> None:
     path = BPS_TWO_LEVELS.write(tmp_path)
 
