@@ -970,6 +970,11 @@ def _parse_when(value: CellValue) -> date | int:
     if match := re.fullmatch(r"(\d{1,2})[\s\-/.]*([a-z]+\.?)[\s\-/.,]*(\d{4}|\d{2})", text):
         day, month = int(match.group(1)), _month_of(match.group(2))
         return _checked(date(_full_year(match.group(3)), month, day))
+    if match := re.fullmatch(r"(\d{1,2})[/-](\d{4})|(\d{4})-(\d{1,2})", text):  # 12/2026
+        month = int(match.group(1) or match.group(4))
+        if not 1 <= month <= 12:
+            raise ValueError(text)
+        return _checked(_last_day(int(match.group(2) or match.group(3)), month))
     if match := re.fullmatch(r"(?:akhir\s+)?([a-z]+\.?)[\s\-/.,]*(\d{4})", text):
         return _checked(_last_day(int(match.group(2)), _month_of(match.group(1))))
     return _month_in_plan_year(_norm(text))
@@ -985,7 +990,22 @@ def _month_in_plan_year(normalised: str) -> int:
         return quarter * 3
     if match := _SEMESTER_RE.fullmatch(normalised):
         return 6 * (_ROMAN.get(match.group(1)) or int(match.group(1)))
+    if normalised in _ALL_YEAR:
+        return 12  # a recurring activity: done when the year is
     raise ValueError(normalised)
+
+
+_ALL_YEAR = frozenset(
+    {
+        "setiap bulan",
+        "tiap bulan",
+        "setiap triwulan",
+        "tiap triwulan",
+        "setiap semester",
+        "sepanjang tahun",
+        "januari desember",
+    }
+)
 
 
 def parse_date(value: CellValue, *, year: int | None = None) -> date:

@@ -461,6 +461,10 @@ def test_an_unknown_heading_numbered_like_the_areas_is_refused(tmp_path: Path) -
         ("Juni 2026 – Agustus", date(2026, 8, 31)),
         ("Triwulan I s.d. IV", date(2026, 12, 31)),
         ("TW II-III", date(2026, 9, 30)),
+        ("12/2026", date(2026, 12, 31)),
+        ("2026-06", date(2026, 6, 30)),
+        ("Setiap bulan", date(2026, 12, 31)),
+        ("Sepanjang tahun", date(2026, 12, 31)),
     ],
 )
 def test_a_period_means_its_end(value: str, expected: date) -> None:
