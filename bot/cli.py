@@ -148,7 +148,8 @@ def import_command(
     year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=texts.CLI_DRY_RUN_HELP)] = False,
     column: Annotated[
-        list[str] | None, typer.Option("--column", help=texts.CLI_COLUMN_HELP)
+        list[str] | None,
+        typer.Option("--column", metavar="ISIAN=KOLOM", help=texts.CLI_COLUMN_HELP),
     ] = None,
 ) -> None:
     """Impor rencana aksi dari CSV atau XLSX (seluruhnya, atau tidak sama sekali)."""
