@@ -772,9 +772,18 @@ def _build_header(rows: Sequence[_Row], first: int, last: int) -> _Header:
     months: dict[int, int] = {}
     quarters: dict[int, int] = {}
     notes: list[int] = []
+    # Without merged cells (a CSV, an unmerged sheet) a group title stands in its first column
+    # only: it spans the sub-columns to its right that have no title of their own.
+    carry = first != last and not any(upper.merged)
+    group_title = ""
     for column in range(width):
         below_text = lower.text(column)
         above_text = upper.text(column) if first != last else ""
+        if carry:
+            if above_text:
+                group_title = above_text if below_text else ""
+            elif below_text:
+                above_text = group_title
         shown = below_text or above_text
         if above_text and below_text and _norm(above_text) != _norm(below_text):
             shown = f"{above_text}/{below_text}"

@@ -330,6 +330,25 @@ def test_the_level_that_repeats_is_the_group_whatever_its_name(tmp_path: Path) -
     ]
 
 
+def test_csv_group_titles_span_the_sub_columns_to_their_right(tmp_path: Path) -> None:
+    path = tmp_path / "rencana_aksi_2026.csv"
+    path.write_text(
+        "Rencana Aksi,,Rincian Kegiatan,,Target,,Penanggung Jawab\n"
+        "No,Uraian,No,Uraian,Output,Waktu,\n"
+        "I. MANAJEMEN PERUBAHAN,,,,,,\n"
+        "1,Pembentukan tim,1,Rapat,Notulen,Januari,Kepala\n"
+        ",,2,Penetapan SK,SK,Februari,Kepala\n",
+        encoding="utf-8",
+    )
+
+    plan = parse_plan(path, year=None, areas=AREAS)
+
+    assert items_of(plan) == [
+        ("MP-01", "MP", "Rapat", "Notulen", date(2026, 1, 31), "Pembentukan tim"),
+        ("MP-02", "MP", "Penetapan SK", "SK", date(2026, 2, 28), "Pembentukan tim"),
+    ]
+
+
 def test_tahapan_under_kegiatan_and_an_unused_start_column(tmp_path: Path) -> None:
     rows: list[list[object]] = [
         ["RENCANA KERJA ZI PENGADILAN AGAMA BANGLI"],
