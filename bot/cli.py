@@ -185,13 +185,32 @@ def import_command(
     file: Annotated[Path, typer.Argument(help=texts.CLI_FILE_HELP)],
     year: Annotated[int | None, typer.Option(help=texts.CLI_YEAR_HELP)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=texts.CLI_DRY_RUN_HELP)] = False,
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", metavar="ISIAN=KOLOM", help=texts.CLI_COLUMN_HELP),
+    ] = None,
 ) -> None:
     """Impor rencana aksi dari CSV atau XLSX (seluruhnya, atau tidak sama sekali)."""
-    from services.importer import import_plan
+    from services.importer import import_plan, read_plan
+    from services.plan_parser import parse_column_options
+    from services.plan_reading import describe_plan
 
+    try:
+        columns = parse_column_options(column or [])
+    except ValueError as exc:
+        fail(str(exc))
     with _runtime() as runtime, runtime.sessions() as session:
+        plan = read_plan(session, file, year=year, columns=columns)
+        if dry_run:
+            typer.echo(describe_plan(plan, file.name))
         report = import_plan(
-            session, file, year=year, now=runtime.clock(), actor="cli", dry_run=dry_run
+            session,
+            file,
+            year=year,
+            now=runtime.clock(),
+            actor="cli",
+            dry_run=dry_run,
+            plan=plan,
         )
         if dry_run:
             session.rollback()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from services.plan_parser import (
     APPLIES_LIST,
     APPLIES_PROVINCE,
     ParsedItem,
+    ParsedPlan,
     PlanFileError,
     parse_plan,
 )
@@ -56,6 +57,19 @@ def applicable_satkers(item: ParsedItem | RencanaAksi, satkers: Iterable[Satker]
     return [s.id for s in satkers]
 
 
+def read_plan(
+    session: Session, path: Path, *, year: int | None, columns: Mapping[str, str] | None = None
+) -> ParsedPlan:
+    """Parse a plan file against the areas in the database (nothing is written)."""
+    areas = list(session.scalars(select(Area)))
+    if not areas:
+        raise ZibotError(texts.DB_NOT_INITIALISED)
+    try:
+        return parse_plan(path, year=year, areas=iter_area_pairs(areas), columns=columns)
+    except PlanFileError as exc:
+        raise ZibotError(str(exc)) from exc
+
+
 def import_plan(
     session: Session,
     path: Path,
@@ -64,22 +78,30 @@ def import_plan(
     now: datetime,
     actor: str,
     dry_run: bool = False,
+    columns: Mapping[str, str] | None = None,
+    plan: ParsedPlan | None = None,
 ) -> ImportReport:
     """Import or re-import a plan; any bad row rejects the whole file and nothing is written.
 
     Items are matched by (code, year) and updated in place; a target that a person has touched
     (status, note or evidence) is never removed, even if its item no longer applies.
+    ``columns`` overrides guessed columns (``--column``); ``plan`` is a plan already read.
     """
     areas = list(session.scalars(select(Area)))
-    if not areas:
-        raise ZibotError(texts.DB_NOT_INITIALISED)
-    try:
-        plan = parse_plan(path, year=year, areas=iter_area_pairs(areas))
-    except PlanFileError as exc:
-        raise ZibotError(str(exc)) from exc
+    if plan is None:
+        plan = read_plan(session, path, year=year, columns=columns)
     satkers = list(session.scalars(select(Satker)))
     known_codes = {s.code for s in satkers}
-    problems = [RowProblem(e.row, e.column, e.reason) for e in plan.errors]
+    problems = [
+        RowProblem(
+            e.row,
+            e.column,
+            texts.IMPORT_PROBLEM_SHEET.format(sheet=e.sheet, reason=e.reason)
+            if e.sheet
+            else e.reason,
+        )
+        for e in plan.errors
+    ]
     for parsed in plan.items:
         unknown = [c for c in parsed.applies_codes if c not in known_codes]
         if unknown:
@@ -104,6 +126,7 @@ def import_plan(
             "applies_to": parsed.applies_to,
             "applies_codes": " ".join(parsed.applies_codes),
             "pic": parsed.pic,
+            "group_name": parsed.group,
         }
         row = existing.get(parsed.code)
         if row is None:

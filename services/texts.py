@@ -528,7 +528,8 @@ IMPORT_NO_HEADER = (
     "seperti 'Kegiatan' dan 'Tenggat' (atau kolom bulan/triwulan)."
 )
 IMPORT_MISSING_COLUMNS = (
-    "Kolom wajib tidak ditemukan di baris judul (baris {row}, {where}): {columns}."
+    "Kolom wajib tidak ditemukan di baris judul (baris {row}, {where}): {columns}. "
+    "Judul kolom yang dikenali: {accepted}."
 )
 IMPORT_COLUMN_ACTIVITY = "kegiatan"
 IMPORT_COLUMN_DEADLINE = "tenggat (atau kolom bulan/triwulan)"
@@ -779,3 +780,85 @@ LKE_SOAL_SCALE = "Pilihan jawaban: {choices}"
 LKE_SOAL_INPUTS = "Masukan angka (rumus {formula}, dibatasi 0–1):"
 LKE_SOAL_INPUT = "  {code} = {text}"
 LKE_SOAL_CRITERIA = "Kriteria:"
+
+
+# --- import of real plans ---
+IMPORT_ACCEPTED_FOR = "untuk {field}: {names}"
+IMPORT_EXPECTED_DATE = " (yang dikenali: 31 Desember 2026, 31/12/2026, 2026-12-31, Desember, TW IV)"
+IMPORT_EXPECTED_CODE = " (yang dikenali: kode seperti MP-01, atau nomor urut di kolom No)"
+IMPORT_EXPECTED_AREA = " (yang dikenali: nama atau kode area {codes})"
+IMPORT_HEADING_NOT_AREA = (
+    "judul {value!r} bernomor seperti judul area, tetapi bukan nama area yang dikenal "
+    "(yang dikenal: {names}); tulis nama areanya, atau beri nomor lain bila ini sub-kelompok"
+)
+IMPORT_LOOKS_LIKE_HEADING = (
+    " (baris ini terlihat seperti judul kelompok; bila memang judul, biarkan hanya satu sel terisi)"
+)
+IMPORT_NOTE_COLUMN_NUMBERS = "nomor kolom"
+IMPORT_NOTE_HEADER_AGAIN = "judul kolom diulang"
+IMPORT_NOTE_ONLY_NUMBER = "hanya nomor, tanpa isi"
+IMPORT_SHEET_NO_HEADER = "tidak ada baris judul kolom (dianggap catatan)"
+IMPORT_SHEET_NOT_FIRST = (
+    "judul kolom lengkap, tetapi hanya lembar pertama yang dibaca (nama lembar bukan nama area)"
+)
+IMPORT_NO_HEADER_TEXT = "tanpa judul"
+IMPORT_SHEET_NOT_AREA = "lembar lain ini bernama bukan nama area (rencana aksi dibaca per area)"
+IMPORT_COLUMN_OPTION_BAD = (
+    "Opsi --column tidak dikenali: {value!r}; tulis NAMA=KOLOM, NAMA salah satu dari: {fields}."
+)
+IMPORT_COLUMN_OPTION_UNKNOWN = (
+    "Kolom {value!r} pada --column tidak ada di baris judul; kolom yang ada: {columns}."
+)
+IMPORT_COLUMN_OPTION_AMBIGUOUS = (
+    "Kolom {value!r} pada --column cocok dengan beberapa kolom: {columns}; "
+    "tulis 'Grup/Sub' atau huruf kolomnya."
+)
+IMPORT_COLUMN_UNSURE = (
+    "Kolom {field} tidak dapat dipastikan ({where}): ada beberapa kolom yang sama mungkinnya: "
+    "{columns}. Sebutkan yang dimaksud dengan {options}."
+)
+IMPORT_EVIDENCE_UNSURE = (
+    "Kolom bukti dukung tidak ditemukan ({where}), tetapi kolom {columns} berisi teks di "
+    "sebagian besar baris. Bila itu bukti dukung, sebutkan dengan --column bukti={letter}; "
+    "bila tidak ada kolom bukti dukung, tulis --column bukti=-."
+)
+READING_TITLE = "Cara berkas {name} dibaca (rencana aksi tahun {year}):"
+READING_SHEET = "Lembar {sheet!r}"
+READING_CSV = "Berkas CSV"
+READING_SHEET_AREA = "  area dari nama lembar: {area}"
+READING_SHEET_IGNORED = "Lembar {sheet!r} tidak dibaca: {reason}"
+READING_HEADER_ROWS = "  baris judul kolom: {rows}"
+READING_COLUMNS = "  kolom:"
+READING_COLUMN = "    {letter:>2}  {header} → {meaning}"
+READING_FIELD = "{field}"
+READING_FIELD_GRID = "tanda bulan/triwulan (tenggat)"
+READING_FIELD_NOTE = "dibaca, tidak dipakai (keterangan)"
+READING_FIELD_UNUSED = "TIDAK DIPAKAI"
+READING_ROWS = "  baris:"
+READING_ROW = "    baris {row}: {kind}{detail}"
+READING_ROW_TITLE = "judul berkas"
+READING_ROW_HEADER = "judul kolom"
+READING_ROW_SKIPPED = "dilewati"
+READING_ROW_FOOTER = "keterangan/tanda tangan di bawah tabel, diabaikan"
+READING_ROW_ERROR = "bermasalah (lihat daftar masalah)"
+READING_ROW_HEADING = "    baris {row}: {label} {text!r} → {effect}"
+READING_HEADING_COMPONENT = "judul komponen"
+READING_HEADING_AREA = "judul area"
+READING_HEADING_SUB = "judul sub-indikator"
+READING_HEADING_GROUP = "judul kelompok"
+READING_AREA_SET = "area {area}"
+READING_AREA_NONE = "area dimulai lagi"
+READING_AREA_KEPT = "area tetap {area}"
+READING_ITEM_RUN = "    baris {rows}: {items} butir ({codes}){parts}"
+READING_CODES_SPAN = "{first} s.d. {last}"
+READING_PARTS = ", {parts} baris lanjutan butir di atasnya"
+READING_PER_AREA = "Butir per area: {summary} (jumlah {total})"
+READING_ITEM = "  {code} (baris {row}): {activity} | bukti: {evidence} | tenggat {tenggat}{group}"
+READING_ITEM_GROUP = " | kelompok: {group}"
+READING_ERRORS = "Ada {count} masalah: berkas tidak akan disimpan sampai semuanya diperbaiki."
+CLI_COLUMN_HELP = (
+    "Tetapkan kolom untuk satu isian bila tebakan salah atau ragu, mis. "
+    '--column kegiatan="Rincian Kegiatan/Uraian" atau --column bukti=E (bukti=- : tidak ada). '
+    "Isian: kode, area, kegiatan, kelompok, bukti, tenggat, berlaku, pic."
+)
+IMPORT_PROBLEM_SHEET = "lembar {sheet!r}: {reason}"

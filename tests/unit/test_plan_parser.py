@@ -36,6 +36,10 @@ AREAS = [
     ("PP", "Peningkatan Kualitas Pelayanan Publik"),
 ]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nov", "Des"]
+# Every error says what was expected (issue 9).
+DATE_HINT = " (yang dikenali: 31 Desember 2026, 31/12/2026, 2026-12-31, Desember, TW IV)"
+CODE_HINT = " (yang dikenali: kode seperti MP-01, atau nomor urut di kolom No)"
+AREA_HINT = " (yang dikenali: nama atau kode area MP, TL, SDM, AK, PW, PP)"
 YELLOW = PatternFill(fill_type="solid", fgColor="FFFF00")
 WHITE = PatternFill(fill_type="solid", fgColor="FFFFFF")
 
@@ -479,7 +483,7 @@ def test_csv_title_rows_and_a_multi_line_cell_keep_line_numbers(tmp_path: Path) 
     assert [(i.row, i.code, i.activity, i.tenggat) for i in plan.items] == [
         (4, "MP-01", "Sosialisasi Zona Integritas", date(2026, 3, 31))
     ]
-    assert plan.errors == [RowError(7, "Tenggat", "tanggal tidak dikenali: 'besok'")]
+    assert plan.errors == [RowError(7, "Tenggat", "tanggal tidak dikenali: 'besok'" + DATE_HINT)]
 
 
 def test_cp1252_csv_with_tabs(tmp_path: Path) -> None:
@@ -557,15 +561,15 @@ def test_every_bad_row_is_reported(tmp_path: Path) -> None:
 
     assert [i.code for i in plan.items] == ["MP-01", "MP-09"]
     assert plan.errors == [
-        RowError(3, "Tenggat", "tanggal tidak dikenali: 'besok'"),
-        RowError(4, "Area Perubahan", "area perubahan tidak dikenal: 'XYZ'"),
+        RowError(3, "Tenggat", "tanggal tidak dikenali: 'besok'" + DATE_HINT),
+        RowError(4, "Area Perubahan", "area perubahan tidak dikenal: 'XYZ'" + AREA_HINT),
         RowError(6, "Kegiatan", "kegiatan kosong"),
         RowError(7, "Kode", "kode ganda: MP-01 sudah dipakai di baris 2"),
-        RowError(8, "Tenggat", "tanggal tidak dikenali: '31/02/2026'"),
+        RowError(8, "Tenggat", "tanggal tidak dikenali: '31/02/2026'" + DATE_HINT),
         RowError(8, "Berlaku Untuk", "kode satker tidak valid: '51a' (harus 2–4 angka)"),
         RowError(9, "Area Perubahan", "area perubahan tidak jelas: 'Penataan' (bisa TL, SDM)"),
         RowError(10, "Kode", "kode TL-07 tidak sesuai dengan area perubahan MP"),
-        RowError(11, "Kode", "kode tidak valid: 'M#1'"),
+        RowError(11, "Kode", "kode tidak valid: 'M#1'" + CODE_HINT),
         RowError(12, "Tenggat", "tenggat kosong dan tidak ada bulan/triwulan yang ditandai"),
     ]
 
@@ -584,7 +588,8 @@ def test_bad_rows_in_xlsx_use_sheet_row_numbers(tmp_path: Path) -> None:
     plan = parse_plan(path, year=None, areas=AREAS)
 
     assert by_code(plan) == {"PW-01": date(2026, 4, 30)}
-    assert plan.errors == [RowError(6, "Batas Waktu", "tanggal tidak dikenali: '2026-13-01'")]
+    reason = "tanggal tidak dikenali: '2026-13-01'" + DATE_HINT
+    assert plan.errors == [RowError(6, "Batas Waktu", reason)]
 
 
 def test_header_without_rows_is_a_file_level_error(tmp_path: Path) -> None:
@@ -617,8 +622,12 @@ def test_missing_required_column_names_it(tmp_path: Path) -> None:
 def test_missing_activity_column_in_xlsx_names_the_sheet(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "plan.xlsx", [["Kode", "Area", "Tenggat"], ["MP-01", "MP", "x"]])
 
-    with pytest.raises(PlanFileError, match=r"lembar 'Rencana Aksi'\): kegiatan\.$"):
+    with pytest.raises(PlanFileError) as caught:
         parse_plan(path, year=2026, areas=AREAS)
+    message = str(caught.value)
+    assert "(baris 1, lembar 'Rencana Aksi'): kegiatan. " in message
+    # the missing-column error lists the header names that would have been accepted
+    assert "rincian kegiatan" in message and "program kegiatan" in message
 
 
 def test_no_header_row_at_all(tmp_path: Path) -> None:
