@@ -547,3 +547,9 @@ IMPORT_BAD_CODE = "kode tidak valid: {value!r}"
 IMPORT_CODE_AREA_MISMATCH = "kode {code} tidak sesuai dengan area perubahan {area}"
 IMPORT_DUPLICATE_CODE = "kode ganda: {code} sudah dipakai di baris {first_row}"
 IMPORT_BAD_SATKER_CODE = "kode satker tidak valid: {value!r} (harus 2–4 angka)"
+
+# --- flood and replicas ---
+FLOOD_NOTICE = (
+    "Maaf, pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sekitar satu menit, "
+    "lalu kirim perintah Anda lagi."
+)

@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from services.throttle import Throttle
 from services.zi import Zibot
 
 
@@ -24,6 +25,7 @@ class BotData:
         self.zibot: Zibot | None = None
         self.engine: SweepEngine | None = None
         self.sweep_seconds = 60
+        self.throttle: Throttle | None = None  # per-user flood throttle, this process only
 
 
 class ZiContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
