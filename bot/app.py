@@ -39,6 +39,7 @@ from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram import throttle as throttle_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.throttle import ThrottleGate
 from scheduler.engine import ReminderEngine, kendala_planner
 from scheduler.outbox import Dispatcher
 from services import texts
@@ -156,6 +157,7 @@ def build_application(
     network).
     """
     settings = runtime.settings
+    throttle = ThrottleGate(Throttle(time.monotonic))
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get())
@@ -164,7 +166,7 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.timezone, parse_mode=ParseMode.HTML))
         .rate_limiter(flood_limiter(runtime.sessions))
         .context_types(ContextTypes(context=ZiContext, bot_data=BotData))
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(gate=throttle))
         .post_init(post_init)
     )
     if not updater:
@@ -175,7 +177,7 @@ def build_application(
     application.bot_data.zibot = make_zibot(runtime)
     application.bot_data.engine = make_engine(runtime, application.bot)
     application.bot_data.sweep_seconds = runtime.settings.sweep_seconds
-    application.bot_data.throttle = Throttle(time.monotonic)
+    application.bot_data.throttle = throttle
     if updater:
         # Long polling: claim each update id here. ``zibot serve`` claims at receipt instead.
         application.add_handler(dedupe_handler(runtime.sessions, runtime.clock), group=DEDUPE)

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
@@ -33,6 +33,14 @@ log = logging.getLogger(__name__)
 
 RUNNING_UPDATES = 32  # handlers running at once (each chat counts once, however busy)
 QUEUED_UPDATES = 4096  # updates accepted from the queue; beyond, the fetcher waits (in order)
+
+
+class ArrivalGate(Protocol):
+    """Told of every update as it arrives (in order) and once it has been processed."""
+
+    def arrive(self, update: object) -> None: ...
+
+    def leave(self, update: object) -> None: ...
 
 
 @dataclass
@@ -59,13 +67,21 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     PTB starts one task per update in queue order and passes it through its own (FIFO)
     semaphore, sized generously here, so ``do_process_update`` begins in arrival order and takes
-    the chat's FIFO lock before its first suspension point. Only then does it wait for one of
+    the chat's FIFO lock before its first suspension point (after telling the ``gate``, which
+    counts updates per person as they arrive). Only then does it wait for one of
     ``running`` slots: updates queued behind a busy chat hold no slot, so a flood in one chat
     cannot starve the others. A chat's lock is dropped as soon as nothing holds or awaits it.
     """
 
-    def __init__(self, running: int = RUNNING_UPDATES, queued: int = QUEUED_UPDATES) -> None:
+    def __init__(
+        self,
+        running: int = RUNNING_UPDATES,
+        queued: int = QUEUED_UPDATES,
+        *,
+        gate: ArrivalGate | None = None,
+    ) -> None:
         super().__init__(max(queued, running, 2))
+        self._gate = gate
         self._running_limit = running
         self._running: asyncio.Semaphore | None = None
         self._chats: dict[Hashable, _Turn] = {}
@@ -84,21 +100,28 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if self._running is None:
             self._running = asyncio.Semaphore(self._running_limit)
         running = self._running
+        if self._gate is not None:
+            self._gate.arrive(update)
         key = chat_key(update)
-        if key is None:
-            await self._run(running, coroutine)
-            return
-        turn = self._chats.get(key)
-        if turn is None:
-            turn = self._chats[key] = _Turn(asyncio.Lock())
-        turn.users += 1
+        turn = None
+        if key is not None:
+            turn = self._chats.get(key)
+            if turn is None:
+                turn = self._chats[key] = _Turn(asyncio.Lock())
+            turn.users += 1
         try:
-            async with turn.lock:
+            if turn is None:
                 await self._run(running, coroutine)
+            else:
+                async with turn.lock:
+                    await self._run(running, coroutine)
         finally:
-            turn.users -= 1
-            if turn.users == 0 and self._chats.get(key) is turn:
-                del self._chats[key]
+            if self._gate is not None:
+                self._gate.leave(update)
+            if turn is not None:
+                turn.users -= 1
+                if turn.users == 0 and self._chats.get(key) is turn:
+                    del self._chats[key]
 
     @staticmethod
     async def _run(running: asyncio.Semaphore, coroutine: Awaitable[Any]) -> None:

@@ -1,4 +1,10 @@
-"""The per-user flood throttle, first in line for every update (policy: services.throttle)."""
+"""The per-user flood throttle, first in line for every update (policy: services.throttle).
+
+Updates are counted when they *arrive* (the update processor calls ``ThrottleGate.arrive`` in
+arrival order), not when their turn comes: a flooded group is answered at the group's flood
+pace, and counting at that pace would let every flood through, one answer every few seconds.
+The handler then acts on the verdict in the chat's turn, so the notice keeps the chat's order.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,35 @@ from telegram.ext import ApplicationHandlerStop
 from handlers.telegram.common import reply
 from handlers.telegram.context import ZiContext
 from services import texts
-from services.throttle import Verdict
+from services.throttle import Throttle, Verdict
 
 log = logging.getLogger(__name__)
+
+
+class ThrottleGate:
+    """The throttle policy and the verdicts of the updates that arrived but wait their turn."""
+
+    def __init__(self, policy: Throttle) -> None:
+        self.policy = policy
+        self._pending: dict[int, Verdict] = {}  # id(update) -> verdict, while it waits
+
+    def arrive(self, update: object) -> None:
+        """Count an update as it comes in (called in arrival order)."""
+        if isinstance(update, Update) and update.effective_user is not None:
+            self._pending[id(update)] = self.policy.hit(update.effective_user.id)
+
+    def leave(self, update: object) -> None:
+        """Forget an update once processed (or dropped before the throttle saw it)."""
+        self._pending.pop(id(update), None)
+
+    def verdict(self, update: Update, user_id: int) -> Verdict:
+        """The verdict taken at arrival; counted now if the update skipped ``arrive``."""
+        found = self._pending.pop(id(update), None)
+        return found if found is not None else self.policy.hit(user_id)
+
+    def waiting(self) -> int:
+        """Updates counted but not processed yet."""
+        return len(self._pending)
 
 
 async def throttle(update: Update, context: ZiContext) -> None:
@@ -21,11 +53,11 @@ async def throttle(update: Update, context: ZiContext) -> None:
 
     A pressed button is always answered (quietly when dropped), so the client stops spinning.
     """
-    policy = context.bot_data.throttle
+    gate = context.bot_data.throttle
     user = update.effective_user
-    if policy is None or user is None:
+    if gate is None or user is None:
         return
-    verdict = policy.hit(user.id)
+    verdict = gate.verdict(update, user.id)
     if verdict is Verdict.PASS:
         return
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -9,11 +10,11 @@ from datetime import timedelta
 from typing import TypeVar
 
 import pytest
+from conftest import NOW
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from conftest import NOW
 from models import ProcessedUpdate, RateSlot, make_engine, make_session_factory
 from services import flood, inbox
 
@@ -68,11 +69,14 @@ def test_concurrent_reservations_keep_the_overall_pace(
     two_engines: list[sessionmaker[Session]],
 ) -> None:
     granted = race(
-        two_engines, 6, 40, lambda s: flood.reserve(s, flood.OVERALL_KEY, time.time(), flood.OVERALL)
+        two_engines,
+        6,
+        40,
+        lambda s: flood.reserve(s, flood.OVERALL_KEY, time.time(), flood.OVERALL),
     )
     assert len(granted) == 240
     ordered = sorted(granted)
-    gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
     assert min(gaps) >= flood.OVERALL.interval - 1e-6  # no slot given twice, none squeezed in
     assert busiest(granted, 1.0) <= 29  # 28 a second (a 29th only by float rounding)
     assert busiest(granted, 1.0) <= 30

@@ -6,6 +6,7 @@ from offline import BotHarness, TgChat, TgUser, sent
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.telegram.throttle import ThrottleGate
 from models import ProcessedUpdate
 from services import texts
 from services.throttle import Throttle, Window
@@ -25,7 +26,8 @@ class Clock:
 
 def throttled(tg: BotHarness, *windows: Window) -> Clock:
     clock = Clock()
-    tg.application.bot_data.throttle = Throttle(clock, windows or (Window(3, 10.0),))
+    policy = Throttle(clock, windows or (Window(3, 10.0),))
+    tg.application.bot_data.throttle = ThrottleGate(policy)
     return clock
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from typing import Any
 
@@ -123,7 +124,7 @@ def busiest(times: list[float], window: float) -> int:
 def test_overall_pace_is_even_and_under_thirty_a_second() -> None:
     times = schedule(flood.OVERALL, [0.0] * 200)  # a backlog arriving at once
     assert times[0] == 0.0
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) == pytest.approx(1 / 28)
     # 28 a second in theory; float sums of 1/28 may let a 29th touch the window's end.
     assert flood.OVERALL.most_in(1.0) == 28
@@ -283,3 +284,29 @@ def test_running_handlers_are_bounded() -> None:
 
     asyncio.run(main())
     assert peak[1] == 3
+
+
+def test_the_gate_counts_updates_as_they_arrive_not_when_their_turn_comes() -> None:
+    events: list[tuple[str, int]] = []
+
+    class Gate:
+        def arrive(self, update: object) -> None:
+            assert isinstance(update, Update)
+            events.append(("arrive", update.update_id))
+
+        def leave(self, update: object) -> None:
+            assert isinstance(update, Update)
+            events.append(("leave", update.update_id))
+
+    async def work(update: Update) -> None:
+        await asyncio.sleep(0.002)  # a slow answer (waiting for the group's flood slot)
+        events.append(("work", update.update_id))
+
+    async def main() -> None:
+        processor = ChatOrderedProcessor(running=4, gate=Gate())
+        async with processor:
+            await feed(processor, [message_update(i, -9) for i in range(1, 6)], work)
+
+    asyncio.run(main())
+    assert events[:5] == [("arrive", i) for i in range(1, 6)]
+    assert events[5:] == [e for i in range(1, 6) for e in (("work", i), ("leave", i))]
