@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 RUNNING_UPDATES = 32  # handlers running at once (each chat counts once, however busy)
 QUEUED_UPDATES = 4096  # updates accepted from the queue; beyond, the fetcher waits (in order)
+LATE_RETRIES = 4  # fresh slots a late message may take before it goes anyway
 
 
 class ArrivalGate(Protocol):
@@ -196,15 +197,23 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         with self._sessions.begin() as session:
             return flood.reserve(session, name, self._wall_clock(), limit)
 
-    def _pause(self, name: str, until: float) -> None:
+    def _pause(self, name: str, until: float, limit: flood.Limit) -> None:
         with self._sessions.begin() as session:
-            flood.pause(session, name, until)
+            flood.pause(session, name, until, limit)
 
     async def _wait_for(self, name: str, limit: flood.Limit) -> None:
-        at = await asyncio.to_thread(self._reserve, name, limit)
-        delay = at - self._wall_clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        """Reserve a slot and sleep until it. A process that wakes up late (a busy event loop,
+        a slow thread pool) would send together with the owners of the next slots: a message
+        late by more than one interval gives its slot up and takes a fresh one, a few times
+        at most, so lateness never bunches messages at Telegram."""
+        for _ in range(LATE_RETRIES):
+            at = await asyncio.to_thread(self._reserve, name, limit)
+            delay = at - self._wall_clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if self._wall_clock() - at <= limit.interval:
+                return
+        log.debug("Sending late on %s after %d fresh slots", name, LATE_RETRIES)
 
     async def process_request(
         self,
@@ -233,10 +242,14 @@ class SharedRateLimiter(BaseRateLimiter[int]):
                 attempt += 1
                 wait = exc.retry_after
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-                name = flood.group_key(group) if group is not None else flood.OVERALL_KEY
+                name, limit = (
+                    (flood.group_key(group), self._group)
+                    if group is not None
+                    else (flood.OVERALL_KEY, self._overall)
+                )
                 log.info("Flood limit hit on %s: every replica waits %.1f s", name, seconds)
                 until = self._wall_clock() + seconds + 0.1
-                await asyncio.to_thread(self._pause, name, until)
+                await asyncio.to_thread(self._pause, name, until, limit)
 
 
 def dedupe_handler(

@@ -74,9 +74,13 @@ def reserve(session: Session, name: str, now: float, limit: Limit) -> float:
     return max(now, new_tat - limit.interval - limit.tolerance)
 
 
-def pause(session: Session, name: str, until: float) -> None:
-    """Nothing goes on limit ``name`` before ``until`` (Telegram answered "retry after")."""
-    _upsert(session, name, until, until, 0.0)
+def pause(session: Session, name: str, until: float, limit: Limit) -> None:
+    """Nothing goes on limit ``name`` before ``until`` (Telegram answered "retry after").
+
+    The TAT moves past ``until`` by the burst tolerance too, so no burst follows the pause.
+    """
+    floor = until + limit.tolerance
+    _upsert(session, name, floor, floor, 0.0)
 
 
 def _upsert(session: Session, name: str, fresh: float, floor: float, step: float) -> float:

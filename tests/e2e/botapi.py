@@ -1028,6 +1028,7 @@ class BotApiStandIn:
             return self._serve_file(path.removeprefix("/file/bot"))
         if not path.startswith("/bot"):
             return _error_response(404, "Not Found")
+        arrived = time.time()  # before any waiting (reading the body, the lock)
         token, _, method = path.removeprefix("/bot").partition("/")
         if token != self.token:
             return _error_response(401, "Unauthorized")
@@ -1043,7 +1044,7 @@ class BotApiStandIn:
             recorded.setdefault(part, f"<upload {upload.file_name} ({len(upload.content)} B)>")
         with self._lock:
             self._calls.append((method, recorded))
-            self._call_times.append(time.time())
+            self._call_times.append(arrived)
             queue = self._faults.get(method.lower())
             fault = queue.pop(0) if queue else None
             if fault is not None:

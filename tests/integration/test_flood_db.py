@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 import time
@@ -14,7 +15,9 @@ from conftest import NOW
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from telegram.error import RetryAfter
 
+from bot.flood import SharedRateLimiter
 from models import ProcessedUpdate, RateSlot, make_engine, make_session_factory
 from services import flood, inbox
 
@@ -109,13 +112,14 @@ def test_a_pause_holds_every_sender_back(two_engines: list[sessionmaker[Session]
     now = time.time()
     with two_engines[0].begin() as session:
         flood.reserve(session, flood.OVERALL_KEY, now, flood.OVERALL)
-        flood.pause(session, flood.OVERALL_KEY, now + 30)
+        flood.pause(session, flood.OVERALL_KEY, now + 30, flood.OVERALL)
     with two_engines[1].begin() as session:
         at = flood.reserve(session, flood.OVERALL_KEY, now + 1, flood.OVERALL)
     assert at == pytest.approx(now + 30)
     with two_engines[1].begin() as session:
-        flood.pause(session, "telegram:chat:-5", now + 10)  # a pause on a new row
-        assert flood.reserve(session, "telegram:chat:-5", now, flood.GROUP) == now
+        flood.pause(session, "telegram:chat:-5", now + 10, flood.GROUP)  # on a new row
+        # A group's burst does not slip past the pause: the next one goes at its end.
+        assert flood.reserve(session, "telegram:chat:-5", now, flood.GROUP) == now + 10
 
 
 def test_an_update_is_claimed_once(two_engines: list[sessionmaker[Session]]) -> None:
@@ -154,3 +158,80 @@ def test_old_claims_are_pruned(two_engines: list[sessionmaker[Session]]) -> None
         assert inbox.prune_updates(session, NOW - inbox.KEEP) == 1
     with sessions() as session:
         assert session.scalars(select(ProcessedUpdate.update_id)).all() == ["2"]
+
+
+class SteppedClock:
+    """A wall clock that moves only when told to (``at`` is the next reading)."""
+
+    def __init__(self, start: float) -> None:
+        self.at = start
+        self.readings: list[float] = []
+
+    def __call__(self) -> float:
+        self.readings.append(self.at)
+        return self.at
+
+
+def slot(sessions: sessionmaker[Session], name: str) -> float | None:
+    with sessions() as session:
+        return session.scalar(select(RateSlot.tat).where(RateSlot.name == name))
+
+
+def test_a_late_sender_takes_a_fresh_slot_instead_of_bunching(
+    sessions: sessionmaker[Session],
+) -> None:
+    clock = SteppedClock(1000.0)
+    limiter = SharedRateLimiter(sessions, wall_clock=clock)
+    sent_at: list[float] = []
+
+    async def send() -> bool:
+        sent_at.append(clock.at)
+        return True
+
+    original = limiter._reserve
+
+    def reserve_then_stall(name: str, limit: flood.Limit) -> float:
+        at = original(name, limit)
+        if len(reservations) == 0:
+            clock.at += 0.5  # the process stalls half a second after its first reservation
+        reservations.append(at)
+        return at
+
+    reservations: list[float] = []
+    limiter._reserve = reserve_then_stall  # type: ignore[method-assign]
+    result = asyncio.run(limiter.process_request(send, (), {}, "sendMessage", {"chat_id": 5}, None))
+    assert result is True
+    assert reservations == [1000.0, 1000.5]  # the stale slot was given up
+    assert sent_at == [1000.5]
+    assert slot(sessions, flood.OVERALL_KEY) == pytest.approx(1000.5 + flood.OVERALL.interval)
+
+
+def test_retry_after_pauses_the_limit_for_every_replica(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as bot.app sets it
+    clock = SteppedClock(2000.0)
+    limiter = SharedRateLimiter(sessions, wall_clock=clock, max_retries=2)
+    attempts: list[float] = []
+
+    async def send() -> bool:
+        attempts.append(clock.at)
+        if len(attempts) == 1:
+            raise RetryAfter(timedelta(seconds=7))
+        return True
+
+    async def later(delay: float) -> None:  # sleeping moves the stepped clock instead
+        clock.at += delay
+
+    original_sleep = asyncio.sleep
+
+    async def fake_sleep(delay: float, result: object = None) -> object:
+        await later(delay)
+        await original_sleep(0)
+        return result
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    assert asyncio.run(limiter.process_request(send, (), {}, "sendMessage", {"chat_id": -77}, None))
+    assert attempts[0] == 2000.0 and attempts[1] == pytest.approx(2007.1)
+    tat = 2007.1 + flood.GROUP.tolerance + flood.GROUP.interval  # no burst after the pause
+    assert slot(sessions, flood.group_key(-77)) == pytest.approx(tat)
