@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from models import Outbox
+from services import texts
 
 from .botapi import Chat, JSONDict
 from .conftest import FROZEN_NOW, START_TIMEOUT, Deployment
@@ -137,10 +138,14 @@ def test_a_redelivery_after_a_restart_is_dropped(deployment: Deployment) -> None
     replica = start_first(bot)
     try:
         assert replica.post(update).status_code == 200  # acknowledged, so Telegram stops
-        # A later update of the same chat is answered; the redelivery, before it, was not.
-        later = bot.api.send_text(Chat.private(person), person, "/bantuan")
+        # A later update of the same chat is answered; the redelivery, before it, was not
+        # (updates of one chat are handled in order).
+        later = bot.api.send_text(Chat.private(person), person, "/start")
         assert replica.post(later).status_code == 200
-        bot.wait_for_message(person.id, 1)
+        bot.wait_until(
+            lambda: texts.START_NEW in [m["text"] for m in bot.api.sent(person.id)],
+            "answer the later /start",
+        )
         assert len(bot.api.sent(person.id)) == 2
         assert "already taken" in bot.log_text()
     finally:
