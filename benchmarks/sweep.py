@@ -151,7 +151,7 @@ def drain(url: str, work: Path, count: int) -> None:
     async def run() -> float:
         bot = ExtBot(
             api.token, base_url=api.base_url, base_file_url=api.file_url,
-            rate_limiter=flood_limiter(),
+            rate_limiter=flood_limiter(sessions),
         )  # fmt: skip
         async with bot:
             dispatcher = Dispatcher(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import warnings
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -15,7 +17,6 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,28 +26,36 @@ from telegram.ext import (
     ConversationHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.flood import ChatOrderedProcessor, SharedRateLimiter, dedupe_handler
 from bot.preflight import remember_username
 from bot.runtime import Runtime
 from handlers.telegram import bukti, buttons, commands, groups, lapor
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
+from handlers.telegram import throttle as throttle_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.throttle import ThrottleGate
 from scheduler.engine import ReminderEngine, kendala_planner
 from scheduler.outbox import Dispatcher
 from services import actions, texts
 from services.reminders import ReminderPolicy
+from services.throttle import Throttle
 from services.zi import Zibot
 
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
+# Handler groups that run before the conversations and commands (group 0), in this order.
+DEDUPE = -20
+THROTTLE = -10
 
 PRIVATE_COMMANDS = [
     ("progres", texts.MENU_PROGRES),
@@ -106,12 +115,12 @@ async def sweep(context: ZiContext) -> None:
         context.application.create_task(engine.sweep(), name="zibot-sweep")
 
 
-def flood_limiter() -> AIORateLimiter:
-    """Telegram's limits: overall one message per 1/30 s, paced evenly, because PTB's default
-    bucket (30 per second) lets a full bucket go out at once, so a backlog could put twice
-    the limit into one second; per group PTB's default, 20 a minute, whose burst keeps a long
-    answer (a national ranking in several parts) from holding up every other update."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
+def flood_limiter(sessions: sessionmaker[Session]) -> SharedRateLimiter:
+    """Telegram's limits, per bot token and so shared by every replica through the database:
+    overall evenly paced under 30 a second, per group a burst of 5 then one every 4 s (never
+    more than 20 a minute). A group waiting for its slot holds up only its own chat, since
+    updates of other chats are handled concurrently (``ChatOrderedProcessor``)."""
+    return SharedRateLimiter(sessions, max_retries=3)
 
 
 def make_zibot(runtime: Runtime) -> Zibot:
@@ -151,15 +160,16 @@ def build_application(
     network).
     """
     settings = runtime.settings
+    throttle = ThrottleGate(Throttle(time.monotonic))
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token.get())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .defaults(Defaults(tzinfo=settings.timezone, parse_mode=ParseMode.HTML))
-        .rate_limiter(flood_limiter())
+        .rate_limiter(flood_limiter(runtime.sessions))
         .context_types(ContextTypes(context=ZiContext, bot_data=BotData))
-        .concurrent_updates(False)
+        .concurrent_updates(ChatOrderedProcessor(gate=throttle))
         .post_init(post_init)
     )
     if not updater:
@@ -170,6 +180,10 @@ def build_application(
     application.bot_data.zibot = make_zibot(runtime)
     application.bot_data.engine = make_engine(runtime, application.bot)
     application.bot_data.sweep_seconds = runtime.settings.sweep_seconds
+    application.bot_data.throttle = throttle
+    if updater:
+        # Long polling: claim each update id here. ``zibot serve`` claims at receipt instead.
+        application.add_handler(dedupe_handler(runtime.sessions, runtime.clock), group=DEDUPE)
     register_handlers(application)
     return application
 
@@ -183,6 +197,9 @@ def register_handlers(application: ZiApplication) -> None:
     # bot removed from or added to a group.
     add(MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated), group=-1)
     add(ChatMemberHandler(groups.membership, ChatMemberHandler.MY_CHAT_MEMBER), group=-1)
+
+    # Before anything else: a person flooding the bot gets one notice, then silence.
+    add(TypeHandler(Update, throttle_handlers.throttle), group=THROTTLE)
 
     # Conversations first, so that /batal and files inside them reach them.
     add(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +17,8 @@ from telegram import Update
 
 from bot.app import ZiApplication, build_application
 from bot.runtime import Runtime
+from handlers.telegram.common import CHANNEL
+from services import inbox
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram"
@@ -28,7 +30,9 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
     settings = runtime.settings
     secret = settings.webhook_secret.get()
 
-    recent: deque[int] = deque(maxlen=2000)  # Telegram redelivers when an answer is slow
+    def claim(update_id: int) -> bool:
+        with runtime.sessions.begin() as session:
+            return inbox.claim_update(session, CHANNEL, str(update_id), runtime.clock())
 
     async def telegram(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -41,9 +45,11 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
             update = Update.de_json(payload, application.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad request", status_code=400)
-        if update.update_id in recent:
-            return Response()  # a duplicate delivery: already queued once
-        recent.append(update.update_id)
+        # Telegram redelivers when an answer is slow, possibly to another replica: the first
+        # claim in the database wins, any later delivery is acknowledged and dropped.
+        if not await asyncio.to_thread(claim, update.update_id):
+            log.info("Update %s was already taken: dropped", update.update_id)
+            return Response()
         await application.update_queue.put(update)
         return Response()
 

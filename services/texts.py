@@ -862,3 +862,9 @@ CLI_COLUMN_HELP = (
     "Isian: kode, area, kegiatan, kelompok, bukti, tenggat, berlaku, pic."
 )
 IMPORT_PROBLEM_SHEET = "lembar {sheet!r}: {reason}"
+
+# --- flood and replicas ---
+FLOOD_NOTICE = (
+    "Maaf, pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sekitar satu menit, "
+    "lalu kirim perintah Anda lagi."
+)

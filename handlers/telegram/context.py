@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from services.zi import Zibot
+
+if TYPE_CHECKING:
+    from handlers.telegram.throttle import ThrottleGate
 
 
 class SweepEngine(Protocol):
@@ -24,6 +27,9 @@ class BotData:
         self.zibot: Zibot | None = None
         self.engine: SweepEngine | None = None
         self.sweep_seconds = 60
+        # The per-user flood throttle, this process only: its counts are lost on restart, and
+        # each replica counts the updates it receives.
+        self.throttle: ThrottleGate | None = None
 
 
 class ZiContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -487,6 +487,7 @@ class BotApiStandIn:
 
         self._lock = threading.Lock()
         self._calls: list[tuple[str, JSONDict]] = []
+        self._call_times: list[float] = []  # time.time() at receipt, one per entry of _calls
         self._failures: list[tuple[str, JSONDict, int]] = []
         self._unknown_methods: list[str] = []
         self._sent: list[JSONDict] = []
@@ -913,6 +914,18 @@ class BotApiStandIn:
         with self._lock:
             return copy.deepcopy(self._calls)
 
+    def timed_calls(self, method: str | None = None) -> list[tuple[float, str, JSONDict]]:
+        """(time.time() at receipt, method, parameters) of every call, or of ``method``'s.
+
+        Several bot processes may share one stand-in (each gets ``base_url``): the times show
+        how all of them together paced their calls."""
+        with self._lock:
+            return [
+                (at, name, copy.deepcopy(params))
+                for at, (name, params) in zip(self._call_times, self._calls, strict=True)
+                if method is None or name.lower() == method.lower()
+            ]
+
     def calls_of(self, method: str) -> list[JSONDict]:
         """The parameters of every call of ``method`` (case-insensitive)."""
         return [params for name, params in self.calls if name.lower() == method.lower()]
@@ -1098,6 +1111,7 @@ class BotApiStandIn:
             return self._serve_file(path.removeprefix("/file/bot"))
         if not path.startswith("/bot"):
             return _error_response(404, "Not Found")
+        arrived = time.time()  # before any waiting (reading the body, the lock)
         token, _, method = path.removeprefix("/bot").partition("/")
         if token != self.token:
             return _error_response(401, "Unauthorized")
@@ -1113,6 +1127,7 @@ class BotApiStandIn:
             recorded.setdefault(part, f"<upload {upload.file_name} ({len(upload.content)} B)>")
         with self._lock:
             self._calls.append((method, recorded))
+            self._call_times.append(arrived)
             queue = self._faults.get(method.lower())
             fault = queue.pop(0) if queue else None
             if fault is not None:

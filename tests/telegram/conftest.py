@@ -102,6 +102,10 @@ def tg(
     # The reminder engine has tests of its own; here a background sweep (the clock says Friday
     # 09:00 WITA) would slip digests between a command and its reply.
     application.bot_data.engine = None
+    # A scripted person answers faster than any real one: the per-user flood throttle would
+    # silence long conversations. It has tests of its own (test_flood_handlers.py), which put
+    # one back with a clock they move.
+    application.bot_data.throttle = None
     problems = _Problems()
     loggers = [logging.getLogger(name) for name in ("handlers", "bot", "services", "telegram")]
     for logger in loggers:

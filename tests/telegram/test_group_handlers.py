@@ -138,3 +138,18 @@ def test_the_bot_added_to_a_new_group_says_how_to_link_it(
     # Someone blocking the bot in private is not a group matter here.
     assert tg.bot_status(OWNER, TgChat.private(OWNER), "member", "kicked") == []
     assert str(group.id) not in links(world)
+
+
+def test_a_flooder_removing_the_bot_is_still_seen(
+    tg: BotHarness, world: sessionmaker[Session]
+) -> None:
+    from handlers.telegram.throttle import ThrottleGate
+    from services.throttle import Throttle, Window
+
+    tg.application.bot_data.throttle = ThrottleGate(Throttle(lambda: 0.0, (Window(2, 10.0),)))
+    for _ in range(5):  # throttled by now: one notice, then silence
+        tg.send(OWNER, BADUNG_GROUP, f"/bantuan@{BOT_USERNAME}")
+
+    tg.bot_status(OWNER, BADUNG_GROUP, "member", "kicked")
+
+    assert links(world)[str(BADUNG_GROUP.id)] == (False, True)
