@@ -238,6 +238,9 @@ class Outbox(Base):
     text: Mapped[str] = mapped_column(Text)
     # JSON: [[{"text": ..., "data": ...}, ...], ...] inline keyboard rows, or "".
     buttons: Mapped[str] = mapped_column(Text, default="")
+    # JSON: {"kind": ..., "params": {...}} a notice (services.notices), rendered by the
+    # channel when it is sent; rows without one carry their text and buttons.
+    payload: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

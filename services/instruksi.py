@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Instruksi, InstruksiRead, Satker, Unreachable, User
-from services import actions, audit, bounds, texts
+from services import audit, bounds, notices, texts
 from services.calendar import WorkCalendar
 from services.errors import NotFound, ZibotError
 from services.members import Member
@@ -71,11 +70,11 @@ def _blocked(session: Session) -> set[tuple[str, str]]:
 
 
 def _row(
-    key: str, chat_id: str, text: str, now: datetime, tz: ZoneInfo, **extra: Any
+    key: str, chat_id: str, notice: notices.Notice, now: datetime, tz: ZoneInfo, **extra: Any
 ) -> dict[str, Any]:
     return outbox_row(
-        key=key, kind="instruksi", chat_id=chat_id, day=now.astimezone(tz).date(), text=text,
-        now=now, **extra,
+        key=key, kind="instruksi", chat_id=chat_id, day=now.astimezone(tz).date(),
+        notice=notice, now=now, **extra,
     )  # fmt: skip
 
 
@@ -127,19 +126,16 @@ def broadcast(
         )
         if (CHANNEL, str(user.telegram_id)) not in blocked
     ]
-    message = texts.INSTRUKSI_MESSAGE.format(
-        number=item.number, text=escape(item.text), admin=escape(admin.name)
-    )
-    buttons = [[(texts.INSTRUKSI_BUTTON_READ, actions.instruksi_read(item.id))]]
+    message = notices.InstruksiNotice(item.id, item.number, item.text, admin.name)
     rows: list[dict[str, object]] = []
     for chat in dict.fromkeys(groups + leaders):
-        rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, tz, buttons=buttons))
+        rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, tz))
         if item.attachment:
             rows.append(
                 _row(
                     f"instruksi:{item.id}:{chat}:lampiran",
                     chat,
-                    texts.INSTRUKSI_ATTACHMENT_CAPTION.format(number=item.number),
+                    notices.InstruksiAttachment(item.number),
                     now,
                     tz,
                     attachment=item.attachment,
@@ -260,12 +256,9 @@ def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: W
                 _row(
                     f"instruksi:{item.id}:ingat:{user.id}",
                     chat,
-                    texts.INSTRUKSI_REMINDER.format(
-                        number=item.number, text=escape(bounds.excerpt(item.text, 500))
-                    ),
+                    notices.InstruksiReminder(item.id, item.number, bounds.excerpt(item.text, 500)),
                     now,
                     tz,
-                    buttons=[[(texts.INSTRUKSI_BUTTON_READ, actions.instruksi_read(item.id))]],
                 )
             )
         enqueue(session, rows)

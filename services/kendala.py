@@ -6,7 +6,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable, User
-from services import actions, audit, bounds, texts
+from services import audit, bounds, notices, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
@@ -172,17 +171,18 @@ def _item_label(session: Session, ticket: Kendala) -> str:
     return f"{row[0]} {row[1]}" if row else texts.KENDALA_GENERAL
 
 
-def render(session: Session, ticket: Kendala, tz: ZoneInfo) -> str:
-    """The ticket as Telegram HTML, for the province group."""
-    return texts.KENDALA_POST.format(
+def post_notice(session: Session, ticket: Kendala, tz: ZoneInfo) -> notices.KendalaPost:
+    """The ticket as a notice, for the province group."""
+    return notices.KendalaPost(
+        ticket_id=ticket.id,
         number=ticket.number,
-        satker=escape(ticket.satker.name),
-        reporter=escape(ticket.reporter.name),
-        item=escape(_item_label(session, ticket)),
+        satker=ticket.satker.name,
+        reporter=ticket.reporter.name,
+        item=_item_label(session, ticket),
         category=CATEGORIES.get(ticket.category, ticket.category),
-        description=escape(ticket.description),
         when=waktu(ticket.created_at, tz),
-        reopened=texts.KENDALA_REOPENED_MARK if ticket.reopened_at else "",
+        description=ticket.description,
+        reopened=ticket.reopened_at is not None,
     )
 
 
@@ -209,12 +209,6 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
     count = 0
     for ticket in waiting:
         version = ticket.round
-        buttons = [
-            [
-                (texts.KENDALA_BUTTON_ANSWER, actions.kendala_answer(ticket.id)),
-                (texts.KENDALA_BUTTON_CLOSE, actions.kendala_close(ticket.id)),
-            ]
-        ]
         for chat in chats:
             key = f"kendala:{ticket.id}:post:{version}:{chat.chat_id}"
             count += _outbox(
@@ -222,10 +216,9 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
                 key=key,
                 kind="kendala",
                 chat_id=chat.chat_id,
-                text=render(session, ticket, tz),
+                notice=post_notice(session, ticket, tz),
                 now=now,
                 today=today,
-                buttons=buttons,
             )
             if ticket.attachment:
                 count += _outbox(
@@ -233,7 +226,7 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
                     key=f"{key}:lampiran",
                     kind="kendala",
                     chat_id=chat.chat_id,
-                    text=texts.KENDALA_ATTACHMENT_CAPTION.format(number=ticket.number),
+                    notice=notices.KendalaAttachment(ticket.number),
                     now=now,
                     today=today,
                     attachment=ticket.attachment,
@@ -258,11 +251,11 @@ def answer(
     ticket.answered_at = now
     ticket.answered_by_id = admin.id
     ticket.status = "ditanggapi"
-    message = texts.KENDALA_ANSWER.format(
+    message = notices.KendalaAnswer(
         number=ticket.number,
-        description=escape(bounds.excerpt(ticket.description, 300)),
-        answer=escape(body),
-        admin=escape(admin.name),
+        description=bounds.excerpt(ticket.description, 300),
+        answer=body,
+        admin=admin.name,
     )
     event = f"jawab:{int(now.timestamp())}:{hashlib.sha256(body.encode()).hexdigest()[:10]}"
     _notify_satker(session, ticket, message, event, now, tz)
@@ -289,7 +282,7 @@ def close(
         raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
     ticket.status = "selesai"
     ticket.closed_at = now
-    message = texts.KENDALA_CLOSED_NOTICE.format(number=ticket.number, days=REOPEN_DAYS)
+    message = notices.KendalaClosed(ticket.number, REOPEN_DAYS)
     _notify_satker(
         session, ticket, message, f"selesai:{int(now.timestamp())}", now, tz, group=False
     )
@@ -336,7 +329,7 @@ def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) 
 def _notify_satker(
     session: Session,
     ticket: Kendala,
-    message: str,
+    message: notices.Notice,
     event: str,
     now: datetime,
     tz: ZoneInfo,
@@ -356,7 +349,7 @@ def _notify_satker(
             key=f"kendala:{ticket.id}:{event}:{chat}",
             kind="kendala",
             chat_id=chat,
-            text=message,
+            notice=message,
             now=now,
             today=today,
         )
@@ -386,11 +379,11 @@ def plan_escalations(
         age = calendar.working_days_after(since, today)
         if age < sla_days:
             continue
-        text = texts.KENDALA_ESCALATION.format(
+        escalation = notices.KendalaEscalation(
             number=ticket.number,
-            satker=escape(ticket.satker.name),
+            satker=ticket.satker.name,
             days=age,
-            description=escape(bounds.excerpt(ticket.description, 500)),
+            description=bounds.excerpt(ticket.description, 500),
         )
         version = ticket.round
         recorded = 0
@@ -400,7 +393,7 @@ def plan_escalations(
                 key=f"kendala:{ticket.id}:eskalasi:{version}",
                 kind="eskalasi",
                 chat_id=escalation_chat,
-                text=text,
+                notice=escalation,
                 now=now,
                 today=today,
             )
@@ -410,12 +403,9 @@ def plan_escalations(
                 key=f"kendala:{ticket.id}:ingat:{version}:{chat.chat_id}",
                 kind="eskalasi",
                 chat_id=chat.chat_id,
-                text=texts.KENDALA_PROVINCE_REMINDER.format(
-                    number=ticket.number, satker=escape(ticket.satker.name), days=age
-                ),
+                notice=notices.KendalaOverdue(ticket.id, ticket.number, ticket.satker.name, age),
                 now=now,
                 today=today,
-                buttons=[[(texts.KENDALA_BUTTON_ANSWER, actions.kendala_answer(ticket.id))]],
             )
         if recorded or escalation_chat:
             ticket.escalated_at = now  # else: nobody to tell yet; try again next sweep

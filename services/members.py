@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from models import ChatLink, Invite, Outbox, Reminder, Satker, Snooze, Unreachable, User
-from services import audit, texts
+from services import audit, notices, texts
 from services.errors import ZibotError
 from services.invites import lookup_hashes
 from services.outbox import enqueue, outbox_row
@@ -443,11 +442,7 @@ def bot_removed(
     ]
     if not provinces:
         log.warning("No province group to tell that %s lost the bot (%s)", satker.code, chat)
-    text = texts.GROUP_LOST_NOTICE.format(
-        satker=escape(satker.name),
-        code=satker.code,
-        title=escape(link.title or chat),
-    )
+    notice = notices.GroupLost(title=link.title or chat, satker=satker.name, code=satker.code)
     stamp = int(now.timestamp())
     rows = [
         outbox_row(
@@ -455,7 +450,7 @@ def bot_removed(
             kind="grup",
             chat_id=province,
             day=today,
-            text=text,
+            notice=notice,
             now=now,
             channel=channel,
         )

@@ -243,7 +243,7 @@ def test_an_unanswered_kendala_is_escalated_once(bot: Deployment) -> None:
         with bot.db() as session:
             rows = list(
                 session.scalars(
-                    select(Outbox).where(Outbox.kind == "eskalasi", Outbox.text.contains(number))
+                    select(Outbox).where(Outbox.kind == "eskalasi", Outbox.payload.contains(number))
                 )
             )
             session.expunge_all()
