@@ -235,13 +235,15 @@ class Dispatcher:
             with self._lock:
                 self._in_flight.discard(claim.id)
 
-    def _finish_sent(self, session: Session | None, claim: Claim, message_id: int | None) -> None:
+    def _finish_sent(
+        self, session: Session | None, claim: Claim, message_id: str | int | None
+    ) -> None:
         self._done(
             session,
             claim,
             status="sent",
             sent_at=self._clock(),
-            message_id=message_id,
+            message_id=None if message_id is None else str(message_id),
             attempts=claim.attempts + 1,
         )
 

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable, User
+from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable
 from services import audit, bounds, notices, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
+from services.identities import addresses, parse_address
 from services.members import Member
 from services.numbering import next_number
 from services.outbox import enqueue, outbox_row
@@ -140,7 +141,6 @@ def _province_chats(session: Session) -> list[ChatLink]:
         for link in session.scalars(
             select(ChatLink).where(
                 ChatLink.is_province.is_(True),
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
@@ -148,16 +148,16 @@ def _province_chats(session: Session) -> list[ChatLink]:
     ]
 
 
-def _satker_chats(session: Session, satker_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(ChatLink.chat_id).where(
+def _satker_chats(session: Session, satker_id: int) -> list[tuple[str, str]]:
+    return [
+        (channel, chat_id)
+        for channel, chat_id in session.execute(
+            select(ChatLink.channel, ChatLink.chat_id).where(
                 ChatLink.satker_id == satker_id,
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
-    )
+    ]
 
 
 def _item_label(session: Session, ticket: Kendala) -> str:
@@ -215,6 +215,7 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
                 session,
                 key=key,
                 kind="kendala",
+                channel=chat.channel,
                 chat_id=chat.chat_id,
                 notice=post_notice(session, ticket, tz),
                 now=now,
@@ -225,6 +226,7 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
                     session,
                     key=f"{key}:lampiran",
                     kind="kendala",
+                    channel=chat.channel,
                     chat_id=chat.chat_id,
                     notice=notices.KendalaAttachment(ticket.number),
                     now=now,
@@ -337,17 +339,17 @@ def _notify_satker(
     group: bool = True,
 ) -> None:
     today = now.astimezone(tz).date()
-    chats: list[str] = []
-    reporter = session.get(User, ticket.reporter_id)
-    if reporter is not None and reporter.telegram_id is not None:
-        chats.append(str(reporter.telegram_id))
+    chats = addresses(session, [ticket.reporter_id]).get(ticket.reporter_id, [])
     if group:
         chats += [c for c in _satker_chats(session, ticket.satker_id) if c not in chats]
-    for chat in chats:
+    for channel, chat in chats:
+        # Telegram keys stay as they were; other channels are named in theirs.
+        where = chat if channel == "telegram" else f"{channel}:{chat}"
         _outbox(
             session,
-            key=f"kendala:{ticket.id}:{event}:{chat}",
+            key=f"kendala:{ticket.id}:{event}:{where}",
             kind="kendala",
+            channel=channel,
             chat_id=chat,
             notice=message,
             now=now,
@@ -388,11 +390,13 @@ def plan_escalations(
         version = ticket.round
         recorded = 0
         if escalation_chat:
+            address = parse_address(escalation_chat)  # "channel:id"; a bare id is Telegram
             recorded += _outbox(
                 session,
                 key=f"kendala:{ticket.id}:eskalasi:{version}",
                 kind="eskalasi",
-                chat_id=escalation_chat,
+                channel=address.channel,
+                chat_id=address.chat_id,
                 notice=escalation,
                 now=now,
                 today=today,
@@ -402,6 +406,7 @@ def plan_escalations(
                 session,
                 key=f"kendala:{ticket.id}:ingat:{version}:{chat.chat_id}",
                 kind="eskalasi",
+                channel=chat.channel,
                 chat_id=chat.chat_id,
                 notice=notices.KendalaOverdue(ticket.id, ticket.number, ticket.satker.name, age),
                 now=now,

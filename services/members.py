@@ -10,9 +10,20 @@ from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from models import ChatLink, Invite, Outbox, Reminder, Satker, Snooze, Unreachable, User
+from models import (
+    ChatLink,
+    Invite,
+    Outbox,
+    Reminder,
+    Satker,
+    Snooze,
+    Unreachable,
+    User,
+    UserIdentity,
+)
 from services import audit, notices, texts
 from services.errors import ZibotError
+from services.identities import addresses as addresses
 from services.invites import lookup_hashes
 from services.outbox import enqueue, outbox_row
 from services.reminders import forget_stages, lock_planning
@@ -77,9 +88,11 @@ def find_member(session: Session, channel: str, external_id: str | int) -> Membe
 
 
 def _user_query(channel: str, external_id: str | int) -> Select[User]:
-    if channel == "telegram":
-        return select(User).where(User.telegram_id == int(external_id))
-    return select(User).where(User.whatsapp == str(external_id))
+    return (
+        select(User)
+        .join(UserIdentity, UserIdentity.user_id == User.id)
+        .where(UserIdentity.channel == channel, UserIdentity.external_id == str(external_id))
+    )
 
 
 def _member(user: User) -> Member:
@@ -117,9 +130,11 @@ def redeem_invite(
         )
         user.created_at = now
         if channel == "telegram":
-            user.telegram_id = int(external_id)
-        else:
+            user.telegram_id = int(external_id)  # the mirror; the identity follows on flush
+        elif channel == "whatsapp":
             user.whatsapp = str(external_id)
+        else:
+            user.identities.append(UserIdentity(channel=channel, external_id=str(external_id)))
         session.add(user)
     else:
         user.role, user.satker_id = invite.role, invite.satker_id

@@ -45,7 +45,7 @@ class Removed(Unreachable):
 class Sent:
     """What the channel answered for an accepted message."""
 
-    message_id: int | None
+    message_id: str | int | None  # the channel's id of the message (stored as text)
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,15 @@ from models import (
     Target,
     Unreachable,
     User,
+    UserIdentity,
 )
 from services import notices, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.formatting import tanggal
+from services.identities import addresses
 from services.outbox import outbox_row
 from services.progress import active_year, load_ranking
 
-CHANNEL = "telegram"
 MAX_BUTTON_ITEMS = 8
 AGAIN = "ulang"
 
@@ -190,27 +191,27 @@ def _unreachable(session: Session) -> set[tuple[str, str]]:
 
 
 def recipients(session: Session, satker_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """Each satker's linked groups and the PICs (agen) registered privately."""
+    """Each satker's linked groups (of every channel) and the PICs (agen) at every chat
+    identity they have."""
     ids = list(set(satker_ids))
     blocked = _unreachable(session)
     found: dict[int, list[Recipient]] = defaultdict(list)
     links = session.scalars(
-        select(ChatLink).where(
-            ChatLink.satker_id.in_(ids), ChatLink.channel == CHANNEL, ChatLink.active.is_(True)
-        )
+        select(ChatLink).where(ChatLink.satker_id.in_(ids), ChatLink.active.is_(True))
     )
     for link in links:
         if (link.channel, link.chat_id) not in blocked and link.satker_id is not None:
             found[link.satker_id].append(Recipient(link.channel, link.chat_id, link.satker_id))
-    users = session.scalars(
-        select(User).where(
-            User.satker_id.in_(ids), User.role == "agen", User.telegram_id.is_not(None)
+    agents: dict[int, int] = {
+        user_id: satker_id
+        for user_id, satker_id in session.execute(
+            select(User.id, User.satker_id).where(User.satker_id.in_(ids), User.role == "agen")
         )
-    )
-    for user in users:
-        chat = str(user.telegram_id)
-        if (CHANNEL, chat) not in blocked:
-            found[user.satker_id].append(Recipient(CHANNEL, chat, user.satker_id))
+    }
+    for user_id, chats in addresses(session, agents).items():
+        for channel, chat in chats:
+            if (channel, chat) not in blocked:
+                found[agents[user_id]].append(Recipient(channel, chat, agents[user_id]))
     return found
 
 
@@ -429,7 +430,6 @@ def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> lis
         for link in session.scalars(
             select(ChatLink).where(
                 ChatLink.is_province.is_(True),
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
@@ -626,7 +626,7 @@ def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Previ
         if not unreached:
             return Preview(texts.PREVIEW_NOTHING_DUE, [])
         nobody = session.scalar(select(ChatLink.id).limit(1)) is None and (
-            session.scalar(select(User.id).where(User.telegram_id.is_not(None)).limit(1)) is None
+            session.scalar(select(UserIdentity.id).limit(1)) is None
         )
         reason = texts.PREVIEW_NOBODY if nobody else texts.PREVIEW_NO_RECIPIENTS
         return Preview(reason, [], unreached)
@@ -714,13 +714,14 @@ def _chat_names(session: Session) -> dict[tuple[str, str], str]:
     ):
         label = link.title or (satker_name or texts.PROVINCE_GROUP)
         names[(link.channel, link.chat_id)] = texts.PREVIEW_GROUP.format(name=label)
-    for user, satker_name in session.execute(
-        select(User, Satker.name).join(Satker, Satker.id == User.satker_id)
+    for identity, user, satker_name in session.execute(
+        select(UserIdentity, User, Satker.name)
+        .join(User, User.id == UserIdentity.user_id)
+        .join(Satker, Satker.id == User.satker_id)
     ):
-        if user.telegram_id is not None:
-            names[(CHANNEL, str(user.telegram_id))] = texts.PREVIEW_PERSON.format(
-                name=user.name, satker=satker_name
-            )
+        names[(identity.channel, identity.external_id)] = texts.PREVIEW_PERSON.format(
+            name=user.name, satker=satker_name
+        )
     return names
 
 

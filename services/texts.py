@@ -783,3 +783,7 @@ LKE_SOAL_CRITERIA = "Kriteria:"
 # Templates of notices (services/notices.py) mark emphasis as **bold** and __italic__; each
 # channel's presenter turns the marks into its own formatting (Telegram HTML, plain text).
 REMINDER_SECTION = "**{label}**"
+SETTING_BAD_ADDRESS = (
+    "harus id chat Telegram berupa angka (mis. -1001234567890) atau kanal:id "
+    "(mis. telegram:-1001234567890, whatsapp:6281234567890): {value!r}"
+)

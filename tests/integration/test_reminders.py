@@ -677,7 +677,7 @@ def test_every_pending_message_is_sent_once_and_marked(zi: sessionmaker[Session]
         _, text, buttons, message_id = sent[0]
         assert text == row.text
         assert row.status == "sent"
-        assert row.message_id == message_id
+        assert row.message_id == str(message_id)
         assert row.sent_at == clock.now
         assert row.attempts == 1
         if row.kind == "digest":
