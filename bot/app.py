@@ -37,7 +37,7 @@ from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
-from scheduler.engine import ReminderEngine, kendala_planner
+from scheduler.engine import ReminderEngine, SweepLoop, kendala_planner
 from scheduler.outbox import Dispatcher
 from services import actions, texts
 from services.reminders import ReminderPolicy
@@ -99,11 +99,12 @@ def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
     return engine
 
 
-async def sweep(context: ZiContext) -> None:
-    """The periodic job: plan and send in the background, so the job itself returns at once."""
-    engine = context.bot_data.engine
-    if engine is not None:
-        context.application.create_task(engine.sweep(), name="zibot-sweep")
+async def post_stop(application: ZiApplication) -> None:
+    """Stop the reminder engine's task with the application."""
+    sweeper = application.bot_data.sweeper
+    if isinstance(sweeper, SweepLoop):
+        await sweeper.stop()
+    application.bot_data.sweeper = None
 
 
 def flood_limiter() -> AIORateLimiter:
@@ -129,15 +130,11 @@ async def post_init(application: ZiApplication) -> None:
         [BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
     )
     engine = application.bot_data.engine
-    job_queue = application.job_queue
-    if engine is not None and job_queue is not None:
-        job_queue.run_repeating(
-            sweep,
-            interval=application.bot_data.sweep_seconds,
-            first=1,
-            name="zibot-sweep",
-            job_kwargs={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        )
+    if isinstance(engine, ReminderEngine):
+        # The engine's own task, not PTB's JobQueue: started and stopped with the application.
+        sweeper = SweepLoop(engine, application.bot_data.sweep_seconds)
+        application.bot_data.sweeper = sweeper
+        sweeper.start()
     await remember_username(application.bot_data.zibot, application.bot.username)
     log.info("zibot is up as @%s", application.bot.username)
 
@@ -161,6 +158,7 @@ def build_application(
         .context_types(ContextTypes(context=ZiContext, bot_data=BotData))
         .concurrent_updates(False)
         .post_init(post_init)
+        .post_stop(post_stop)
     )
     if not updater:
         builder = builder.updater(None)

@@ -45,6 +45,10 @@ def refusals_answered(handler: Handler[R]) -> Handler[R | None]:
 
 def kick_sweep(context: ZiContext) -> None:
     """Send what a change just put in the outbox now, instead of at the next periodic sweep."""
+    sweeper = context.bot_data.sweeper
+    if sweeper is not None:
+        sweeper.kick()
+        return
     engine = context.bot_data.engine
     if engine is not None:
         context.application.create_task(engine.sweep(), name="zibot-sweep-now")
