@@ -39,13 +39,14 @@ from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
 from scheduler.engine import ReminderEngine, SweepLoop, kendala_planner
 from scheduler.outbox import Dispatcher
-from services import actions, texts
+from services import actions, events, texts
 from services.reminders import ReminderPolicy
 from services.zi import Zibot
 
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
+WAKING_EVENTS = (events.OutboxQueued, events.ChatLinked)
 ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
 
 PRIVATE_COMMANDS = [
@@ -103,6 +104,8 @@ async def post_stop(application: ZiApplication) -> None:
     """Stop the reminder engine's task with the application."""
     sweeper = application.bot_data.sweeper
     if isinstance(sweeper, SweepLoop):
+        for kind in WAKING_EVENTS:
+            events.unsubscribe(kind, sweeper.wake)
         await sweeper.stop()
     application.bot_data.sweeper = None
 
@@ -135,6 +138,10 @@ async def post_init(application: ZiApplication) -> None:
         sweeper = SweepLoop(engine, application.bot_data.sweep_seconds)
         application.bot_data.sweeper = sweeper
         sweeper.start()
+        # What a change put in the outbox, or a chat that can now be written to, goes out
+        # once the change commits.
+        for kind in WAKING_EVENTS:
+            events.subscribe(kind, sweeper.wake, after_commit=True)
     await remember_username(application.bot_data.zibot, application.bot.username)
     log.info("zibot is up as @%s", application.bot.username)
 

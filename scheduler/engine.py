@@ -87,6 +87,7 @@ class SweepLoop:
         self._interval = interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.sweeps = 0
 
     @property
@@ -97,12 +98,27 @@ class SweepLoop:
         """Begin sweeping (in the running event loop); the first sweep runs at once."""
         if self.running:
             return
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="zibot-sweep")
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._run(), name="zibot-sweep")
 
     def kick(self) -> None:
         """Sweep now rather than at the next interval (a sweep already running is followed
-        by another one)."""
-        self._wake.set()
+        by another one). Safe from any thread (a use case commits in a worker thread)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            loop.call_soon_threadsafe(self._wake.set)
+
+    def wake(self, _event: object = None) -> None:
+        """``kick`` as an after-commit subscriber of events (``services.events``)."""
+        self.kick()
 
     async def stop(self) -> None:
         """Cancel the loop and wait for it: a sweep in progress is interrupted between its

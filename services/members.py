@@ -21,12 +21,12 @@ from models import (
     User,
     UserIdentity,
 )
-from services import audit, notices, texts
+from services import audit, events, notices, texts
 from services.errors import ZibotError
 from services.identities import addresses as addresses
 from services.invites import lookup_hashes
 from services.outbox import enqueue, outbox_row
-from services.reminders import forget_stages, lock_planning
+from services.reminders import lock_planning
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def redeem_invite(
         raise ZibotError(texts.INVITE_USED)
     session.refresh(user)
     mark_reachable(session, channel, external_id)
-    forget_stages(session)  # a new recipient: let the next sweep look at every target again
+    events.publish(session, events.ChatLinked(channel, str(external_id)))  # a new recipient
     audit.record(
         session,
         now=now,
@@ -242,7 +242,7 @@ def link_chat(
     link.linked_at = now
     link.active, link.left_at = True, None  # the bot was added back to the group
     mark_reachable(session, channel, chat_id)
-    forget_stages(session)  # a new recipient: let the next sweep look at every target again
+    events.publish(session, events.ChatLinked(channel, str(chat_id)))  # a new recipient
     audit.record(
         session,
         now=now,

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import Outbox
+from services import events
 from services.notices import Notice, dump
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
@@ -59,4 +60,5 @@ def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     fresh = [row for row in rows if row["key"] not in known]
     if fresh:
         session.execute(insert(Outbox), fresh)
+        events.publish(session, events.OutboxQueued(len(fresh)))
     return len(fresh)

@@ -128,7 +128,6 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
         await reply(
             update, texts.LINKED_SATKER.format(name=e(scope.satker.name), code=scope.satker.code)
         )
-    kick_sweep(context)  # after the confirmation: what waited for this group goes out now
 
 
 @refusals_answered
