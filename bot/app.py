@@ -42,9 +42,9 @@ from handlers.telegram import throttle as throttle_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.throttle import ThrottleGate
-from scheduler.engine import ReminderEngine, kendala_planner
+from scheduler.engine import ReminderEngine, SweepLoop, kendala_planner
 from scheduler.outbox import Dispatcher
-from services import actions, texts
+from services import actions, events, texts
 from services.reminders import ReminderPolicy
 from services.throttle import Throttle
 from services.zi import Zibot
@@ -52,6 +52,7 @@ from services.zi import Zibot
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
+WAKING_EVENTS = (events.OutboxQueued, events.ChatLinked)
 ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
 # Handler groups that run before the conversations and commands (group 0), in this order.
 DEDUPE = -20
@@ -108,11 +109,14 @@ def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
     return engine
 
 
-async def sweep(context: ZiContext) -> None:
-    """The periodic job: plan and send in the background, so the job itself returns at once."""
-    engine = context.bot_data.engine
-    if engine is not None:
-        context.application.create_task(engine.sweep(), name="zibot-sweep")
+async def post_stop(application: ZiApplication) -> None:
+    """Stop the reminder engine's task with the application."""
+    sweeper = application.bot_data.sweeper
+    if isinstance(sweeper, SweepLoop):
+        for kind in WAKING_EVENTS:
+            events.unsubscribe(kind, sweeper.wake)
+        await sweeper.stop()
+    application.bot_data.sweeper = None
 
 
 def flood_limiter(sessions: sessionmaker[Session]) -> SharedRateLimiter:
@@ -138,15 +142,15 @@ async def post_init(application: ZiApplication) -> None:
         [BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats()
     )
     engine = application.bot_data.engine
-    job_queue = application.job_queue
-    if engine is not None and job_queue is not None:
-        job_queue.run_repeating(
-            sweep,
-            interval=application.bot_data.sweep_seconds,
-            first=1,
-            name="zibot-sweep",
-            job_kwargs={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-        )
+    if isinstance(engine, ReminderEngine):
+        # The engine's own task, not PTB's JobQueue: started and stopped with the application.
+        sweeper = SweepLoop(engine, application.bot_data.sweep_seconds)
+        application.bot_data.sweeper = sweeper
+        sweeper.start()
+        # What a change put in the outbox, or a chat that can now be written to, goes out
+        # once the change commits.
+        for kind in WAKING_EVENTS:
+            events.subscribe(kind, sweeper.wake, after_commit=True)
     await remember_username(application.bot_data.zibot, application.bot.username)
     log.info("zibot is up as @%s", application.bot.username)
 
@@ -171,6 +175,7 @@ def build_application(
         .context_types(ContextTypes(context=ZiContext, bot_data=BotData))
         .concurrent_updates(ChatOrderedProcessor(gate=throttle))
         .post_init(post_init)
+        .post_stop(post_stop)
     )
     if not updater:
         builder = builder.updater(None)

@@ -417,7 +417,7 @@ def _fake_progress(session: Session, now: datetime) -> None:
     from sqlalchemy import select
 
     from models import Target
-    from services.progress import bump_version
+    from services import events
 
     rng = random.Random(2026)
     diligence: dict[int, float] = {}
@@ -428,7 +428,7 @@ def _fake_progress(session: Session, now: datetime) -> None:
             target.status, target.updated_at = "selesai", now
         elif roll < share + 0.1:
             target.status, target.updated_at = "proses", now
-    bump_version(session)
+    events.publish(session, events.ProgressChanged())
 
 
 @holiday_app.command("add")

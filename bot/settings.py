@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from services import texts
+from services.errors import ZibotError
+from services.identities import parse_address
 
 
 class SettingsError(Exception):
@@ -109,7 +111,7 @@ class Settings:
             sweep_seconds=_int("ZIBOT_SWEEP_SECONDS", get("ZIBOT_SWEEP_SECONDS"), 1, 86400),
             clock_file=Path(get("ZIBOT_CLOCK_FILE")) if get("ZIBOT_CLOCK_FILE") else None,
             kendala_sla_days=_int("ZIBOT_KENDALA_SLA_DAYS", get("ZIBOT_KENDALA_SLA_DAYS"), 1, 60),
-            escalation_chat=_chat_id("ZIBOT_ESCALATION_CHAT", get("ZIBOT_ESCALATION_CHAT")),
+            escalation_chat=_address("ZIBOT_ESCALATION_CHAT", get("ZIBOT_ESCALATION_CHAT")),
         )
 
     def require_token(self) -> str:
@@ -224,7 +226,11 @@ def _time(name: str, value: str) -> time:
         raise _fail(name, texts.SETTING_BAD_TIME.format(value=value)) from exc
 
 
-def _chat_id(name: str, value: str) -> str:
-    if value and not value.lstrip("-").isdigit():
-        raise _fail(name, texts.SETTING_BAD_CHAT.format(value=value))
-    return value
+def _address(name: str, value: str) -> str:
+    """``channel:id`` (a bare number means Telegram), as ``channel:id``; empty stays empty."""
+    if not value:
+        return value
+    try:
+        return str(parse_address(value))
+    except ZibotError:
+        raise _fail(name, texts.SETTING_BAD_ADDRESS.format(value=value)) from None

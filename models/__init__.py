@@ -30,6 +30,7 @@ from models.tables import (
     Target,
     Unreachable,
     User,
+    UserIdentity,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "UTCDateTime",
     "Unreachable",
     "User",
+    "UserIdentity",
     "make_engine",
     "make_session_factory",
     "upgrade_schema",

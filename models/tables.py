@@ -16,8 +16,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base
 
@@ -119,6 +120,27 @@ class User(Base):
     created_at: Mapped[datetime]
 
     satker: Mapped[Satker] = relationship()
+    identities: Mapped[list[UserIdentity]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class UserIdentity(Base):
+    """One chat account of a person: (channel, id in that channel), e.g. ("telegram",
+    "510301") or ("whatsapp", "6281..."). It is also their private chat's address.
+
+    ``app_user.telegram_id``/``whatsapp`` are kept as mirrors for this release; lookups go
+    through this table (a user written with only those columns gets its identity on flush)."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(255))
+
+    user: Mapped[User] = relationship(back_populates="identities")
 
 
 class Invite(Base):
@@ -238,6 +260,9 @@ class Outbox(Base):
     text: Mapped[str] = mapped_column(Text)
     # JSON: [[{"text": ..., "data": ...}, ...], ...] inline keyboard rows, or "".
     buttons: Mapped[str] = mapped_column(Text, default="")
+    # JSON: {"kind": ..., "params": {...}} a notice (services.notices), rendered by the
+    # channel when it is sent; rows without one carry their text and buttons.
+    payload: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
@@ -247,7 +272,7 @@ class Outbox(Base):
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Reminder(Base):
@@ -499,3 +524,21 @@ class LkeLink(Base):
     created_at: Mapped[datetime]
 
     item: Mapped[RencanaAksi] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _mirror_identities(session: Session, _context: object, _instances: object) -> None:
+    """A user written with ``telegram_id``/``whatsapp`` gets the matching identity."""
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, User):
+            continue
+        known = {(i.channel, i.external_id) for i in obj.identities}
+        for channel, value in (("telegram", obj.telegram_id), ("whatsapp", obj.whatsapp)):
+            if value is None:
+                continue
+            if not any(c == channel for c, _ in known):
+                obj.identities.append(UserIdentity(channel=channel, external_id=str(value)))
+            elif (channel, str(value)) not in known:  # the mirror changed: follow it
+                for identity in obj.identities:
+                    if identity.channel == channel:
+                        identity.external_id = str(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -73,6 +74,72 @@ class ReminderEngine:
                 stats.unreachable,
             )
         return stats
+
+
+class SweepLoop:
+    """The engine's own task: a sweep every ``interval`` seconds, and one as soon as
+    something is kicked into the outbox. Owned by the application's lifecycle (``start`` when
+    it starts, ``stop`` when it stops), whatever channels are configured; a failing sweep is
+    logged and the next one runs on time."""
+
+    def __init__(self, engine: ReminderEngine, interval: float) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.sweeps = 0
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def start(self) -> None:
+        """Begin sweeping (in the running event loop); the first sweep runs at once."""
+        if self.running:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._run(), name="zibot-sweep")
+
+    def kick(self) -> None:
+        """Sweep now rather than at the next interval (a sweep already running is followed
+        by another one). Safe from any thread (a use case commits in a worker thread)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            loop.call_soon_threadsafe(self._wake.set)
+
+    def wake(self, _event: object = None) -> None:
+        """``kick`` as an after-commit subscriber of events (``services.events``)."""
+        self.kick()
+
+    async def stop(self) -> None:
+        """Cancel the loop and wait for it: a sweep in progress is interrupted between its
+        database steps (each one its own transaction)."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self._engine.sweep()
+            except Exception:
+                log.exception("Sweep failed; the next one runs in %s s", self._interval)
+            self.sweeps += 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval)
 
 
 def kendala_planner(

@@ -22,8 +22,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from models import Outbox, Unreachable
+from services import notices
 from services.members import bot_removed, move_chat
-from services.notify import Attachment, Moved, Notifier, Removed, RetryLater, SendFailed
+from services.notify import (
+    Attachment,
+    Moved,
+    Notifier,
+    Removed,
+    Rendered,
+    RetryLater,
+    SendFailed,
+    Sent,
+)
 from services.notify import Unreachable as ChatUnreachable
 
 log = logging.getLogger(__name__)
@@ -59,6 +69,7 @@ class Claim:
     buttons: list[list[tuple[str, str]]]
     attempts: int
     attachment: Attachment | None = None
+    payload: str | None = None  # a notice (kind + parameters), rendered when it is sent
 
 
 class Dispatcher:
@@ -112,7 +123,7 @@ class Dispatcher:
             notifier = self._notifiers.get(claim.channel)
             if notifier is None:
                 raise SendFailed(f"no notifier for channel {claim.channel}")
-            sent = await notifier.send(claim.chat_id, claim.text, claim.buttons, claim.attachment)
+            sent = await self._deliver(notifier, claim)
         except Moved as exc:
             await asyncio.to_thread(self._finish_moved, session, claim, exc.new_chat_id)
             stats.retried += 1
@@ -138,6 +149,24 @@ class Dispatcher:
             await asyncio.to_thread(self._finish_sent, session, claim, sent.message_id)
             stats.sent += 1
         return True
+
+    @staticmethod
+    async def _deliver(notifier: Notifier, claim: Claim) -> Sent:
+        """Render the message's notice through the channel's presenter (rows written before
+        notices carry their text), then send it: the attachment with the first part, the
+        buttons under the last."""
+        if claim.payload:
+            try:
+                parts = notifier.presenter.render(notices.load(claim.payload))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SendFailed(f"cannot render notice: {exc}") from exc
+        else:
+            parts = [Rendered(claim.text, claim.buttons)]
+        sent = Sent(None)
+        for number, part in enumerate(parts):
+            attachment = claim.attachment if number == 0 else None
+            sent = await notifier.send(claim.chat_id, part.text, part.buttons, attachment)
+        return sent
 
     # --- database steps (run in a worker thread) -------------------------------------------
 
@@ -181,6 +210,7 @@ class Dispatcher:
                 else [],
                 row.attempts,
                 Attachment(row.attachment, row.attachment_type or "") if row.attachment else None,
+                row.payload,
             )
         except BaseException:
             session.rollback()
@@ -205,13 +235,15 @@ class Dispatcher:
             with self._lock:
                 self._in_flight.discard(claim.id)
 
-    def _finish_sent(self, session: Session | None, claim: Claim, message_id: int | None) -> None:
+    def _finish_sent(
+        self, session: Session | None, claim: Claim, message_id: str | int | None
+    ) -> None:
         self._done(
             session,
             claim,
             status="sent",
             sent_at=self._clock(),
-            message_id=message_id,
+            message_id=None if message_id is None else str(message_id),
             attempts=claim.attempts + 1,
         )
 

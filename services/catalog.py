@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Area, Satker
-from services import texts
+from services import events, texts
 from services.errors import RowProblem, SpreadsheetRejected, ZibotError
-from services.progress import bump_version
 
 AREAS: tuple[tuple[str, str], ...] = (
     ("MP", "Manajemen Perubahan"),
@@ -175,7 +174,7 @@ def upsert_satkers(session: Session, rows: Sequence[SatkerRow]) -> SeedResult:
     if problems:
         raise SpreadsheetRejected(texts.SPREADSHEET_REJECTED.format(count=len(problems)), problems)
     if added or updated:
-        bump_version(session)
+        events.publish(session, events.PlanChanged())
     session.flush()
     return SeedResult(satkers_added=len(added), satkers_updated=len(updated))
 

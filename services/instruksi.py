@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Instruksi, InstruksiRead, Satker, Unreachable, User
-from services import actions, audit, bounds, texts
+from services import audit, bounds, notices, texts
 from services.calendar import WorkCalendar
 from services.errors import NotFound, ZibotError
+from services.identities import addresses
 from services.members import Member
 from services.numbering import next_number
 from services.outbox import enqueue, outbox_row
@@ -70,12 +70,17 @@ def _blocked(session: Session) -> set[tuple[str, str]]:
     return {(u.channel, u.chat_id) for u in session.scalars(select(Unreachable))}
 
 
+def _where(channel: str, chat: str) -> str:
+    """A chat in an outbox key: Telegram's as before, others named with their channel."""
+    return chat if channel == "telegram" else f"{channel}:{chat}"
+
+
 def _row(
-    key: str, chat_id: str, text: str, now: datetime, tz: ZoneInfo, **extra: Any
+    key: str, chat_id: str, notice: notices.Notice, now: datetime, tz: ZoneInfo, **extra: Any
 ) -> dict[str, Any]:
     return outbox_row(
-        key=key, kind="instruksi", chat_id=chat_id, day=now.astimezone(tz).date(), text=text,
-        now=now, **extra,
+        key=key, kind="instruksi", chat_id=chat_id, day=now.astimezone(tz).date(),
+        notice=notice, now=now, **extra,
     )  # fmt: skip
 
 
@@ -110,40 +115,37 @@ def broadcast(
     session.flush()
     blocked = _blocked(session)
     groups = [
-        link.chat_id
+        (link.channel, link.chat_id)
         for link in session.scalars(
             select(ChatLink).where(
                 ChatLink.satker_id.is_not(None),
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
         if (link.channel, link.chat_id) not in blocked
     ]
-    leaders = [
-        str(user.telegram_id)
-        for user in session.scalars(
-            select(User).where(User.role == "pimpinan", User.telegram_id.is_not(None))
-        )
-        if (CHANNEL, str(user.telegram_id)) not in blocked
-    ]
-    message = texts.INSTRUKSI_MESSAGE.format(
-        number=item.number, text=escape(item.text), admin=escape(admin.name)
-    )
-    buttons = [[(texts.INSTRUKSI_BUTTON_READ, actions.instruksi_read(item.id))]]
+    pimpinan = session.scalars(select(User.id).where(User.role == "pimpinan")).all()
+    reached = {
+        user_id: [chat for chat in chats if chat not in blocked]
+        for user_id, chats in addresses(session, pimpinan).items()
+    }
+    leaders = [chat for chats in reached.values() for chat in chats]
+    message = notices.InstruksiNotice(item.id, item.number, item.text, admin.name)
     rows: list[dict[str, object]] = []
-    for chat in dict.fromkeys(groups + leaders):
-        rows.append(_row(f"instruksi:{item.id}:{chat}", chat, message, now, tz, buttons=buttons))
+    for channel, chat in dict.fromkeys(groups + leaders):
+        where = _where(channel, chat)
+        rows.append(_row(f"instruksi:{item.id}:{where}", chat, message, now, tz, channel=channel))
         if item.attachment:
             rows.append(
                 _row(
-                    f"instruksi:{item.id}:{chat}:lampiran",
+                    f"instruksi:{item.id}:{where}:lampiran",
                     chat,
-                    texts.INSTRUKSI_ATTACHMENT_CAPTION.format(number=item.number),
+                    notices.InstruksiAttachment(item.number),
                     now,
                     tz,
                     attachment=item.attachment,
                     attachment_type=item.attachment_type,
+                    channel=channel,
                 )
             )
     enqueue(session, rows)
@@ -156,9 +158,9 @@ def broadcast(
         entity="instruksi",
         entity_id=item.number,
         groups=len(groups),
-        leaders=len(leaders),
+        leaders=sum(1 for chats in reached.values() if chats),
     )
-    return Broadcast(item.number, len(groups), len(leaders))
+    return Broadcast(item.number, len(groups), sum(1 for chats in reached.values() if chats))
 
 
 def confirm(
@@ -246,28 +248,31 @@ def plan_reminders(session: Session, now: datetime, tz: ZoneInfo, *, calendar: W
         )
         blocked = _blocked(session)
         rows = []
-        for user in session.scalars(
-            select(User).where(
+        leaders = session.scalars(
+            select(User.id).where(
                 User.role == "pimpinan",
-                User.telegram_id.is_not(None),
                 User.created_at <= item.created_at,  # latecomers never received it
             )
-        ):
-            chat = str(user.telegram_id)
-            if user.id in confirmed or (CHANNEL, chat) in blocked:
+        ).all()
+        for user_id, chats in addresses(session, leaders).items():
+            if user_id in confirmed:
                 continue
-            rows.append(
-                _row(
-                    f"instruksi:{item.id}:ingat:{user.id}",
-                    chat,
-                    texts.INSTRUKSI_REMINDER.format(
-                        number=item.number, text=escape(bounds.excerpt(item.text, 500))
-                    ),
-                    now,
-                    tz,
-                    buttons=[[(texts.INSTRUKSI_BUTTON_READ, actions.instruksi_read(item.id))]],
+            for channel, chat in chats:
+                if (channel, chat) in blocked:
+                    continue
+                key = f"instruksi:{item.id}:ingat:{user_id}"
+                rows.append(
+                    _row(
+                        key if channel == "telegram" else f"{key}:{channel}",
+                        chat,
+                        notices.InstruksiReminder(
+                            item.id, item.number, bounds.excerpt(item.text, 500)
+                        ),
+                        now,
+                        tz,
+                        channel=channel,
+                    )
                 )
-            )
         enqueue(session, rows)
         count += len(rows)
         item.reminded_at = now

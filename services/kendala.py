@@ -6,18 +6,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable, User
-from services import actions, audit, bounds, texts
+from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable
+from services import audit, bounds, notices, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
+from services.identities import addresses, parse_address
 from services.members import Member
 from services.numbering import next_number
 from services.outbox import enqueue, outbox_row
@@ -141,7 +141,6 @@ def _province_chats(session: Session) -> list[ChatLink]:
         for link in session.scalars(
             select(ChatLink).where(
                 ChatLink.is_province.is_(True),
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
@@ -149,16 +148,16 @@ def _province_chats(session: Session) -> list[ChatLink]:
     ]
 
 
-def _satker_chats(session: Session, satker_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(ChatLink.chat_id).where(
+def _satker_chats(session: Session, satker_id: int) -> list[tuple[str, str]]:
+    return [
+        (channel, chat_id)
+        for channel, chat_id in session.execute(
+            select(ChatLink.channel, ChatLink.chat_id).where(
                 ChatLink.satker_id == satker_id,
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
-    )
+    ]
 
 
 def _item_label(session: Session, ticket: Kendala) -> str:
@@ -172,17 +171,18 @@ def _item_label(session: Session, ticket: Kendala) -> str:
     return f"{row[0]} {row[1]}" if row else texts.KENDALA_GENERAL
 
 
-def render(session: Session, ticket: Kendala, tz: ZoneInfo) -> str:
-    """The ticket as Telegram HTML, for the province group."""
-    return texts.KENDALA_POST.format(
+def post_notice(session: Session, ticket: Kendala, tz: ZoneInfo) -> notices.KendalaPost:
+    """The ticket as a notice, for the province group."""
+    return notices.KendalaPost(
+        ticket_id=ticket.id,
         number=ticket.number,
-        satker=escape(ticket.satker.name),
-        reporter=escape(ticket.reporter.name),
-        item=escape(_item_label(session, ticket)),
+        satker=ticket.satker.name,
+        reporter=ticket.reporter.name,
+        item=_item_label(session, ticket),
         category=CATEGORIES.get(ticket.category, ticket.category),
-        description=escape(ticket.description),
         when=waktu(ticket.created_at, tz),
-        reopened=texts.KENDALA_REOPENED_MARK if ticket.reopened_at else "",
+        description=ticket.description,
+        reopened=ticket.reopened_at is not None,
     )
 
 
@@ -209,31 +209,26 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
     count = 0
     for ticket in waiting:
         version = ticket.round
-        buttons = [
-            [
-                (texts.KENDALA_BUTTON_ANSWER, actions.kendala_answer(ticket.id)),
-                (texts.KENDALA_BUTTON_CLOSE, actions.kendala_close(ticket.id)),
-            ]
-        ]
         for chat in chats:
             key = f"kendala:{ticket.id}:post:{version}:{chat.chat_id}"
             count += _outbox(
                 session,
                 key=key,
                 kind="kendala",
+                channel=chat.channel,
                 chat_id=chat.chat_id,
-                text=render(session, ticket, tz),
+                notice=post_notice(session, ticket, tz),
                 now=now,
                 today=today,
-                buttons=buttons,
             )
             if ticket.attachment:
                 count += _outbox(
                     session,
                     key=f"{key}:lampiran",
                     kind="kendala",
+                    channel=chat.channel,
                     chat_id=chat.chat_id,
-                    text=texts.KENDALA_ATTACHMENT_CAPTION.format(number=ticket.number),
+                    notice=notices.KendalaAttachment(ticket.number),
                     now=now,
                     today=today,
                     attachment=ticket.attachment,
@@ -258,11 +253,11 @@ def answer(
     ticket.answered_at = now
     ticket.answered_by_id = admin.id
     ticket.status = "ditanggapi"
-    message = texts.KENDALA_ANSWER.format(
+    message = notices.KendalaAnswer(
         number=ticket.number,
-        description=escape(bounds.excerpt(ticket.description, 300)),
-        answer=escape(body),
-        admin=escape(admin.name),
+        description=bounds.excerpt(ticket.description, 300),
+        answer=body,
+        admin=admin.name,
     )
     event = f"jawab:{int(now.timestamp())}:{hashlib.sha256(body.encode()).hexdigest()[:10]}"
     _notify_satker(session, ticket, message, event, now, tz)
@@ -289,7 +284,7 @@ def close(
         raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
     ticket.status = "selesai"
     ticket.closed_at = now
-    message = texts.KENDALA_CLOSED_NOTICE.format(number=ticket.number, days=REOPEN_DAYS)
+    message = notices.KendalaClosed(ticket.number, REOPEN_DAYS)
     _notify_satker(
         session, ticket, message, f"selesai:{int(now.timestamp())}", now, tz, group=False
     )
@@ -336,7 +331,7 @@ def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) 
 def _notify_satker(
     session: Session,
     ticket: Kendala,
-    message: str,
+    message: notices.Notice,
     event: str,
     now: datetime,
     tz: ZoneInfo,
@@ -344,19 +339,19 @@ def _notify_satker(
     group: bool = True,
 ) -> None:
     today = now.astimezone(tz).date()
-    chats: list[str] = []
-    reporter = session.get(User, ticket.reporter_id)
-    if reporter is not None and reporter.telegram_id is not None:
-        chats.append(str(reporter.telegram_id))
+    chats = addresses(session, [ticket.reporter_id]).get(ticket.reporter_id, [])
     if group:
         chats += [c for c in _satker_chats(session, ticket.satker_id) if c not in chats]
-    for chat in chats:
+    for channel, chat in chats:
+        # Telegram keys stay as they were; other channels are named in theirs.
+        where = chat if channel == "telegram" else f"{channel}:{chat}"
         _outbox(
             session,
-            key=f"kendala:{ticket.id}:{event}:{chat}",
+            key=f"kendala:{ticket.id}:{event}:{where}",
             kind="kendala",
+            channel=channel,
             chat_id=chat,
-            text=message,
+            notice=message,
             now=now,
             today=today,
         )
@@ -386,21 +381,23 @@ def plan_escalations(
         age = calendar.working_days_after(since, today)
         if age < sla_days:
             continue
-        text = texts.KENDALA_ESCALATION.format(
+        escalation = notices.KendalaEscalation(
             number=ticket.number,
-            satker=escape(ticket.satker.name),
+            satker=ticket.satker.name,
             days=age,
-            description=escape(bounds.excerpt(ticket.description, 500)),
+            description=bounds.excerpt(ticket.description, 500),
         )
         version = ticket.round
         recorded = 0
         if escalation_chat:
+            address = parse_address(escalation_chat)  # "channel:id"; a bare id is Telegram
             recorded += _outbox(
                 session,
                 key=f"kendala:{ticket.id}:eskalasi:{version}",
                 kind="eskalasi",
-                chat_id=escalation_chat,
-                text=text,
+                channel=address.channel,
+                chat_id=address.chat_id,
+                notice=escalation,
                 now=now,
                 today=today,
             )
@@ -409,13 +406,11 @@ def plan_escalations(
                 session,
                 key=f"kendala:{ticket.id}:ingat:{version}:{chat.chat_id}",
                 kind="eskalasi",
+                channel=chat.channel,
                 chat_id=chat.chat_id,
-                text=texts.KENDALA_PROVINCE_REMINDER.format(
-                    number=ticket.number, satker=escape(ticket.satker.name), days=age
-                ),
+                notice=notices.KendalaOverdue(ticket.id, ticket.number, ticket.satker.name, age),
                 now=now,
                 today=today,
-                buttons=[[(texts.KENDALA_BUTTON_ANSWER, actions.kendala_answer(ticket.id))]],
             )
         if recorded or escalation_chat:
             ticket.escalated_at = now  # else: nobody to tell yet; try again next sweep

@@ -5,18 +5,28 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from models import ChatLink, Invite, Outbox, Reminder, Satker, Snooze, Unreachable, User
-from services import audit, texts
+from models import (
+    ChatLink,
+    Invite,
+    Outbox,
+    Reminder,
+    Satker,
+    Snooze,
+    Unreachable,
+    User,
+    UserIdentity,
+)
+from services import audit, events, notices, texts
 from services.errors import ZibotError
+from services.identities import addresses as addresses
 from services.invites import lookup_hashes
 from services.outbox import enqueue, outbox_row
-from services.reminders import forget_stages, lock_planning
+from services.reminders import lock_planning
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +88,11 @@ def find_member(session: Session, channel: str, external_id: str | int) -> Membe
 
 
 def _user_query(channel: str, external_id: str | int) -> Select[User]:
-    if channel == "telegram":
-        return select(User).where(User.telegram_id == int(external_id))
-    return select(User).where(User.whatsapp == str(external_id))
+    return (
+        select(User)
+        .join(UserIdentity, UserIdentity.user_id == User.id)
+        .where(UserIdentity.channel == channel, UserIdentity.external_id == str(external_id))
+    )
 
 
 def _member(user: User) -> Member:
@@ -118,9 +130,11 @@ def redeem_invite(
         )
         user.created_at = now
         if channel == "telegram":
-            user.telegram_id = int(external_id)
-        else:
+            user.telegram_id = int(external_id)  # the mirror; the identity follows on flush
+        elif channel == "whatsapp":
             user.whatsapp = str(external_id)
+        else:
+            user.identities.append(UserIdentity(channel=channel, external_id=str(external_id)))
         session.add(user)
     else:
         user.role, user.satker_id = invite.role, invite.satker_id
@@ -135,7 +149,7 @@ def redeem_invite(
         raise ZibotError(texts.INVITE_USED)
     session.refresh(user)
     mark_reachable(session, channel, external_id)
-    forget_stages(session)  # a new recipient: let the next sweep look at every target again
+    events.publish(session, events.ChatLinked(channel, str(external_id)))  # a new recipient
     audit.record(
         session,
         now=now,
@@ -228,7 +242,7 @@ def link_chat(
     link.linked_at = now
     link.active, link.left_at = True, None  # the bot was added back to the group
     mark_reachable(session, channel, chat_id)
-    forget_stages(session)  # a new recipient: let the next sweep look at every target again
+    events.publish(session, events.ChatLinked(channel, str(chat_id)))  # a new recipient
     audit.record(
         session,
         now=now,
@@ -443,11 +457,7 @@ def bot_removed(
     ]
     if not provinces:
         log.warning("No province group to tell that %s lost the bot (%s)", satker.code, chat)
-    text = texts.GROUP_LOST_NOTICE.format(
-        satker=escape(satker.name),
-        code=satker.code,
-        title=escape(link.title or chat),
-    )
+    notice = notices.GroupLost(title=link.title or chat, satker=satker.name, code=satker.code)
     stamp = int(now.timestamp())
     rows = [
         outbox_row(
@@ -455,7 +465,7 @@ def bot_removed(
             kind="grup",
             chat_id=province,
             day=today,
-            text=text,
+            notice=notice,
             now=now,
             channel=channel,
         )

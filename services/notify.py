@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from services.notices import Notice
 
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
@@ -42,7 +45,7 @@ class Removed(Unreachable):
 class Sent:
     """What the channel answered for an accepted message."""
 
-    message_id: int | None
+    message_id: str | int | None  # the channel's id of the message (stored as text)
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,29 @@ class Attachment:
     mime_type: str
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One message as a channel will send it: its text (channel markup) and buttons."""
+
+    text: str
+    buttons: Buttons
+
+
+class Presenter(Protocol):
+    """How a channel says a notice: one message, or several (the buttons under the last)."""
+
+    def render(self, notice: Notice) -> list[Rendered]: ...
+
+
 class Notifier(Protocol):
-    """Sends one message to one chat of one channel."""
+    """Sends one message to one chat of one channel; ``presenter`` says notices its way."""
 
     channel: str
+
+    @property
+    def presenter(self) -> Presenter:
+        """How this channel says notices."""
+        ...
 
     async def send(
         self, chat_id: str, text: str, buttons: Buttons, attachment: Attachment | None = None

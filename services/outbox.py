@@ -11,6 +11,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import Outbox
+from services import events
+from services.notices import Notice, dump
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
@@ -21,14 +23,16 @@ def outbox_row(
     kind: str,
     chat_id: str,
     day: date,
-    text: str,
     now: datetime,
+    notice: Notice | None = None,
+    text: str = "",
     buttons: Buttons | None = None,
     attachment: str | None = None,
     attachment_type: str | None = None,
     channel: str = "telegram",
 ) -> dict[str, Any]:
-    """A pending outbox row, due now."""
+    """A pending outbox row, due now: a notice, which the channel renders when it sends it
+    (``text`` and ``buttons`` are for a message already in the channel's markup)."""
     return {
         "key": key,
         "kind": kind,
@@ -36,6 +40,7 @@ def outbox_row(
         "chat_id": chat_id,
         "day": day,
         "text": text,
+        "payload": dump(notice) if notice is not None else None,
         "buttons": json.dumps([list(row) for row in buttons]) if buttons else "",
         "status": "pending",
         "attempts": 0,
@@ -55,4 +60,5 @@ def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     fresh = [row for row in rows if row["key"] not in known]
     if fresh:
         session.execute(insert(Outbox), fresh)
+        events.publish(session, events.OutboxQueued(len(fresh)))
     return len(fresh)

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,15 +32,15 @@ from models import (
     Target,
     Unreachable,
     User,
+    UserIdentity,
 )
-from services import actions, texts
+from services import notices, texts
 from services.calendar import WorkCalendar, load_calendar
-from services.formatting import persen, tanggal, tanggal_panjang
+from services.formatting import tanggal
+from services.identities import addresses
 from services.outbox import outbox_row
 from services.progress import active_year, load_ranking
 
-CHANNEL = "telegram"
-MAX_TEXT = 3800  # under Telegram's 4,096 characters, with room for the head
 MAX_BUTTON_ITEMS = 8
 AGAIN = "ulang"
 
@@ -125,8 +124,7 @@ class PlannedMessage:
     kind: str
     channel: str
     chat_id: str
-    text: str
-    buttons: list[list[tuple[str, str]]]
+    notice: notices.Notice
     target_stages: tuple[tuple[int, str], ...] = ()
 
 
@@ -152,13 +150,9 @@ def _item_label(item: DueItem, today: date, calendar: WorkCalendar) -> tuple[tup
     return due_label(item.tenggat, today, calendar)
 
 
-def render_digest(
-    digest: Digest, today: date, calendar: WorkCalendar
-) -> list[tuple[str, list[list[tuple[str, str]]]]]:
-    """The digest as Telegram HTML messages (split under the length limit), with buttons.
-
-    Items are grouped under their real distance to the tenggat on ``today``.
-    """
+def digest_notice(digest: Digest, today: date, calendar: WorkCalendar) -> notices.Digest:
+    """The digest as a notice: items grouped under their real distance to the tenggat on
+    ``today``, most urgent first, and the actions for the most urgent items."""
     by_label: dict[str, list[DueItem]] = defaultdict(list)
     order: dict[str, tuple[int, int]] = {}
     for item in digest.items:
@@ -166,52 +160,30 @@ def render_digest(
         by_label[label].append(item)
         order[label] = min(key, order.get(label, key))
     ordered = sorted(by_label.items(), key=lambda pair: order[pair[0]])
-    head = texts.REMINDER_HEAD.format(
-        satker=escape(digest.satker_name), date=tanggal_panjang(today)
-    )
-    blocks: list[str] = []
-    for label, items in ordered:
-        lines = [f"\n<b>{label}</b>"]
-        for item in sorted(items, key=lambda i: (i.tenggat, i.area_position, i.item_code)):
-            late = (today - item.tenggat).days
-            lines.append(
-                texts.REMINDER_ITEM.format(
-                    code=escape(item.item_code),
-                    activity=escape(item.activity),
-                    tenggat=tanggal(item.tenggat),
-                    late=texts.REMINDER_LATE_DAYS.format(days=late) if late > 0 else "",
+    sections = tuple(
+        notices.DigestSection(
+            label,
+            tuple(
+                notices.DigestItem(
+                    item.item_code,
+                    item.activity,
+                    item.tenggat.isoformat(),
+                    max(0, (today - item.tenggat).days),
                 )
-            )
-        blocks.append("\n".join(lines))
-    messages: list[str] = []
-    current = head
-    for block in blocks:
-        for line in block.split("\n"):
-            if len(current) + len(line) + 1 > MAX_TEXT:
-                messages.append(current)
-                current = texts.REMINDER_HEAD_CONTINUED.format(satker=escape(digest.satker_name))
-            current += "\n" + line
-    current += "\n\n" + texts.REMINDER_FOOT
-    messages.append(current)
+                for item in sorted(items, key=lambda i: (i.tenggat, i.area_position, i.item_code))
+            ),
+        )
+        for label, items in ordered
+    )
     # Buttons for the most urgent first: due soonest, then the longest overdue.
     urgent = sorted(
         digest.items,
         key=lambda i: (i.tenggat < today, abs((i.tenggat - today).days), i.item_code),
     )
-    buttons = [
-        [
-            (
-                texts.REMINDER_BUTTON_DONE.format(code=item.item_code),
-                actions.reminder_done(item.item_code),
-            ),
-            (
-                texts.REMINDER_BUTTON_SNOOZE.format(code=item.item_code),
-                actions.reminder_snooze(item.target_id),
-            ),
-        ]
-        for item in urgent[:MAX_BUTTON_ITEMS]
-    ]
-    return [(m, buttons if i == len(messages) - 1 else []) for i, m in enumerate(messages)]
+    buttons = tuple(
+        notices.DigestButton(item.item_code, item.target_id) for item in urgent[:MAX_BUTTON_ITEMS]
+    )
+    return notices.Digest(digest.satker_name, today.isoformat(), sections, buttons)
 
 
 def _unreachable(session: Session) -> set[tuple[str, str]]:
@@ -219,27 +191,27 @@ def _unreachable(session: Session) -> set[tuple[str, str]]:
 
 
 def recipients(session: Session, satker_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """Each satker's linked groups and the PICs (agen) registered privately."""
+    """Each satker's linked groups (of every channel) and the PICs (agen) at every chat
+    identity they have."""
     ids = list(set(satker_ids))
     blocked = _unreachable(session)
     found: dict[int, list[Recipient]] = defaultdict(list)
     links = session.scalars(
-        select(ChatLink).where(
-            ChatLink.satker_id.in_(ids), ChatLink.channel == CHANNEL, ChatLink.active.is_(True)
-        )
+        select(ChatLink).where(ChatLink.satker_id.in_(ids), ChatLink.active.is_(True))
     )
     for link in links:
         if (link.channel, link.chat_id) not in blocked and link.satker_id is not None:
             found[link.satker_id].append(Recipient(link.channel, link.chat_id, link.satker_id))
-    users = session.scalars(
-        select(User).where(
-            User.satker_id.in_(ids), User.role == "agen", User.telegram_id.is_not(None)
+    agents: dict[int, int] = {
+        user_id: satker_id
+        for user_id, satker_id in session.execute(
+            select(User.id, User.satker_id).where(User.satker_id.in_(ids), User.role == "agen")
         )
-    )
-    for user in users:
-        chat = str(user.telegram_id)
-        if (CHANNEL, chat) not in blocked:
-            found[user.satker_id].append(Recipient(CHANNEL, chat, user.satker_id))
+    }
+    for user_id, chats in addresses(session, agents).items():
+        for channel, chat in chats:
+            if (channel, chat) not in blocked:
+                found[agents[user_id]].append(Recipient(channel, chat, agents[user_id]))
     return found
 
 
@@ -419,20 +391,17 @@ def plan_digests(
 
     planned: list[PlannedMessage] = []
     for (channel, chat_id), digest in sorted(digests.items()):
-        rendered = render_digest(digest, today, calendar)
         stages_in = tuple((i.target_id, i.stage) for i in digest.items) + tuple(digest.also_covers)
-        for part, (body, buttons) in enumerate(rendered, start=1):
-            planned.append(
-                PlannedMessage(
-                    key=f"digest:{channel}:{chat_id}:{today}:{_digest_id(stages_in)}:{part}",
-                    kind="digest",
-                    channel=channel,
-                    chat_id=chat_id,
-                    text=body,
-                    buttons=buttons,
-                    target_stages=stages_in if part == 1 else (),
-                )
+        planned.append(
+            PlannedMessage(
+                key=f"digest:{channel}:{chat_id}:{today}:{_digest_id(stages_in)}:1",
+                kind="digest",
+                channel=channel,
+                chat_id=chat_id,
+                notice=digest_notice(digest, today, calendar),
+                target_stages=stages_in,
             )
+        )
     return planned
 
 
@@ -461,7 +430,6 @@ def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> lis
         for link in session.scalars(
             select(ChatLink).where(
                 ChatLink.is_province.is_(True),
-                ChatLink.channel == CHANNEL,
                 ChatLink.active.is_(True),
             )
         )
@@ -476,45 +444,22 @@ def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> lis
         )
     )
     ranking = load_ranking(session, today=today, year=year)
-    lines = [texts.WEEKLY_HEAD.format(year=year, date=tanggal_panjang(today)), ""]
-    lines += [
-        texts.WEEKLY_LINE.format(
-            rank=i, name=escape(p.satker_name), percent=persen(p.percent), overdue=p.overdue
+    recap = notices.WeeklyRecap(
+        year,
+        today.isoformat(),
+        tuple(notices.RankLine(p.satker_name, p.percent, p.overdue) for p in ranking),
+    )
+    return [
+        PlannedMessage(
+            key=f"weekly:{link.channel}:{link.chat_id}:{week.year}-W{week.week:02d}",
+            kind="weekly",
+            channel=link.channel,
+            chat_id=link.chat_id,
+            notice=recap,
         )
-        for i, p in enumerate(ranking, start=1)
+        for link in groups
+        if f"weekly:{link.channel}:{link.chat_id}:{week.year}-W{week.week:02d}" not in existing
     ]
-    lines += ["", texts.WEEKLY_FOOT.format(overdue=sum(p.overdue for p in ranking))]
-    body = "\n".join(lines)
-    planned = []
-    for link in groups:
-        key = f"weekly:{link.channel}:{link.chat_id}:{week.year}-W{week.week:02d}"
-        if key in existing:
-            continue
-        for number, part in enumerate(_split_lines(body), start=1):
-            planned.append(
-                PlannedMessage(
-                    key=key if number == 1 else f"{key}:{number}",
-                    kind="weekly",
-                    channel=link.channel,
-                    chat_id=link.chat_id,
-                    text=part,
-                    buttons=[],
-                )
-            )
-    return planned
-
-
-def _split_lines(body: str) -> list[str]:
-    parts: list[str] = []
-    current = ""
-    for line in body.split("\n"):
-        if current and len(current) + len(line) + 1 > MAX_TEXT:
-            parts.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    parts.append(current)
-    return parts
 
 
 @dataclass(frozen=True)
@@ -537,9 +482,8 @@ def record(
             kind=message.kind,
             chat_id=message.chat_id,
             day=today,
-            text=message.text,
+            notice=message.notice,
             now=now,
-            buttons=message.buttons,
             channel=message.channel,
         )
         for message in planned
@@ -682,7 +626,7 @@ def preview_day(session: Session, *, day: date, policy: ReminderPolicy) -> Previ
         if not unreached:
             return Preview(texts.PREVIEW_NOTHING_DUE, [])
         nobody = session.scalar(select(ChatLink.id).limit(1)) is None and (
-            session.scalar(select(User.id).where(User.telegram_id.is_not(None)).limit(1)) is None
+            session.scalar(select(UserIdentity.id).limit(1)) is None
         )
         reason = texts.PREVIEW_NOBODY if nobody else texts.PREVIEW_NO_RECIPIENTS
         return Preview(reason, [], unreached)
@@ -770,13 +714,14 @@ def _chat_names(session: Session) -> dict[tuple[str, str], str]:
     ):
         label = link.title or (satker_name or texts.PROVINCE_GROUP)
         names[(link.channel, link.chat_id)] = texts.PREVIEW_GROUP.format(name=label)
-    for user, satker_name in session.execute(
-        select(User, Satker.name).join(Satker, Satker.id == User.satker_id)
+    for identity, user, satker_name in session.execute(
+        select(UserIdentity, User, Satker.name)
+        .join(User, User.id == UserIdentity.user_id)
+        .join(Satker, Satker.id == User.satker_id)
     ):
-        if user.telegram_id is not None:
-            names[(CHANNEL, str(user.telegram_id))] = texts.PREVIEW_PERSON.format(
-                name=user.name, satker=satker_name
-            )
+        names[(identity.channel, identity.external_id)] = texts.PREVIEW_PERSON.format(
+            name=user.name, satker=satker_name
+        )
     return names
 
 

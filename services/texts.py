@@ -337,14 +337,14 @@ REMINDER_STAGE_LABELS = {
 REMINDER_STAGE_DAYS = "Tenggat {days} hari kerja lagi"
 REMINDER_STAGE_LATE = "🔴 Terlambat"
 REMINDER_STAGE_AGAIN = "⏰ Pengingat ulang"
-REMINDER_HEAD = "🔔 <b>Pengingat rencana aksi ZI — {satker}</b>\n{date}"
-REMINDER_HEAD_CONTINUED = "🔔 <b>Pengingat rencana aksi ZI — {satker}</b> (lanjutan)"
-REMINDER_ITEM = "• <b>{code}</b> {activity} — tenggat {tenggat}{late}"
+REMINDER_HEAD = "🔔 **Pengingat rencana aksi ZI — {satker}**\n{date}"
+REMINDER_HEAD_CONTINUED = "🔔 **Pengingat rencana aksi ZI — {satker}** (lanjutan)"
+REMINDER_ITEM = "• **{code}** {activity} — tenggat {tenggat}{late}"
 REMINDER_LATE_DAYS = " (terlambat {days} hari)"
 REMINDER_FOOT = "Perbarui dengan /lapor KODE selesai, atau tombol di bawah."
 REMINDER_BUTTON_DONE = "✅ {code} selesai"
 REMINDER_BUTTON_SNOOZE = "⏰ {code} besok"
-WEEKLY_HEAD = "📊 <b>Rekap mingguan ZI {year}</b> — {date}"
+WEEKLY_HEAD = "📊 **Rekap mingguan ZI {year}** — {date}"
 WEEKLY_LINE = "{rank}. {name} — {percent} · terlambat {overdue}"
 WEEKLY_FOOT = "Total item terlambat: {overdue}. Rincian: /progres NAMA_SATKER"
 SNOOZED = "Baik, pengingat {code} untuk chat ini ditunda sampai {date}."
@@ -381,7 +381,7 @@ KENDALA_REOPEN_TOO_LATE = (
 )
 KENDALA_NOT_VISIBLE = "Anda tidak dapat melihat tiket {number}."
 KENDALA_POST = (
-    "🆘 <b>Kendala {number}</b>{reopened}\n"
+    "🆘 **Kendala {number}**{reopened}\n"
     "Satker: {satker}\n"
     "Pelapor: {reporter}\n"
     "Item: {item}\n"
@@ -394,15 +394,14 @@ KENDALA_ATTACHMENT_CAPTION = "Lampiran kendala {number}"
 KENDALA_BUTTON_ANSWER = "💬 Tanggapi"
 KENDALA_BUTTON_CLOSE = "✅ Selesai"
 KENDALA_ANSWER = (
-    "💬 <b>Tanggapan provinsi untuk kendala {number}</b>\n"
-    "<i>{description}</i>\n\n{answer}\n\n— {admin}"
+    "💬 **Tanggapan provinsi untuk kendala {number}**\n__{description}__\n\n{answer}\n\n— {admin}"
 )
 KENDALA_CLOSED_NOTICE = (
     "✅ Kendala {number} ditutup oleh provinsi. Bila belum tuntas, buka kembali dalam {days} hari "
     "dengan /kendala buka {number}."
 )
 KENDALA_ESCALATION = (
-    "⚠️ <b>Eskalasi kendala {number}</b> — {satker}\n"
+    "⚠️ **Eskalasi kendala {number}** — {satker}\n"
     "Belum ditanggapi selama {days} hari kerja.\n\n{description}"
 )
 KENDALA_PROVINCE_REMINDER = (
@@ -476,7 +475,7 @@ INSTRUKSI_TOO_LONG = (
 INSTRUKSI_UNKNOWN = "Instruksi {number} tidak ditemukan."
 INSTRUKSI_NONE = "Belum ada instruksi."
 INSTRUKSI_BAD_NUMBER = "Nomor instruksi {value!r} tidak valid; contoh: INS-2026-0003 atau 3."
-INSTRUKSI_MESSAGE = "📢 <b>Instruksi {number}</b>\n\n{text}\n\n— {admin}, KPU Provinsi"
+INSTRUKSI_MESSAGE = "📢 **Instruksi {number}**\n\n{text}\n\n— {admin}, KPU Provinsi"
 INSTRUKSI_ATTACHMENT_CAPTION = "Lampiran instruksi {number}"
 INSTRUKSI_BUTTON_READ = "✅ Sudah dibaca"
 INSTRUKSI_SENT = (
@@ -565,7 +564,7 @@ GROUP_BOT_ADDED = (
     "menghubungkannya ke satker dengan /hubungkan KODE_SATKER (atau /hubungkan provinsi)."
 )
 GROUP_LOST_NOTICE = (
-    "⚠️ Bot dikeluarkan dari grup <b>{title}</b> milik <b>{satker}</b> ({code}). Pengingat, "
+    "⚠️ Bot dikeluarkan dari grup **{title}** milik **{satker}** ({code}). Pengingat, "
     "tanggapan kendala dan instruksi tidak lagi dikirim ke grup itu. Tambahkan kembali bot ke "
     "grup tersebut, lalu kirim /hubungkan {code} di sana."
 )
@@ -867,4 +866,13 @@ IMPORT_PROBLEM_SHEET = "lembar {sheet!r}: {reason}"
 FLOOD_NOTICE = (
     "Maaf, pesan Anda terlalu banyak dalam waktu singkat. Mohon tunggu sekitar satu menit, "
     "lalu kirim perintah Anda lagi."
+)
+
+# --- notices ---
+# Templates of notices (services/notices.py) mark emphasis as **bold** and __italic__; each
+# channel's presenter turns the marks into its own formatting (Telegram HTML, plain text).
+REMINDER_SECTION = "**{label}**"
+SETTING_BAD_ADDRESS = (
+    "harus id chat Telegram berupa angka (mis. -1001234567890) atau kanal:id "
+    "(mis. telegram:-1001234567890, whatsapp:6281234567890): {value!r}"
 )

@@ -10,11 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Area, RencanaAksi, Target
-from services import audit, bounds, texts
+from services import audit, bounds, events, texts
 from services.errors import NotFound
 from services.members import Member, SatkerRef
-from services.progress import bump_version
-from services.reminders import forget_stages
 
 STATUSES = ("belum", "proses", "selesai")
 _STATUS_WORDS = {
@@ -144,8 +142,7 @@ def set_status(
         bounds.check_text(note, texts.INPUT_WHAT_NOTE)  # stored as sent, or refused
     old = target.status
     target.status = status
-    if status != "selesai" and old == "selesai":
-        forget_stages(session, [target.item_id])  # reopened: due again at its current stage
+    reopened = (target.item_id,) if status != "selesai" and old == "selesai" else ()
     if note:
         target.note = note
     target.updated_by_id = member.id
@@ -164,6 +161,6 @@ def set_status(
         new=status,
         note=note,
     )
-    bump_version(session)
+    events.publish(session, events.ProgressChanged(reopened))
     session.flush()
     return StatusChange(describe(target), old, status, note)

@@ -45,6 +45,10 @@ def refusals_answered(handler: Handler[R]) -> Handler[R | None]:
 
 def kick_sweep(context: ZiContext) -> None:
     """Send what a change just put in the outbox now, instead of at the next periodic sweep."""
+    sweeper = context.bot_data.sweeper
+    if sweeper is not None:
+        sweeper.kick()
+        return
     engine = context.bot_data.engine
     if engine is not None:
         context.application.create_task(engine.sweep(), name="zibot-sweep-now")
@@ -124,7 +128,6 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
         await reply(
             update, texts.LINKED_SATKER.format(name=e(scope.satker.name), code=scope.satker.code)
         )
-    kick_sweep(context)  # after the confirmation: what waited for this group goes out now
 
 
 @refusals_answered

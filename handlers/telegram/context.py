@@ -20,12 +20,19 @@ class SweepEngine(Protocol):
         ...
 
 
+class Sweeper(Protocol):
+    """The engine's own task, which a change can wake."""
+
+    def kick(self) -> None: ...
+
+
 class BotData:
     """Application-wide objects; the composition root fills them in once at start-up."""
 
     def __init__(self) -> None:
         self.zibot: Zibot | None = None
         self.engine: SweepEngine | None = None
+        self.sweeper: Sweeper | None = None  # started with the application
         self.sweep_seconds = 60
         # The per-user flood throttle, this process only: its counts are lost on restart, and
         # each replica counts the updates it receives.

@@ -52,7 +52,6 @@ async def membership(update: Update, context: ZiContext) -> None:
         removal = await run(context.zi.bot_removed, CHANNEL, chat_id, status)
         if removal is not None:
             log.info("The bot was removed (%s) from group %s", status, chat_id)
-            kick_sweep(context)  # the province group hears it now
         return
     if is_in and not was_in:
         scope = await run(context.zi.bot_added, CHANNEL, chat_id)

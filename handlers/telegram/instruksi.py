@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from handlers.telegram.buttons import pressed
-from handlers.telegram.commands import kick_sweep, refusals_answered, run
+from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import (
     caller_of,
     download,
@@ -41,7 +41,6 @@ async def instruksi(update: Update, context: ZiContext) -> None:
         return
     attachment = await _attachment(update, context)
     sent = await run(context.zi.instruksi_send, caller, text, attachment)
-    kick_sweep(context)
     await reply(
         update,
         texts.INSTRUKSI_SENT.format(number=sent.number, groups=sent.groups, leaders=sent.leaders),

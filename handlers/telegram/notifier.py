@@ -10,6 +10,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from handlers.telegram.common import split_message
+from handlers.telegram.presenter import TelegramPresenter
 from services.notify import (
     Attachment,
     Buttons,
@@ -29,6 +30,7 @@ class TelegramNotifier:
     """Sends through the application's bot (and so through its AIORateLimiter)."""
 
     channel = "telegram"
+    presenter = TelegramPresenter()
 
     def __init__(self, bot: Bot, evidence_dir: Path) -> None:
         self._bot = bot

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from handlers.telegram.presenter import markup
 from models import Kendala, Outbox
 from services import texts
 
@@ -225,7 +226,7 @@ def test_an_unanswered_kendala_is_escalated_once(bot: Deployment) -> None:
     time.sleep(SWEEPS)  # more sweeps on the same morning add nothing
 
     [escalation] = escalations()
-    assert escalation["text"] == texts.KENDALA_ESCALATION.format(
+    assert escalation["text"] == markup(texts.KENDALA_ESCALATION).format(
         number=number,
         satker="KPU Kabupaten Badung",
         days=2,
@@ -243,7 +244,7 @@ def test_an_unanswered_kendala_is_escalated_once(bot: Deployment) -> None:
         with bot.db() as session:
             rows = list(
                 session.scalars(
-                    select(Outbox).where(Outbox.kind == "eskalasi", Outbox.text.contains(number))
+                    select(Outbox).where(Outbox.kind == "eskalasi", Outbox.payload.contains(number))
                 )
             )
             session.expunge_all()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
+from channel import TELEGRAM, as_telegram
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -292,6 +293,7 @@ def test_a_send_refused_with_chat_migrated_moves_the_same_things(
 
     class Notifier:
         channel = "telegram"
+        presenter = TELEGRAM
 
         def __init__(self) -> None:
             self.sent: list[str] = []
@@ -359,7 +361,7 @@ def test_removed_from_a_satker_group(zi: sessionmaker[Session], tmp_path: Path) 
     assert chats_of(zi, Outbox, status="undeliverable") == {GROUP: waiting}
     assert GROUP in chats_of(zi, Unreachable)
     with zi() as session:
-        notice = session.scalars(select(Outbox).where(Outbox.kind == "grup")).one()
+        notice = as_telegram(session.scalars(select(Outbox).where(Outbox.kind == "grup")).one())
     assert notice.chat_id == PROVINCE and notice.status == "pending"
     assert "KPU Kabupaten Badung" in notice.text and "ZI Badung" in notice.text
     assert "/hubungkan 5103" in notice.text
@@ -471,7 +473,7 @@ def test_the_old_group_closing_just_before_its_migration_is_not_a_removal(
     assert link is not None and link.active and link.left_at is None
     assert chats_of(zi, Unreachable) == {}
     with zi() as session:
-        notice = session.scalars(select(Outbox).where(Outbox.kind == "grup")).one()
+        notice = as_telegram(session.scalars(select(Outbox).where(Outbox.kind == "grup")).one())
     assert notice.status == "expired"
 
 
@@ -491,6 +493,7 @@ def test_a_send_refused_because_the_bot_was_removed_counts_as_a_removal(
 
     class Notifier:
         channel = "telegram"
+        presenter = TELEGRAM
 
         def __init__(self) -> None:
             self.sent: list[tuple[str, str]] = []

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
+from channel import TELEGRAM, as_telegram
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app
+from handlers.telegram.presenter import markup
 from models import (
     AuditLog,
     ChatLink,
@@ -256,7 +258,7 @@ def rows(world: World, kind: str | None = None) -> list[Outbox]:
             query = query.where(Outbox.kind == kind)
         found = list(session.scalars(query))
         session.expunge_all()
-        return found
+        return [as_telegram(row) for row in found]
 
 
 def audit(world: World, action: str) -> list[AuditLog]:
@@ -694,7 +696,7 @@ def test_escalation_waits_for_two_working_days_and_happens_once(world: World) ->
         assert escalate(world, later) == 0
     to_chat, to_province = rows(world, "eskalasi")
     assert to_chat.chat_id == ESCALATION
-    assert to_chat.text == texts.KENDALA_ESCALATION.format(
+    assert to_chat.text == markup(texts.KENDALA_ESCALATION).format(
         number=number,
         satker="KPU Kabupaten Badung",
         days=2,
@@ -896,6 +898,7 @@ class FakeNotifier:
     """Records what the dispatcher sends; text messages can be made slower than files."""
 
     channel = "telegram"
+    presenter = TELEGRAM
 
     def __init__(self, text_delay: float = 0.0) -> None:
         self.sent: list[tuple[str, str, Buttons, object]] = []

@@ -4,6 +4,7 @@ upgraded to a supergroup, and ``my_chat_member`` updates when the bot is removed
 from __future__ import annotations
 
 import pytest
+from channel import as_telegram
 from offline import (
     BOT_USERNAME,
     BotHarness,
@@ -88,7 +89,7 @@ def test_the_bot_removed_from_a_satker_group_then_linked_again(
     assert calls == []  # nothing can be said in a group the bot left
     assert links(world)[str(BADUNG_GROUP.id)] == (False, True)
     with world() as session:
-        notice = session.scalars(select(Outbox).where(Outbox.kind == "grup")).one()
+        notice = as_telegram(session.scalars(select(Outbox).where(Outbox.kind == "grup")).one())
     assert notice.chat_id == str(PROVINCE_GROUP.id)
     assert BADUNG in notice.text and BADUNG_GROUP.title in notice.text  # type: ignore[operator]
 

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from handlers.telegram.presenter import TelegramPresenter
 from services import texts
 from services.calendar import WorkCalendar
-from services.reminders import Digest, DueItem, Recipient, due_label, render_digest
+from services.notify import Buttons
+from services.reminders import Digest, DueItem, Recipient, digest_notice, due_label
 
 MONDAY = date(2026, 11, 30)
 CALENDAR = WorkCalendar()
+
+
+def render_digest(found: Digest, today: date, calendar: WorkCalendar) -> list[tuple[str, Buttons]]:
+    """The digest as Telegram sends it."""
+    parts = TelegramPresenter().render(digest_notice(found, today, calendar))
+    return [(part.text, part.buttons) for part in parts]
 
 
 def digest(*items: tuple[str, str, date]) -> Digest:

@@ -33,6 +33,10 @@ def test_example_config_documents_every_setting() -> None:
         ("ZIBOT_DATABASE_URL", "mysql://x@y/z"),
         ("ZIBOT_DATABASE_URL", "::::"),
         ("ZIBOT_LOG_LEVEL", "LOUD"),
+        ("ZIBOT_ESCALATION_CHAT", "kepala-divisi"),
+        ("ZIBOT_ESCALATION_CHAT", "telegram:abc"),
+        ("ZIBOT_ESCALATION_CHAT", "sms:0812"),
+        ("ZIBOT_ESCALATION_CHAT", "whatsapp:"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
@@ -63,3 +67,17 @@ def test_environment_wins_over_dotenv(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_plain_postgresql_url_uses_psycopg() -> None:
     settings = Settings.from_mapping({"ZIBOT_DATABASE_URL": "postgresql://u:p@db:5432/zibot"})
     assert settings.database_url == "postgresql+psycopg://u:p@db:5432/zibot"
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("", ""),
+        ("-1001234567890", "telegram:-1001234567890"),  # a bare number is a Telegram chat
+        ("telegram:-100123", "telegram:-100123"),
+        (" WhatsApp:6281234567890 ", "whatsapp:6281234567890"),
+    ],
+)
+def test_the_escalation_chat_is_an_address(value: str, stored: str) -> None:
+    settings = Settings.from_mapping({"ZIBOT_ESCALATION_CHAT": value})
+    assert settings.escalation_chat == stored

@@ -1,0 +1,182 @@
+"""How Telegram says a notice: HTML from the templates in ``services.texts`` and inline
+buttons whose callback data encodes the notice's actions. Called when the message is sent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from html import escape
+
+from services import notices, texts
+from services.formatting import persen, tanggal, tanggal_panjang
+from services.notices import Action, Notice
+from services.notify import Buttons, Rendered
+
+MAX_TEXT = 3800  # a digest or recap part: under Telegram's 4,096 characters, with room
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_ITALIC = re.compile(r"__(.+?)__", re.DOTALL)
+
+
+def markup(template: str) -> str:
+    """A template's emphasis marks (``**bold**``, ``__italic__``) as Telegram HTML."""
+    return _ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", template))
+
+
+def fill(template: str, **values: object) -> str:
+    """The template in HTML, with every text value escaped."""
+    return markup(template).format(
+        **{k: escape(v) if isinstance(v, str) else v for k, v in values.items()}
+    )
+
+
+def _label(action: Action) -> str:
+    if action.kind == notices.ITEM_DONE:
+        return texts.REMINDER_BUTTON_DONE.format(code=action.subject)
+    if action.kind == notices.SNOOZE:
+        return texts.REMINDER_BUTTON_SNOOZE.format(code=action.subject)
+    if action.kind == notices.ANSWER_TICKET:
+        return texts.KENDALA_BUTTON_ANSWER
+    if action.kind == notices.CLOSE_TICKET:
+        return texts.KENDALA_BUTTON_CLOSE
+    if action.kind == notices.READ_INSTRUKSI:
+        return texts.INSTRUKSI_BUTTON_READ
+    raise ValueError(f"no button label for {action.kind!r}")
+
+
+def keyboard(notice: Notice) -> Buttons:
+    """The notice's actions as rows of (label, callback data)."""
+    return [[(_label(a), notices.payload(a)) for a in row] for row in notice.actions]
+
+
+def _digest(notice: notices.Digest) -> list[Rendered]:
+    today = date.fromisoformat(notice.day)
+    head = fill(texts.REMINDER_HEAD, satker=notice.satker, date=tanggal_panjang(today))
+    blocks: list[str] = []
+    for section in notice.sections:
+        lines = ["\n" + fill(texts.REMINDER_SECTION, label=section.label)]
+        for item in section.items:
+            late = texts.REMINDER_LATE_DAYS.format(days=item.late_days) if item.late_days else ""
+            lines.append(
+                fill(
+                    texts.REMINDER_ITEM,
+                    code=item.code,
+                    activity=item.activity,
+                    tenggat=tanggal(date.fromisoformat(item.tenggat)),
+                    late=late,
+                )
+            )
+        blocks.append("\n".join(lines))
+    messages: list[str] = []
+    current = head
+    for block in blocks:
+        for line in block.split("\n"):
+            if len(current) + len(line) + 1 > MAX_TEXT:
+                messages.append(current)
+                current = fill(texts.REMINDER_HEAD_CONTINUED, satker=notice.satker)
+            current += "\n" + line
+    current += "\n\n" + texts.REMINDER_FOOT
+    messages.append(current)
+    buttons = keyboard(notice)
+    last = len(messages) - 1
+    return [Rendered(m, buttons if i == last else []) for i, m in enumerate(messages)]
+
+
+def _weekly(notice: notices.WeeklyRecap) -> list[Rendered]:
+    day = date.fromisoformat(notice.day)
+    lines = [fill(texts.WEEKLY_HEAD, year=notice.year, date=tanggal_panjang(day)), ""]
+    lines += [
+        fill(
+            texts.WEEKLY_LINE,
+            rank=i,
+            name=line.name,
+            percent=persen(line.percent),
+            overdue=line.overdue,
+        )
+        for i, line in enumerate(notice.ranking, start=1)
+    ]
+    lines += ["", fill(texts.WEEKLY_FOOT, overdue=sum(line.overdue for line in notice.ranking))]
+    parts: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > MAX_TEXT:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    parts.append(current)
+    return [Rendered(part, []) for part in parts]
+
+
+def _kendala_post(n: notices.KendalaPost) -> str:
+    return fill(
+        texts.KENDALA_POST,
+        number=n.number,
+        satker=n.satker,
+        reporter=n.reporter,
+        item=n.item,
+        category=n.category,
+        description=n.description,
+        when=n.when,
+        reopened=texts.KENDALA_REOPENED_MARK if n.reopened else "",
+    )
+
+
+def _text(notice: Notice) -> str:
+    """The one message of every notice but the long ones."""
+    n = notice
+    if isinstance(n, notices.KendalaPost):
+        return _kendala_post(n)
+    if isinstance(n, notices.KendalaAttachment):
+        return fill(texts.KENDALA_ATTACHMENT_CAPTION, number=n.number)
+    if isinstance(n, notices.KendalaAnswer):
+        return fill(
+            texts.KENDALA_ANSWER,
+            number=n.number,
+            description=n.description,
+            answer=n.answer,
+            admin=n.admin,
+        )
+    if isinstance(n, notices.KendalaClosed):
+        return fill(texts.KENDALA_CLOSED_NOTICE, number=n.number, days=n.days)
+    if isinstance(n, notices.KendalaEscalation):
+        return fill(
+            texts.KENDALA_ESCALATION,
+            number=n.number,
+            satker=n.satker,
+            days=n.days,
+            description=n.description,
+        )
+    if isinstance(n, notices.KendalaOverdue):
+        return fill(texts.KENDALA_PROVINCE_REMINDER, number=n.number, satker=n.satker, days=n.days)
+    if isinstance(n, notices.InstruksiNotice):
+        return fill(texts.INSTRUKSI_MESSAGE, number=n.number, text=n.text, admin=n.admin)
+    if isinstance(n, notices.InstruksiAttachment):
+        return fill(texts.INSTRUKSI_ATTACHMENT_CAPTION, number=n.number)
+    if isinstance(n, notices.InstruksiReminder):
+        return fill(texts.INSTRUKSI_REMINDER, number=n.number, text=n.text)
+    if isinstance(n, notices.GroupLost):
+        return fill(texts.GROUP_LOST_NOTICE, title=n.title, satker=n.satker, code=n.code)
+    raise ValueError(f"no Telegram rendering for notice {notice.kind!r}")
+
+
+_LONG: dict[type[Notice], Callable[[Notice], list[Rendered]]] = {
+    notices.Digest: _digest,  # type: ignore[dict-item]
+    notices.WeeklyRecap: _weekly,  # type: ignore[dict-item]
+}
+
+
+class TelegramPresenter:
+    """Renders notices as Telegram HTML with inline keyboards."""
+
+    def render(self, notice: Notice) -> list[Rendered]:
+        long = _LONG.get(type(notice))
+        if long is not None:
+            return long(notice)
+        return [Rendered(_text(notice), keyboard(notice))]
+
+
+def render_text(notice: Notice) -> str:
+    """All of a notice's text as Telegram HTML (its parts joined), e.g. for a preview."""
+    return "\n".join(part.text for part in TelegramPresenter().render(notice))

@@ -1,0 +1,79 @@
+"""Events: in-transaction subscribers commit or roll back with the change; after-commit
+subscribers (waking the sender) run only once the change is committed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import RencanaAksi, StageDone
+from services import catalog, events
+from services.importer import import_plan
+from services.outbox import enqueue, outbox_row
+from services.progress import data_version
+
+NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def woken() -> Iterator[list[object]]:
+    seen: list[object] = []
+    events.subscribe(events.OutboxQueued, seen.append, after_commit=True)
+    events.subscribe(events.ChatLinked, seen.append, after_commit=True)
+    yield seen
+    events.unsubscribe(events.OutboxQueued, seen.append)
+    events.unsubscribe(events.ChatLinked, seen.append)
+
+
+def row(key: str) -> dict[str, object]:
+    return outbox_row(key=key, kind="t", chat_id="1", day=NOW.date(), now=NOW, text="x")
+
+
+def test_the_sender_is_woken_after_commit_never_on_rollback(
+    sessions: sessionmaker[Session], woken: list[object]
+) -> None:
+    with sessions() as session:
+        enqueue(session, [row("a"), row("b")])
+        assert woken == []  # not before the commit: nothing to send yet
+        session.commit()
+    assert woken == [events.OutboxQueued(2)]
+
+    with sessions() as session:
+        enqueue(session, [row("c")])
+        session.rollback()
+        session.commit()  # a later commit does not deliver what was rolled back
+    assert woken == [events.OutboxQueued(2)]
+
+    with sessions.begin() as session:
+        assert enqueue(session, [row("a")]) == 0  # known keys: nothing queued, nobody woken
+    assert woken == [events.OutboxQueued(2)]
+
+
+def test_progress_and_links_take_effect_in_the_same_transaction(
+    sessions: sessionmaker[Session], woken: list[object]
+) -> None:
+    with sessions() as session:
+        before = data_version(session)
+    with sessions() as session:
+        events.publish(session, events.ProgressChanged())
+        assert data_version(session) == before + 1
+        session.rollback()
+    with sessions() as session:
+        assert data_version(session) == before  # rolled back with the change
+    with sessions.begin() as session:
+        events.publish(session, events.PlanChanged())
+    with sessions() as session:
+        assert data_version(session) == before + 1
+
+    with sessions.begin() as session:
+        import_plan(session, catalog.sample_plan_path(), year=None, now=NOW, actor="test")
+        item = session.scalars(select(RencanaAksi.id).limit(1)).one()
+        session.add(StageDone(item_id=item, stage="h7", day=NOW.date()))
+    with sessions.begin() as session:
+        events.publish(session, events.ChatLinked("telegram", "-100"))
+        assert session.scalars(select(StageDone)).all() == []  # every target looked at again
+    assert woken == [events.ChatLinked("telegram", "-100")]
