@@ -779,3 +779,7 @@ LKE_SOAL_SCALE = "Pilihan jawaban: {choices}"
 LKE_SOAL_INPUTS = "Masukan angka (rumus {formula}, dibatasi 0–1):"
 LKE_SOAL_INPUT = "  {code} = {text}"
 LKE_SOAL_CRITERIA = "Kriteria:"
+
+
+# --- core ---
+KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."

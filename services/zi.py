@@ -406,23 +406,32 @@ class Zibot:
         file_name: str,
         mime_type: str | None,
     ) -> evidence.StoredEvidence:
-        """Store a file as bukti dukung for the slot's target."""
-        with self._sessions.begin() as session:
-            member, satker = self._write_scope(session, caller)
-            target = session.get(Target, slot.target_id)
-            if target is None or target.satker_id != satker.id:
-                raise ZibotError(texts.BUKTI_SLOT_GONE)
-            return evidence.store_evidence(
-                session,
-                member=member,
-                target=target,
-                data=data,
-                file_name=file_name,
-                mime_type=mime_type,
-                evidence_dir=self.evidence_dir,
-                now=self.now(),
-                channel=caller.channel,
-            )
+        """Store a file as bukti dukung for the slot's target; the file gets its name only
+        once the record is committed (nothing is left on disk when the transaction fails)."""
+        stored: evidence.StoredEvidence | None = None
+        try:
+            with self._sessions.begin() as session:
+                member, satker = self._write_scope(session, caller)
+                target = session.get(Target, slot.target_id)
+                if target is None or target.satker_id != satker.id:
+                    raise ZibotError(texts.BUKTI_SLOT_GONE)
+                stored = evidence.store_evidence(
+                    session,
+                    member=member,
+                    target=target,
+                    data=data,
+                    file_name=file_name,
+                    mime_type=mime_type,
+                    evidence_dir=self.evidence_dir,
+                    now=self.now(),
+                    channel=caller.channel,
+                )
+        except BaseException:
+            if stored is not None:
+                evidence.discard(self.evidence_dir, stored.relative_path)
+            raise
+        evidence.publish(self.evidence_dir, stored.relative_path)
+        return stored
 
     def snooze(self, caller: Caller, target_id: int) -> tuple[str, date]:
         """ "Ingatkan besok": silence that target in this chat until the next working day."""
@@ -493,9 +502,20 @@ class Zibot:
             return [tracking.describe(t) for t in targets]
 
     def save_attachment(self, folder: str, data: bytes, name: str, mime: str | None) -> Attachment:
-        """Store a file that came with a kendala or an instruksi (documents and images only)."""
+        """Stage a file that came with a kendala or an instruksi (documents and images only);
+        it is published when the ticket or instruction is committed (``discard_attachment``
+        when the draft is abandoned)."""
         evidence.check_upload(name, mime, len(data))
         return evidence.store_file(self.evidence_dir, folder, data, name, mime)
+
+    def discard_attachment(self, attachment: Attachment | None) -> None:
+        """A draft with a staged attachment was cancelled or replaced: remove the file."""
+        if attachment is not None:
+            evidence.discard(self.evidence_dir, attachment.path)
+
+    def _publish(self, attachment: Attachment | None) -> None:
+        if attachment is not None:
+            evidence.publish(self.evidence_dir, attachment.path)
 
     def kendala_submit(
         self,
@@ -507,6 +527,29 @@ class Zibot:
         attachment: Attachment | None,
     ) -> tuple[str, bool]:
         """Save the ticket first; (its number, whether the province group is linked)."""
+        try:
+            result = self._kendala_create(
+                caller,
+                target_id=target_id,
+                category=category,
+                description=description,
+                attachment=attachment,
+            )
+        except BaseException:
+            self.discard_attachment(attachment)
+            raise
+        self._publish(attachment)
+        return result
+
+    def _kendala_create(
+        self,
+        caller: Caller,
+        *,
+        target_id: int | None,
+        category: str,
+        description: str,
+        attachment: Attachment | None,
+    ) -> tuple[str, bool]:
         with self._sessions.begin() as session:
             member, satker = self._report_scope(session, caller)
             if target_id is not None:
@@ -540,7 +583,7 @@ class Zibot:
         with self._sessions() as session:
             ticket = session.get(Kendala, ticket_id)
             if ticket is None:
-                raise NotFound(texts.KENDALA_UNKNOWN.format(number=ticket_id))
+                raise NotFound(texts.KENDALA_BUTTON_GONE)
             return ticket.number
 
     def kendala_answer(self, caller: Caller, ticket_ref: str | int, text: str) -> str:
@@ -585,8 +628,8 @@ class Zibot:
     def _ticket(self, session: Session, ref: str | int) -> Kendala:
         if isinstance(ref, int):
             ticket = session.get(Kendala, ref)
-            if ticket is None:
-                raise NotFound(texts.KENDALA_UNKNOWN.format(number=ref))
+            if ticket is None:  # a button or prompt about a ticket deleted since
+                raise NotFound(texts.KENDALA_BUTTON_GONE)
             return ticket
         return kendala.find(session, ref)
 
@@ -608,16 +651,22 @@ class Zibot:
         self, caller: Caller, text: str, attachment: Attachment | None
     ) -> instruksi.Broadcast:
         """/instruksi: an admin broadcasts to every satker group and every pimpinan."""
-        with self._sessions.begin() as session:
-            admin = self._member(session, caller)
-            return instruksi.broadcast(
-                session,
-                admin=admin,
-                text=text,
-                attachment=(attachment.path, attachment.mime_type) if attachment else None,
-                now=self.now(),
-                tz=self.tz,
-            )
+        try:
+            with self._sessions.begin() as session:
+                admin = self._member(session, caller)
+                sent = instruksi.broadcast(
+                    session,
+                    admin=admin,
+                    text=text,
+                    attachment=(attachment.path, attachment.mime_type) if attachment else None,
+                    now=self.now(),
+                    tz=self.tz,
+                )
+        except BaseException:
+            self.discard_attachment(attachment)
+            raise
+        self._publish(attachment)
+        return sent
 
     def instruksi_confirm(self, caller: Caller, instruksi_id: int) -> tuple[str, bool]:
         """ "Sudah dibaca": record the press once."""

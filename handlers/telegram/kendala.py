@@ -66,8 +66,11 @@ def _save(update: Update, context: ZiContext, draft: Draft) -> None:
 
 
 def _forget(update: Update, context: ZiContext) -> None:
+    """Drop the draft; an attachment it staged and never sent is removed (no-op once sent)."""
     if context.chat_data is not None:
-        context.chat_data.pop(_key(update), None)
+        draft = context.chat_data.pop(_key(update), None)
+        if isinstance(draft, Draft):
+            context.zi.discard_attachment(draft.attachment)
 
 
 async def _press(
@@ -238,6 +241,7 @@ async def add_file(update: Update, context: ZiContext) -> int:
     except ZibotError as exc:
         await reply(update, e(exc))
         return ADD_FILE
+    context.zi.discard_attachment(draft.attachment)  # a second file replaces the first
     draft = replace(draft, attachment=attachment)
     _save(update, context, draft)
     await _confirm(update, draft)

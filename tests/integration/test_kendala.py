@@ -36,6 +36,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from models import (
     AuditLog,
+    BuktiDukung,
     ChatLink,
     Counter,
     Instruksi,
@@ -53,6 +54,7 @@ from models import (
 from scheduler.engine import kendala_planner
 from scheduler.outbox import Dispatcher
 from services import catalog, instruksi, kendala, members, texts
+from services import evidence as evidence_module
 from services.calendar import add_day_off, load_calendar
 from services.errors import NotFound, ZibotError
 from services.importer import import_plan
@@ -1153,3 +1155,51 @@ def test_instruksi_rows_are_filed_under_the_local_day(world: World) -> None:
     world.at(wita("2026-11-30", 7, 30))  # Monday 07:30 WITA = Sunday 23:30 UTC
     broadcast(world)
     assert {r.day for r in rows(world, "instruksi")} == {date(2026, 11, 30)}
+
+
+# --- files are published only with the transaction that records them -------------------------
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_bukti_file_appears_only_when_its_record_is_committed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caller = private(AGEN)
+    slot = world.zi.evidence_slot(caller, "MP-01")
+
+    def broken_audit(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away after the file was written")
+
+    monkeypatch.setattr(evidence_module.audit, "record", broken_audit)
+    with pytest.raises(RuntimeError):
+        world.zi.store_evidence(caller, slot, b"%PDF-1.4 x", "notulen.pdf", "application/pdf")
+    with world.sessions() as session:
+        assert session.scalars(select(BuktiDukung)).all() == []
+    assert files_under(world.zi.evidence_dir) == []
+
+    monkeypatch.undo()
+    stored = world.zi.store_evidence(caller, slot, b"%PDF-1.4 x", "notulen.pdf", "application/pdf")
+    assert files_under(world.zi.evidence_dir) == [stored.relative_path]
+    assert (world.zi.evidence_dir / stored.relative_path).read_bytes() == b"%PDF-1.4 x"
+
+
+def test_a_staged_attachment_is_removed_when_the_ticket_fails_or_the_draft_is_dropped(
+    world: World,
+) -> None:
+    evidence_dir = world.zi.evidence_dir
+    first = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
+    assert files_under(evidence_dir) == [f"kendala/.{Path(first.path).name}.part"]
+    with pytest.raises(ZibotError):  # not a category: the ticket is refused, nothing kept
+        submit(world, category="bukan", attachment=first)
+    assert files_under(evidence_dir) == []
+
+    dropped = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
+    world.zi.discard_attachment(dropped)
+    assert files_under(evidence_dir) == []
+
+    kept = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
+    submit(world, attachment=kept)
+    assert files_under(evidence_dir) == [kept.path] == ["kendala/foto.jpg"]
