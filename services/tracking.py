@@ -15,16 +15,17 @@ from services.errors import NotFound
 from services.members import Member, SatkerRef
 from services.progress import bump_version
 from services.reminders import forget_stages
+from services.status import ItemStatus
 
-STATUSES = ("belum", "proses", "selesai")
+STATUSES = tuple(ItemStatus)
 _STATUS_WORDS = {
-    "belum": "belum",
-    "proses": "proses",
-    "diproses": "proses",
-    "sedang": "proses",
-    "selesai": "selesai",
-    "sudah": "selesai",
-    "done": "selesai",
+    "belum": ItemStatus.BELUM,
+    "proses": ItemStatus.PROSES,
+    "diproses": ItemStatus.PROSES,
+    "sedang": ItemStatus.PROSES,
+    "selesai": ItemStatus.SELESAI,
+    "sudah": ItemStatus.SELESAI,
+    "done": ItemStatus.SELESAI,
 }
 
 
@@ -112,7 +113,7 @@ def open_items(session: Session, satker: SatkerRef, year: int) -> list[ItemTarge
         .where(
             Target.satker_id == satker.id,
             RencanaAksi.year == year,
-            Target.status != "selesai",
+            Target.status != ItemStatus.SELESAI,
         )
         .order_by(Area.position, RencanaAksi.code)
     )
@@ -144,7 +145,7 @@ def set_status(
         bounds.check_text(note, texts.INPUT_WHAT_NOTE)  # stored as sent, or refused
     old = target.status
     target.status = status
-    if status != "selesai" and old == "selesai":
+    if status != ItemStatus.SELESAI and old == ItemStatus.SELESAI:
         forget_stages(session, [target.item_id])  # reopened: due again at its current stage
     if note:
         target.note = note
