@@ -277,15 +277,6 @@ def register_handlers(application: ZiApplication) -> None:
 
     # Reporting progress.
     add(CommandHandler("lapor", lapor.lapor))
-    add(CallbackQueryHandler(lapor.lapor_button, pattern=buttons.pattern(actions.LAPOR)))
-
-    # Buttons under reminders: "Sudah selesai" and "Ingatkan besok".
-    add(CallbackQueryHandler(lapor.reminder_done, pattern=buttons.pattern(actions.REMINDER_DONE)))
-    add(
-        CallbackQueryHandler(
-            lapor.reminder_snooze, pattern=buttons.pattern(actions.REMINDER_SNOOZE)
-        )
-    )
 
     # Files that answer a /bukti prompt from before a restart; files sent without /bukti.
     add(
@@ -302,34 +293,30 @@ def register_handlers(application: ZiApplication) -> None:
     # Kendala answered by the province, instructions and their receipts.
     add(CommandHandler("tanggapi", kendala_handlers.tanggapi))
     add(
-        CallbackQueryHandler(
-            kendala_handlers.answer_button, pattern=buttons.pattern(actions.KENDALA_ANSWER)
-        )
-    )
-    add(
-        CallbackQueryHandler(
-            kendala_handlers.close_button, pattern=buttons.pattern(actions.KENDALA_CLOSE)
-        )
-    )
-    add(
         MessageHandler(
             filters.REPLY & filters.TEXT & ~filters.COMMAND, kendala_handlers.answer_reply
         )
     )
     add(CommandHandler("instruksi", instruksi_handlers.instruksi))
-    add(
-        CallbackQueryHandler(
-            instruksi_handlers.read_button, pattern=buttons.pattern(actions.INSTRUKSI_READ)
-        )
-    )
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))
     add(CommandHandler("batal", commands.batal_idle))
 
-    # Last: any press nothing above took (forged, malformed, or a /kendala button whose
+    # Every button press outside the /kendala conversation, through the one registry: decoded,
+    # authorised and routed once; anything else (forged, malformed, a /kendala button whose
     # conversation ended) is answered, never left spinning.
-    add(CallbackQueryHandler(buttons.unknown_button))
+    presses = buttons.Presses(
+        {
+            actions.LAPOR: lapor.lapor_button,  # /lapor item and status buttons
+            actions.REMINDER_DONE: lapor.reminder_done,  # "Sudah selesai" under a reminder
+            actions.REMINDER_SNOOZE: lapor.reminder_snooze,  # "Ingatkan besok"
+            actions.KENDALA_ANSWER: kendala_handlers.answer_button,  # "Tanggapi"
+            actions.KENDALA_CLOSE: kendala_handlers.close_button,  # "Selesai"
+            actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
+        }
+    )
+    add(CallbackQueryHandler(presses.dispatch))
 
     application.add_error_handler(commands.on_error)
 

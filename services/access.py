@@ -140,3 +140,23 @@ def may_snooze(person: Member, satker_id: int) -> None:
     """ "Ingatkan besok": admins anywhere, others for their own satker's targets."""
     if not person.is_admin and person.satker.id != satker_id:
         raise Forbidden(texts.SNOOZE_FORBIDDEN)
+
+
+def may_press(session: Session, caller: Caller, who: str, refusal: str | None) -> None:
+    """The authorisation of a button press, by the rule its kind declares
+    (``services.actions.KINDS``); refused with the rule's text, or with ``refusal``."""
+    if who == "anyone":
+        return
+    if who == "admin_quietly":  # strangers hear the refusal too: no hint they could register
+        found = members.find_member(session, caller.channel, caller.user_id)
+        if found is None or not found.is_admin:
+            raise Forbidden(refusal or texts.BUTTON_INVALID)
+        return
+    if who == "member":
+        member(session, caller)
+    elif who == "admin":
+        admin(session, caller, refusal or texts.BUTTON_INVALID)
+    elif who == "writer":
+        write_scope(session, caller)
+    else:
+        raise ValueError(f"unknown press rule {who!r}")

@@ -339,18 +339,12 @@ _ANSWER_PROMPT = re.compile(
 )
 
 
-async def answer_button(update: Update, context: ZiContext) -> None:
+async def answer_button(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Tanggapi" under a posted ticket: ask the admin for the answer (ForceReply)."""
-    press = await buttons.pressed(update, actions.KENDALA_ANSWER)
-    if press is None:
-        return
-    query, action = press
     assert action.id is not None
-    ticket_id = action.id
-    member = await run(context.zi.member, caller_of(update))
-    if member is None or not member.is_admin:
-        await query.answer(texts.KENDALA_ADMIN_ONLY, show_alert=True)
-        return
+    ticket_id = action.id  # who may press it (admins) was checked by the registry
     try:
         number = await run(context.zi.kendala_number, ticket_id)
     except ZibotError as exc:
@@ -392,12 +386,10 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))
 
 
-async def close_button(update: Update, context: ZiContext) -> None:
+async def close_button(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Selesai" under a posted ticket (admins)."""
-    press = await buttons.pressed(update, actions.KENDALA_CLOSE)
-    if press is None:
-        return
-    query, action = press
     assert action.id is not None
     try:
         number = await run(context.zi.kendala_close, caller_of(update), action.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import access, catalog, invites, members, texts
+from services import access, actions, catalog, invites, members, texts
 from services.access import PROVINCE_WORDS, Caller
 from services.errors import ZibotError
 from services.members import ChatScope, Member, Registration, SatkerRef
@@ -111,3 +111,9 @@ class Membership(UseCase):
         """The bot joined a group: what it was linked to before (it stays as it is)."""
         with self._sessions() as session:
             return members.bot_added(session, channel=channel, chat_id=chat_id)
+
+    def authorise_press(self, caller: Caller, action: actions.Action) -> None:
+        """May the caller press this button? Checked once, by the rule of its kind."""
+        kind = actions.KINDS[action.prefix]
+        with self._sessions() as session:
+            access.may_press(session, caller, kind.who, kind.refusal)
