@@ -7,7 +7,6 @@ in privacy mode receives the answers. ``/batal`` leaves at any step.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -332,12 +331,6 @@ async def batal(update: Update, context: ZiContext) -> int:
 
 # --- the province's side: answering and closing ------------------------------------------
 
-ANSWER_PREFIX = "kendala_answer"
-ANSWERED = "kendala_answered_prompts"
-_ANSWER_PROMPT = re.compile(
-    re.escape(texts.KENDALA_ASK_ANSWER.split("{number}")[0]) + r"(KDL-\d{4}-\d+)", re.IGNORECASE
-)
-
 
 async def answer_button(
     update: Update, context: ZiContext, query: CallbackQuery, action: Action
@@ -352,36 +345,25 @@ async def answer_button(
         return
     await query.answer()
     prompt = await ask(update, context.bot, texts.KENDALA_ASK_ANSWER.format(number=number), number)
-    if context.chat_data is not None:
-        context.chat_data[(ANSWER_PREFIX, prompt.message_id)] = ticket_id
+    await run(context.zi.kendala_prompt_sent, caller_of(update), ticket_id, str(prompt.message_id))
 
 
 async def answer_reply(update: Update, context: ZiContext) -> None:
-    """A reply to the "Tulis tanggapan" prompt: save and forward the answer."""
+    """A reply to an open "Tulis tanggapan" prompt (kept in the database): save and forward
+    the answer. A reply to anything else, or to a prompt answered already, is not for us."""
     message = update.effective_message
-    if message is None or message.reply_to_message is None or context.chat_data is None:
+    if message is None or message.reply_to_message is None:
         return
-    prompt = message.reply_to_message
-    if prompt.message_id in context.chat_data.get(ANSWERED, set()):
-        return  # this prompt was answered already: no accidental second answer
-    ticket_ref: int | str | None = context.chat_data.get((ANSWER_PREFIX, prompt.message_id))
-    if not isinstance(ticket_ref, int):
-        # After a restart the prompt is forgotten, but its text names the ticket.
-        found = _ANSWER_PROMPT.search(prompt.text or "")
-        from_bot = prompt.from_user is not None and prompt.from_user.id == context.bot.id
-        if found is None or not from_bot:
-            return
-        ticket_ref = found.group(1)
-    ticket_id = ticket_ref
+    prompt_id = str(message.reply_to_message.message_id)
     try:
         number = await run(
-            context.zi.kendala_answer, caller_of(update), ticket_id, message.text or ""
+            context.zi.kendala_answer_prompt, caller_of(update), prompt_id, message.text or ""
         )
     except ZibotError as exc:
         await reply(update, e(exc))
         return
-    context.chat_data.pop((ANSWER_PREFIX, prompt.message_id), None)
-    context.chat_data.setdefault(ANSWERED, set()).add(prompt.message_id)
+    if number is None:
+        return
     kick_sweep(context)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))
 

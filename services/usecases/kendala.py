@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Area, ChatLink, Kendala, RencanaAksi, Target
-from services import access, catalog, evidence, kendala, texts, tracking
+from services import access, catalog, conversations, evidence, kendala, texts, tracking
 from services.access import Caller
 from services.calendar import load_calendar
 from services.errors import NotFound
 from services.kendala import Attachment
 from services.members import SatkerRef
 from services.usecases.base import UseCase
+
+ANSWER_PROMPT = "tanggapi"  # the conversation kind of a "Tulis tanggapan" prompt
+ANSWER_TTL = timedelta(days=7)
 
 
 class Attachments(UseCase):
@@ -148,6 +153,46 @@ class Kendalas(Attachments):
             admin = access.admin(session, caller, texts.KENDALA_ADMIN_ONLY)
             ticket = _ticket(session, ticket_ref)
             kendala.close(session, admin=admin, ticket=ticket, now=self.now(), tz=self.tz)
+            return ticket.number
+
+    def kendala_prompt_sent(self, caller: Caller, ticket_id: int, prompt_id: str) -> None:
+        """The admin was asked for an answer to a ticket (prompt ``prompt_id`` in this chat):
+        the reply to that prompt is the answer, until it is given or a week has passed."""
+        with self._sessions.begin() as session:
+            conversations.start(
+                session,
+                channel=caller.channel,
+                chat_id=caller.chat_id,
+                user_id=caller.user_id,
+                kind=ANSWER_PROMPT,
+                step="answer",
+                data={"ticket_id": ticket_id, "prompt": prompt_id},
+                now=self.now(),
+                ttl=ANSWER_TTL,
+            )
+
+    def kendala_answer_prompt(self, caller: Caller, prompt_id: str, text: str) -> str | None:
+        """A reply to prompt ``prompt_id``: the answer to its ticket (the number), or None when
+        that message is no open Tanggapi prompt (answered already, expired, something else)."""
+        with self._sessions.begin() as session:
+            step = conversations.find(
+                session,
+                channel=caller.channel,
+                chat_id=caller.chat_id,
+                kind=ANSWER_PROMPT,
+                now=self.now(),
+                prompt=prompt_id,
+            )
+            if step is None:
+                return None
+            admin = access.admin(session, caller, texts.KENDALA_ADMIN_ONLY)
+            ticket = _ticket(session, int(step.data["ticket_id"]))
+            kendala.answer(
+                session, admin=admin, ticket=ticket, text=text, now=self.now(), tz=self.tz
+            )
+            conversations.finish(
+                session, channel=step.channel, chat_id=step.chat_id, user_id=step.user_id
+            )
             return ticket.number
 
     def kendala_reopen(self, caller: Caller, number: str) -> str:

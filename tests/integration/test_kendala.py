@@ -1203,3 +1203,39 @@ def test_a_staged_attachment_is_removed_when_the_ticket_fails_or_the_draft_is_dr
     kept = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
     submit(world, attachment=kept)
     assert files_under(evidence_dir) == [kept.path] == ["kendala/foto.jpg"]
+
+
+def test_conversations_are_kept_per_person_and_chat_until_they_expire(world: World) -> None:
+    from models import Conversation
+    from services import conversations
+
+    where = {"channel": "telegram", "chat_id": BADUNG_GROUP}
+    hour = timedelta(hours=1)
+    with world.sessions.begin() as session:
+        conversations.start(
+            session, **where, user_id="1", kind="kendala", step="area", data={"a": 1},
+            now=FRIDAY, ttl=hour,
+        )  # fmt: skip
+        conversations.start(
+            session, **where, user_id="2", kind="bukti", step="file", data={"target": 7},
+            now=FRIDAY, ttl=2 * hour,
+        )  # fmt: skip
+    with world.sessions.begin() as session:
+        moved = conversations.advance(
+            session, **where, user_id="1", step="text", data={"b": "é"}, now=FRIDAY, ttl=hour
+        )
+        assert moved is not None and (moved.step, moved.data) == ("text", {"a": 1, "b": "é"})
+        assert conversations.get(session, **where, user_id="1", now=FRIDAY, kind="bukti") is None
+        found = conversations.find(session, **where, kind="bukti", now=FRIDAY, target=7)
+        assert found is not None and found.user_id == "2"
+    later = FRIDAY + hour
+    with world.sessions.begin() as session:
+        assert conversations.get(session, **where, user_id="1", now=later) is None  # expired
+        assert conversations.advance(
+            session, **where, user_id="1", step="x", data={}, now=later, ttl=hour
+        ) is None  # fmt: skip
+        assert conversations.expire(session, later) == 1
+        finished = conversations.finish(session, **where, user_id="2")
+        assert finished is not None and finished.kind == "bukti"
+    with world.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0

@@ -983,3 +983,35 @@ def test_batal_after_a_photo_leaves_no_file(
     assert only_reply(bot.send(AGEN, private(AGEN), "/batal")).text == texts.BATAL_DONE
     assert tickets(sessions) == []
     assert [p for p in evidence_dir.rglob("*") if p.is_file()] == []
+
+
+def test_a_tanggapi_prompt_survives_a_restart_and_is_answered_once(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    from models import Conversation
+
+    post = posted_ticket(bot, sessions, evidence_dir)
+    prompt = only_reply(bot.press(ADMIN, post.message, post.buttons()[0][1]))
+    assert count(sessions, Conversation) == 1
+    bot.restart()  # a new process: nothing in PTB's memory, the prompt is in the database
+    calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=prompt.message)
+    assert only_reply(calls).text == texts.KENDALA_ANSWER_SAVED.format(number=FIRST)
+    assert tickets(sessions)[0].status == "ditanggapi"
+    assert count(sessions, Conversation) == 0
+    assert sent(bot.send(ADMIN, PROVINCE_GROUP, "lagi", reply_to=prompt.message)) == []
+
+
+def test_a_message_that_only_looks_like_a_tanggapi_prompt_is_not_one(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    # The bot's own text is no longer read back: a reply to the ticket post itself, or to any
+    # message naming the ticket, answers nothing.
+    calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=post.message)
+    assert sent(calls) == [] and tickets(sessions)[0].status == "baru"
