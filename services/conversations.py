@@ -125,10 +125,13 @@ def advance(
     return _view(row)
 
 
-def finish(session: Session, *, channel: str, chat_id: str, user_id: str) -> Step | None:
-    """Close the person's conversation in this chat; what it was (None if there was none)."""
+def finish(
+    session: Session, *, channel: str, chat_id: str, user_id: str, kind: str = ""
+) -> Step | None:
+    """Close the person's conversation in this chat (only one of ``kind``, when given); what
+    it was (None if there was none)."""
     row = _row(session, channel, chat_id, user_id)
-    if row is None:
+    if row is None or (kind and row.kind != kind):
         return None
     view = _view(row)
     session.delete(row)
