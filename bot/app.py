@@ -162,12 +162,16 @@ def build_application(
         .concurrent_updates(False)
         .post_init(post_init)
     )
+    zibot = make_zibot(runtime)
+    # Open /kendala drafts live in the database; at start-up PTB's conversation router learns
+    # where each one stands from there (nothing else is persisted by PTB).
+    builder = builder.persistence(kendala_handlers.DraftConversations(zibot))
     if not updater:
         builder = builder.updater(None)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: ZiApplication = builder.build()
-    application.bot_data.zibot = make_zibot(runtime)
+    application.bot_data.zibot = zibot
     application.bot_data.engine = make_engine(runtime, application.bot)
     application.bot_data.sweep_seconds = runtime.settings.sweep_seconds
     register_handlers(application)
@@ -261,6 +265,7 @@ def register_handlers(application: ZiApplication) -> None:
                 fallbacks=[CommandHandler("batal", kendala_handlers.batal)],
                 conversation_timeout=30 * 60,
                 name="kendala",
+                persistent=True,
                 allow_reentry=True,
             )
         )

@@ -103,6 +103,20 @@ def find(
     return None
 
 
+def open_steps(session: Session, *, channel: str, kind: str, now: datetime) -> list[Step]:
+    """Every open conversation of ``kind`` on a channel (what a restarted bot continues)."""
+    rows = session.scalars(
+        select(Conversation)
+        .where(
+            Conversation.channel == channel,
+            Conversation.kind == kind,
+            Conversation.expires_at > now,
+        )
+        .order_by(Conversation.id)
+    )
+    return [_view(row) for row in rows]
+
+
 def advance(
     session: Session,
     *,

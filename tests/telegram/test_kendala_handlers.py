@@ -1015,3 +1015,29 @@ def test_a_message_that_only_looks_like_a_tanggapi_prompt_is_not_one(
     # message naming the ticket, answers nothing.
     calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=post.message)
     assert sent(calls) == [] and tickets(sessions)[0].status == "baru"
+
+
+def test_a_kendala_report_goes_on_after_a_restart_at_every_step(
+    bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int], evidence_dir: Path
+) -> None:
+    from models import Conversation
+
+    reporter = Reporter(bot, AGEN, BADUNG_GROUP)
+    reporter.start()
+    bot.restart()  # a new process: PTB's memory is empty, the draft is in the database
+    reporter.umum()
+    bot.restart()
+    reporter.category("sdm")
+    bot.restart()
+    reporter.describe("Pegawai <baru> belum dilatih")
+    bot.restart()
+    reporter.photo()
+    bot.restart()
+    saved = reporter.send()
+    assert saved.text == texts.KENDALA_SAVED_WAITING.format(number=FIRST) or (
+        saved.text == texts.KENDALA_SAVED.format(number=FIRST)
+    )
+    [ticket] = tickets(sessions)
+    assert (ticket.category, ticket.description) == ("sdm", "Pegawai <baru> belum dilatih")
+    assert ticket.attachment is not None and (evidence_dir / ticket.attachment).is_file()
+    assert count(sessions, Conversation) == 0
