@@ -1,15 +1,17 @@
 """``Zibot``: every use case of the application, for the chat adapters, in one object.
 
 The use cases live by feature in ``services.usecases`` (membership, progress, lapor, bukti,
-kendala, instruksi), each with its own queries; who may do what is ``services.access``. This
-class only puts them together over one database, one clock and one evidence folder, so that a
-handler reaches any use case through ``context.zi``. Nothing is implemented here.
+kendala and its drafts, instruksi), each with its own queries; who may do what is
+``services.access``. This class only puts them together over one database, one clock and one
+evidence folder, so that a handler reaches any use case through ``context.zi``. Nothing is
+implemented here.
 """
 
 from __future__ import annotations
 
 from services.access import Caller, Forbidden, LinkInactive, NotLinked, NotRegistered
 from services.usecases.bukti import Bukti, EvidenceSlot
+from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
 from services.usecases.lapor import Lapor
@@ -41,5 +43,5 @@ __all__ = [
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Instruksis):
+class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis):
     """The application's use cases over one database and one clock (see the feature classes)."""

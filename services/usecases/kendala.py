@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +18,6 @@ from services.usecases.base import UseCase
 
 ANSWER_PROMPT = "tanggapi"  # the conversation kind of a "Tulis tanggapan" prompt
 ANSWER_TTL = timedelta(days=7)
-DRAFT = "kendala"  # the conversation kind of a /kendala draft
-DRAFT_TTL = timedelta(minutes=30)
 
 
 class Attachments(UseCase):
@@ -157,57 +154,6 @@ class Kendalas(Attachments):
             ticket = _ticket(session, ticket_ref)
             kendala.close(session, admin=admin, ticket=ticket, now=self.now(), tz=self.tz)
             return ticket.number
-
-    def draft_save(self, caller: Caller, step: str, data: dict[str, Any]) -> None:
-        """The caller's /kendala draft in this chat is at ``step`` holding ``data`` (kept in
-        the database, so that a restart continues it; 30 minutes after the last step it ends)."""
-        with self._sessions.begin() as session:
-            conversations.start(
-                session,
-                channel=caller.channel,
-                chat_id=caller.chat_id,
-                user_id=caller.user_id,
-                kind=DRAFT,
-                step=step,
-                data=data,
-                now=self.now(),
-                ttl=DRAFT_TTL,
-            )
-
-    def draft(self, caller: Caller) -> tuple[str, dict[str, Any]] | None:
-        """The caller's open /kendala draft in this chat: (step, data), or None."""
-        with self._sessions() as session:
-            step = conversations.get(
-                session,
-                channel=caller.channel,
-                chat_id=caller.chat_id,
-                user_id=caller.user_id,
-                now=self.now(),
-                kind=DRAFT,
-            )
-        return None if step is None else (step.step, step.data)
-
-    def draft_end(self, caller: Caller) -> dict[str, Any] | None:
-        """Close the caller's /kendala draft in this chat; its data (None: there was none)."""
-        with self._sessions.begin() as session:
-            step = conversations.finish(
-                session,
-                channel=caller.channel,
-                chat_id=caller.chat_id,
-                user_id=caller.user_id,
-                kind=DRAFT,
-            )
-        return None if step is None else step.data
-
-    def open_drafts(self, channel: str) -> list[tuple[str, str, str]]:
-        """Every open /kendala draft on a channel: (chat id, user id, step), for a restart."""
-        with self._sessions() as session:
-            return [
-                (s.chat_id, s.user_id, s.step)
-                for s in conversations.open_steps(
-                    session, channel=channel, kind=DRAFT, now=self.now()
-                )
-            ]
 
     def kendala_prompt_sent(self, caller: Caller, ticket_id: int, prompt_id: str) -> None:
         """The admin was asked for an answer to a ticket (prompt ``prompt_id`` in this chat):
