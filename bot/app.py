@@ -177,12 +177,16 @@ def build_application(
         .post_init(post_init)
         .post_stop(post_stop)
     )
+    zibot = make_zibot(runtime)
+    # Open /kendala drafts live in the database; at start-up PTB's conversation router learns
+    # where each one stands from there (nothing else is persisted by PTB).
+    builder = builder.persistence(kendala_handlers.DraftConversations(zibot))
     if not updater:
         builder = builder.updater(None)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: ZiApplication = builder.build()
-    application.bot_data.zibot = make_zibot(runtime)
+    application.bot_data.zibot = zibot
     application.bot_data.engine = make_engine(runtime, application.bot)
     application.bot_data.sweep_seconds = runtime.settings.sweep_seconds
     application.bot_data.throttle = throttle
@@ -283,6 +287,7 @@ def register_handlers(application: ZiApplication) -> None:
                 fallbacks=[CommandHandler("batal", kendala_handlers.batal)],
                 conversation_timeout=30 * 60,
                 name="kendala",
+                persistent=True,
                 allow_reentry=True,
             )
         )
@@ -299,15 +304,6 @@ def register_handlers(application: ZiApplication) -> None:
 
     # Reporting progress.
     add(CommandHandler("lapor", lapor.lapor))
-    add(CallbackQueryHandler(lapor.lapor_button, pattern=buttons.pattern(actions.LAPOR)))
-
-    # Buttons under reminders: "Sudah selesai" and "Ingatkan besok".
-    add(CallbackQueryHandler(lapor.reminder_done, pattern=buttons.pattern(actions.REMINDER_DONE)))
-    add(
-        CallbackQueryHandler(
-            lapor.reminder_snooze, pattern=buttons.pattern(actions.REMINDER_SNOOZE)
-        )
-    )
 
     # Files that answer a /bukti prompt from before a restart; files sent without /bukti.
     add(
@@ -324,34 +320,30 @@ def register_handlers(application: ZiApplication) -> None:
     # Kendala answered by the province, instructions and their receipts.
     add(CommandHandler("tanggapi", kendala_handlers.tanggapi))
     add(
-        CallbackQueryHandler(
-            kendala_handlers.answer_button, pattern=buttons.pattern(actions.KENDALA_ANSWER)
-        )
-    )
-    add(
-        CallbackQueryHandler(
-            kendala_handlers.close_button, pattern=buttons.pattern(actions.KENDALA_CLOSE)
-        )
-    )
-    add(
         MessageHandler(
             filters.REPLY & filters.TEXT & ~filters.COMMAND, kendala_handlers.answer_reply
         )
     )
     add(CommandHandler("instruksi", instruksi_handlers.instruksi))
-    add(
-        CallbackQueryHandler(
-            instruksi_handlers.read_button, pattern=buttons.pattern(actions.INSTRUKSI_READ)
-        )
-    )
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))
     add(CommandHandler("batal", commands.batal_idle))
 
-    # Last: any press nothing above took (forged, malformed, or a /kendala button whose
+    # Every button press outside the /kendala conversation, through the one registry: decoded,
+    # authorised and routed once; anything else (forged, malformed, a /kendala button whose
     # conversation ended) is answered, never left spinning.
-    add(CallbackQueryHandler(buttons.unknown_button))
+    presses = buttons.Presses(
+        {
+            actions.LAPOR: lapor.lapor_button,  # /lapor item and status buttons
+            actions.REMINDER_DONE: lapor.reminder_done,  # "Sudah selesai" under a reminder
+            actions.REMINDER_SNOOZE: lapor.reminder_snooze,  # "Ingatkan besok"
+            actions.KENDALA_ANSWER: kendala_handlers.answer_button,  # "Tanggapi"
+            actions.KENDALA_CLOSE: kendala_handlers.close_button,  # "Selesai"
+            actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
+        }
+    )
+    add(CallbackQueryHandler(presses.dispatch))
 
     application.add_error_handler(commands.on_error)
 

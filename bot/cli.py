@@ -418,6 +418,7 @@ def _fake_progress(session: Session, now: datetime) -> None:
 
     from models import Target
     from services import events
+    from services.status import ItemStatus
 
     rng = random.Random(2026)
     diligence: dict[int, float] = {}
@@ -425,9 +426,9 @@ def _fake_progress(session: Session, now: datetime) -> None:
         share = diligence.setdefault(target.satker_id, rng.uniform(0.3, 0.9))
         roll = rng.random()
         if roll < share:
-            target.status, target.updated_at = "selesai", now
+            target.status, target.updated_at = ItemStatus.SELESAI.value, now
         elif roll < share + 0.1:
-            target.status, target.updated_at = "proses", now
+            target.status, target.updated_at = ItemStatus.PROSES.value, now
     events.publish(session, events.ProgressChanged())
 
 

@@ -526,6 +526,24 @@ class LkeLink(Base):
     item: Mapped[RencanaAksi] = relationship()
 
 
+class Conversation(Base):
+    """An open step of a conversation (a /kendala draft, a /bukti prompt, a Tanggapi prompt):
+    one per person and chat, kept in the database so that a restart loses no open step."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+
+
 @event.listens_for(Session, "before_flush")
 def _mirror_identities(session: Session, _context: object, _instances: object) -> None:
     """A user written with ``telegram_id``/``whatsapp`` gets the matching identity."""

@@ -27,6 +27,34 @@ KENDALA_CLOSE = "ks"  # "Selesai" under a posted ticket
 INSTRUKSI_READ = "ib"  # "Sudah dibaca" under an instruction
 PREFIXES = (LAPOR, REMINDER_DONE, REMINDER_SNOOZE, KENDALA, KENDALA_ANSWER, KENDALA_CLOSE,
             INSTRUKSI_READ)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of button, declared once: its prefix, what its payload carries, who may press
+    it (an ``services.access.may_press`` rule) and what it does."""
+
+    prefix: str
+    grammar: str
+    who: str  # "anyone", "member", "writer", "admin", "admin_quietly" (see access.may_press)
+    refusal: str | None  # what a person who may not press it hears (None: the rule's own text)
+    does: str
+
+
+KINDS: dict[str, Kind] = {
+    kind.prefix: kind
+    for kind in (
+        Kind(LAPOR, "lapor:<code>[:<status>]", "writer", None, "item status choice / status set"),
+        Kind(REMINDER_DONE, "rl:<code>", "writer", None, "open the status choice for an item"),
+        Kind(REMINDER_SNOOZE, "rt:<target id>", "member", None, "snooze a target in this chat"),
+        Kind(KENDALA, "kd:<step>[:args]", "anyone", None, "a step of the /kendala conversation"),
+        Kind(KENDALA_ANSWER, "kt:<ticket id>", "admin_quietly", texts.KENDALA_ADMIN_ONLY,
+             "ask the admin for an answer to a ticket"),
+        Kind(KENDALA_CLOSE, "ks:<ticket id>", "admin", texts.KENDALA_ADMIN_ONLY, "close a ticket"),
+        Kind(INSTRUKSI_READ, "ib:<instruksi id>", "member", None, "confirm an instruction read"),
+    )
+}  # fmt: skip
+
 # Steps of the /kendala conversation that carry no argument, and those that carry one.
 KENDALA_STEPS = ("umum", "skip", "send", "cancel")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from services import audit, bounds, texts
 from services.errors import ZibotError
 from services.kendala import Attachment
 from services.members import Member
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download
 _ALLOWED_PREFIXES = ("image/", "text/")
@@ -64,14 +67,44 @@ def safe_name(file_name: str) -> str:
     return bounds.safe_file_name(file_name)
 
 
-def _free_path(folder: Path, name: str) -> Path:
-    candidate = folder / name
+def _part(path: Path) -> Path:
+    """Where a file waits, under a hidden name, until its transaction has committed."""
+    return path.with_name(f".{path.name}.part")
+
+
+def _stage(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` under the hidden name of a free final path; return the final path.
+
+    A name is taken when its final file or its waiting file exists; the waiting file is created
+    exclusively, so two uploads of the same name at once get different names."""
+    folder.mkdir(parents=True, exist_ok=True)
     stem, suffix = os.path.splitext(name)
-    number = 2
-    while candidate.exists():
+    candidate, number = folder / name, 2
+    while True:
+        if not candidate.exists():
+            try:
+                with _part(candidate).open("xb") as handle:
+                    handle.write(data)
+                return candidate
+            except FileExistsError:
+                pass
         candidate = folder / f"{stem} ({number}){suffix}"
         number += 1
-    return candidate
+
+
+def publish(evidence_dir: Path, relative: str) -> None:
+    """The transaction that records a staged file committed: give the file its final name."""
+    final = evidence_dir / relative
+    try:
+        os.replace(_part(final), final)
+    except FileNotFoundError:  # published already, or never staged here
+        if not final.exists():
+            log.warning("Staged file %s is missing; the record points to no file", relative)
+
+
+def discard(evidence_dir: Path, relative: str) -> None:
+    """The staged file's transaction rolled back, or its draft was cancelled: remove it."""
+    _part(evidence_dir / relative).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -98,55 +131,54 @@ def store_evidence(
     now: datetime,
     channel: str,
 ) -> StoredEvidence:
-    """Write the file under ``<dir>/<year>/<satker>/<area>/<item>/`` and record it."""
+    """Stage the file under ``<dir>/<year>/<satker>/<area>/<item>/`` and record it.
+
+    The file is only staged (``publish`` after the commit, ``discard`` after a rollback): a
+    transaction that fails leaves no file behind."""
     check_upload(file_name, mime_type, len(data))
     item = target.item
     folder = evidence_dir / str(item.year) / target.satker.code / item.area.code / item.code
-    folder.mkdir(parents=True, exist_ok=True)
-    path = _free_path(folder, safe_name(file_name))
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-    digest = hashlib.sha256(data).hexdigest()
+    path = _stage(folder, safe_name(file_name), data)
     relative = path.relative_to(evidence_dir).as_posix()
-    record = BuktiDukung(
-        target_id=target.id,
-        path=relative,
-        original_name=bounds.original_name(file_name),
-        size=len(data),
-        mime_type=mime_type,
-        sha256=digest,
-        uploaded_by_id=member.id,
-        channel=channel,
-        created_at=now,
-    )
-    session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        now=now,
-        actor=f"{channel}:{member.id}",
-        actor_id=member.id,
-        action="bukti",
-        entity="bukti_dukung",
-        entity_id=record.id,
-        item=item.code,
-        satker=target.satker.code,
-        file=relative,
-        sha256=digest,
-    )
+    try:
+        digest = hashlib.sha256(data).hexdigest()
+        record = BuktiDukung(
+            target_id=target.id,
+            path=relative,
+            original_name=bounds.original_name(file_name),
+            size=len(data),
+            mime_type=mime_type,
+            sha256=digest,
+            uploaded_by_id=member.id,
+            channel=channel,
+            created_at=now,
+        )
+        session.add(record)
+        session.flush()
+        audit.record(
+            session,
+            now=now,
+            actor=f"{channel}:{member.id}",
+            actor_id=member.id,
+            action="bukti",
+            entity="bukti_dukung",
+            entity_id=record.id,
+            item=item.code,
+            satker=target.satker.code,
+            file=relative,
+            sha256=digest,
+        )
+    except BaseException:
+        discard(evidence_dir, relative)
+        raise
     return StoredEvidence(record.id, item.code, path.name, len(data), digest, relative)
 
 
 def store_file(
     evidence_dir: Path, folder: str, data: bytes, file_name: str, mime_type: str | None
 ) -> Attachment:
-    """Store a file that is not bukti dukung (a kendala photo, an instruksi document)."""
-    target = evidence_dir / folder
-    target.mkdir(parents=True, exist_ok=True)
-    path = _free_path(target, safe_name(file_name))
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    """Stage a file that is not bukti dukung (a kendala photo, an instruksi document); the
+    use case that records it publishes it after its commit, or discards it."""
+    path = _stage(evidence_dir / folder, safe_name(file_name), data)
     relative = path.relative_to(evidence_dir).as_posix()
     return Attachment(relative, mime_type or "", bounds.original_name(file_name))

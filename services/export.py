@@ -16,6 +16,7 @@ from models import Area, RencanaAksi, Satker, Target
 from services import texts
 from services.kendala import TicketView
 from services.progress import is_overdue, load_progress, rank
+from services.status import ItemStatus
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -109,7 +110,7 @@ def _detail_sheet(sheet: WriteOnlyWorksheet, session: Session, today: date, year
         tenggat_cell = WriteOnlyCell(sheet, value=tenggat)
         tenggat_cell.number_format = "DD/MM/YYYY"
         status_cell = WriteOnlyCell(sheet, value=texts.STATUS_LABELS[status])
-        if status == "selesai":
+        if status == ItemStatus.SELESAI:
             status_cell.fill = _DONE_FILL
         late_cell = WriteOnlyCell(sheet, value=texts.YES if late else texts.NO)
         if late:

@@ -25,6 +25,7 @@ from services.plan_parser import (
 )
 from services.progress import bump_version
 from services.reminders import forget_stages
+from services.status import ItemStatus
 
 
 @dataclass(frozen=True)
@@ -185,11 +186,13 @@ def _sync_targets(
         wanted = set(applicable_satkers(parsed, satkers))
         have = current.get(item.id, {})
         new_rows.extend(
-            {"item_id": item.id, "satker_id": sid, "status": "belum"}
+            {"item_id": item.id, "satker_id": sid, "status": ItemStatus.BELUM.value}
             for sid in sorted(wanted - have.keys())
         )
         for satker_id, target in have.items():
-            untouched = target.status == "belum" and not target.note and target.updated_at is None
+            untouched = (
+                target.status == ItemStatus.BELUM and not target.note and target.updated_at is None
+            )
             if satker_id not in wanted and untouched and target.id not in with_evidence:
                 removable.append(target.id)
     if new_rows:

@@ -21,6 +21,7 @@ from services.identities import addresses, parse_address
 from services.members import Member
 from services.numbering import next_number
 from services.outbox import enqueue, outbox_row
+from services.status import TicketStatus
 
 CATEGORIES: dict[str, str] = {
     "anggaran": "Anggaran",
@@ -114,7 +115,7 @@ def create(
         attachment_name=attachment.name if attachment else None,
         channel=channel,
         origin_chat_id=origin_chat_id,
-        status="baru",
+        status=TicketStatus.BARU.value,
         created_at=now,
         round=1,
     )
@@ -196,7 +197,7 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
     waiting = list(
         session.scalars(
             select(Kendala)
-            .where(Kendala.posted_at.is_(None), Kendala.status != "selesai")
+            .where(Kendala.posted_at.is_(None), Kendala.status != TicketStatus.SELESAI)
             .order_by(Kendala.id)
         )
     )
@@ -247,12 +248,12 @@ def answer(
     body = bounds.check_text(text.strip(), texts.INPUT_WHAT_ANSWER)
     if not body:
         raise ZibotError(texts.KENDALA_ANSWER_EMPTY)
-    if ticket.status == "selesai":
+    if ticket.status == TicketStatus.SELESAI:
         raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
     ticket.answer = body
     ticket.answered_at = now
     ticket.answered_by_id = admin.id
-    ticket.status = "ditanggapi"
+    ticket.status = TicketStatus.DITANGGAPI.value
     message = notices.KendalaAnswer(
         number=ticket.number,
         description=bounds.excerpt(ticket.description, 300),
@@ -280,9 +281,9 @@ def close(
     """Close a ticket (admins); the reporter is told and may reopen it within 7 days."""
     if not admin.is_admin:
         raise ZibotError(texts.KENDALA_ADMIN_ONLY)
-    if ticket.status == "selesai":
+    if ticket.status == TicketStatus.SELESAI:
         raise ZibotError(texts.KENDALA_ALREADY_CLOSED.format(number=ticket.number))
-    ticket.status = "selesai"
+    ticket.status = TicketStatus.SELESAI.value
     ticket.closed_at = now
     message = notices.KendalaClosed(ticket.number, REOPEN_DAYS)
     _notify_satker(
@@ -304,13 +305,13 @@ def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) 
     """The reporter (or an admin) reopens a closed ticket within 7 days; it is posted again."""
     if ticket.reporter_id != member.id and not member.is_admin:
         raise ZibotError(texts.KENDALA_REOPEN_FORBIDDEN)
-    if ticket.status != "selesai" or ticket.closed_at is None:
+    if ticket.status != TicketStatus.SELESAI or ticket.closed_at is None:
         raise ZibotError(texts.KENDALA_NOT_CLOSED.format(number=ticket.number))
     if now - ticket.closed_at > timedelta(days=REOPEN_DAYS):
         raise ZibotError(
             texts.KENDALA_REOPEN_TOO_LATE.format(number=ticket.number, days=REOPEN_DAYS)
         )
-    ticket.status = "baru"
+    ticket.status = TicketStatus.BARU.value
     ticket.reopened_at = now
     ticket.round = (ticket.round or 1) + 1
     ticket.closed_at = None
@@ -374,7 +375,7 @@ def plan_escalations(
         return 0
     count = 0
     open_tickets = session.scalars(
-        select(Kendala).where(Kendala.status == "baru", Kendala.escalated_at.is_(None))
+        select(Kendala).where(Kendala.status == TicketStatus.BARU, Kendala.escalated_at.is_(None))
     )
     for ticket in open_tickets:
         since = (ticket.reopened_at or ticket.created_at).astimezone(tz).date()
@@ -422,7 +423,9 @@ def visible_open(
     session: Session, member: Member, *, today: date, calendar: WorkCalendar, tz: ZoneInfo
 ) -> list[TicketView]:
     """Open tickets the member may see (their satker's, or all for admins), oldest first."""
-    query = select(Kendala).where(Kendala.status != "selesai").order_by(Kendala.created_at)
+    query = (
+        select(Kendala).where(Kendala.status != TicketStatus.SELESAI).order_by(Kendala.created_at)
+    )
     if not member.is_admin:
         query = query.where(Kendala.satker_id == member.satker.id)
     tickets = session.scalars(query)

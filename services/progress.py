@@ -17,8 +17,9 @@ from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Area, BuktiDukung, Counter, RencanaAksi, Satker, Target
+from services.status import ItemStatus
 
-DONE = "selesai"
+DONE = ItemStatus.SELESAI
 
 
 def local_today(now: datetime, tz: ZoneInfo) -> date:
@@ -152,7 +153,7 @@ def load_progress(
             RencanaAksi.area_id,
             func.count(),
             func.sum(case((Target.status == DONE, 1), else_=0)),
-            func.sum(case((Target.status == "proses", 1), else_=0)),
+            func.sum(case((Target.status == ItemStatus.PROSES, 1), else_=0)),
             func.sum(case((overdue, 1), else_=0)),
         )
         .join(RencanaAksi, RencanaAksi.id == Target.item_id)
@@ -202,7 +203,7 @@ def load_ranking(session: Session, *, today: date, year: int) -> list[SatkerProg
         row = counts.setdefault(satker_id, [0, 0, 0])
         row[0] += number
         row[1] += number if status == DONE else 0
-        row[2] += number if status == "proses" else 0
+        row[2] += number if status == ItemStatus.PROSES else 0
     if not counts:
         return []
     late_items = select(RencanaAksi.id).where(RencanaAksi.year == year, RencanaAksi.tenggat < today)

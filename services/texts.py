@@ -876,3 +876,6 @@ SETTING_BAD_ADDRESS = (
     "harus id chat Telegram berupa angka (mis. -1001234567890) atau kanal:id "
     "(mis. telegram:-1001234567890, whatsapp:6281234567890): {value!r}"
 )
+
+# --- core ---
+KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."

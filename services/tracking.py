@@ -13,16 +13,17 @@ from models import Area, RencanaAksi, Target
 from services import audit, bounds, events, texts
 from services.errors import NotFound
 from services.members import Member, SatkerRef
+from services.status import ItemStatus
 
-STATUSES = ("belum", "proses", "selesai")
+STATUSES = tuple(ItemStatus)
 _STATUS_WORDS = {
-    "belum": "belum",
-    "proses": "proses",
-    "diproses": "proses",
-    "sedang": "proses",
-    "selesai": "selesai",
-    "sudah": "selesai",
-    "done": "selesai",
+    "belum": ItemStatus.BELUM,
+    "proses": ItemStatus.PROSES,
+    "diproses": ItemStatus.PROSES,
+    "sedang": ItemStatus.PROSES,
+    "selesai": ItemStatus.SELESAI,
+    "sudah": ItemStatus.SELESAI,
+    "done": ItemStatus.SELESAI,
 }
 
 
@@ -110,7 +111,7 @@ def open_items(session: Session, satker: SatkerRef, year: int) -> list[ItemTarge
         .where(
             Target.satker_id == satker.id,
             RencanaAksi.year == year,
-            Target.status != "selesai",
+            Target.status != ItemStatus.SELESAI,
         )
         .order_by(Area.position, RencanaAksi.code)
     )
@@ -142,7 +143,9 @@ def set_status(
         bounds.check_text(note, texts.INPUT_WHAT_NOTE)  # stored as sent, or refused
     old = target.status
     target.status = status
-    reopened = (target.item_id,) if status != "selesai" and old == "selesai" else ()
+    reopened = (
+        (target.item_id,) if status != ItemStatus.SELESAI and old == ItemStatus.SELESAI else ()
+    )
     if note:
         target.note = note
     target.updated_by_id = member.id

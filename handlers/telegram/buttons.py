@@ -1,27 +1,30 @@
-"""Button presses: decode the payload once (``services.actions``), refuse what is malformed.
+"""Button presses: one registry decodes every press once (``services.actions``), checks who may
+press it once (``services.access.may_press``, by the rule its kind declares in
+``services.actions.KINDS``) and routes it to its handler.
 
-Every ``CallbackQueryHandler`` gets its payload through ``pressed``; a press that no handler
-takes ends in ``unknown_button``, registered last. A refused press is answered
-"Tombol tidak berlaku." and logged in one line, never with a traceback.
+``bot.app`` registers one ``CallbackQueryHandler`` for ``Presses.dispatch`` after the
+conversations (whose own ``kd:`` steps stay inside the /kendala conversation). A refused press
+is answered "Tombol tidak berlaku." (malformed, forged, from an old keyboard) or with the
+refusal (who may not press it), logged in one line, never with a traceback.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import CallbackQuery, Update
 
+from handlers.telegram.commands import run
+from handlers.telegram.common import caller_of
 from handlers.telegram.context import ZiContext
 from services import actions, texts
 from services.actions import Action, BadAction
+from services.errors import ZibotError
 
 log = logging.getLogger(__name__)
 
-
-def pattern(prefix: str) -> str:
-    """The ``CallbackQueryHandler`` pattern for a prefix: everything under it, malformed
-    payloads too, so that its handler refuses them through ``pressed``."""
-    return rf"^{prefix}:"
+Press = Callable[[Update, ZiContext, CallbackQuery, Action], Awaitable[None]]
 
 
 async def refuse(query: CallbackQuery, reason: str) -> None:
@@ -32,7 +35,8 @@ async def refuse(query: CallbackQuery, reason: str) -> None:
 
 
 async def pressed(update: Update, *prefixes: str) -> tuple[CallbackQuery, Action] | None:
-    """The query and its decoded payload; None (answered and logged) when it is malformed."""
+    """The query and its decoded payload; None (answered and logged) when it is malformed.
+    (For buttons inside a conversation, which the registry does not route.)"""
     query = update.callback_query
     assert query is not None
     try:
@@ -42,17 +46,34 @@ async def pressed(update: Update, *prefixes: str) -> tuple[CallbackQuery, Action
         return None
 
 
-async def unknown_button(update: Update, context: ZiContext) -> None:
-    """The last handler: a press nothing else took. A /kendala button outside its
-    conversation (timed out, or the bot restarted) says so; anything else is invalid."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        action = actions.decode(query.data)
-    except BadAction as exc:
-        await refuse(query, exc.reason)
-        return
-    if action.prefix == actions.KENDALA:
-        await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
-        return
-    await refuse(query, "no handler took it")
+class Presses:
+    """The registry: each kind of button (``services.actions.KINDS``) and its handler."""
+
+    def __init__(self, routes: Mapping[str, Press]) -> None:
+        unknown = set(routes) - set(actions.KINDS)
+        if unknown:
+            raise ValueError(f"no action kind declared for {sorted(unknown)}")
+        self._routes = dict(routes)
+
+    async def dispatch(self, update: Update, context: ZiContext) -> None:
+        """Decode, authorise and route one press; whatever happens, the press is answered."""
+        query = update.callback_query
+        assert query is not None
+        try:
+            action = actions.decode(query.data)
+        except BadAction as exc:
+            await refuse(query, exc.reason)
+            return
+        route = self._routes.get(action.prefix)
+        if route is None:
+            if action.prefix == actions.KENDALA:  # its conversation ended (timeout, restart)
+                await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
+                return
+            await refuse(query, "no handler takes it")
+            return
+        try:
+            await run(context.zi.authorise_press, caller_of(update), action)
+        except ZibotError as exc:
+            await query.answer(str(exc)[:190], show_alert=True)
+            return
+        await route(update, context, query, action)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
-from handlers.telegram.buttons import pressed
 from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import (
     caller_of,
@@ -15,7 +14,8 @@ from handlers.telegram.common import (
     text_after_command,
 )
 from handlers.telegram.context import ZiContext
-from services import actions, texts
+from services import texts
+from services.actions import Action
 from services.bounds import excerpt
 from services.errors import ZibotError
 from services.formatting import tanggal, waktu
@@ -94,12 +94,10 @@ def render_status(status: InstruksiStatus, context: ZiContext) -> str:
     return "\n".join(lines)
 
 
-async def read_button(update: Update, context: ZiContext) -> None:
+async def read_button(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Sudah dibaca": record who confirmed and when, once."""
-    press = await pressed(update, actions.INSTRUKSI_READ)
-    if press is None:
-        return
-    query, action = press
     assert action.id is not None
     try:
         number, already = await run(context.zi.instruksi_confirm, caller_of(update), action.id)

@@ -7,17 +7,18 @@ in privacy mode receives the answers. ``/batal`` leaves at any step.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ConversationHandler
+from telegram.ext import BasePersistence, ConversationHandler, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from handlers.telegram import buttons
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
 from handlers.telegram.common import (
+    CHANNEL,
     ask,
     caller_of,
     download,
@@ -31,9 +32,9 @@ from services import actions, bounds, texts
 from services.actions import Action
 from services.errors import ZibotError
 from services.kendala import CATEGORIES, Attachment
+from services.zi import Zibot
 
 CHOOSE_ITEM, CHOOSE_CATEGORY, WRITE_TEXT, ADD_FILE, CONFIRM = range(5)
-DRAFT = "kendala_draft"
 GENERAL, SKIP, SEND, CANCEL = (actions.kendala_step(s) for s in ("umum", "skip", "send", "cancel"))
 
 
@@ -49,25 +50,115 @@ class Draft:
     areas: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _key(update: Update) -> tuple[str, int]:
-    user = update.effective_user
-    assert user is not None
-    return (DRAFT, user.id)
+STEPS = {CHOOSE_ITEM: "item", CHOOSE_CATEGORY: "category", WRITE_TEXT: "text",
+         ADD_FILE: "file", CONFIRM: "confirm"}  # fmt: skip
+STATES = {name: state for state, name in STEPS.items()}
 
 
-def _draft(update: Update, context: ZiContext) -> Draft | None:
-    value = (context.chat_data or {}).get(_key(update))
-    return value if isinstance(value, Draft) else None
+def _to_data(draft: Draft) -> dict[str, Any]:
+    data = asdict(draft)
+    data["areas"] = [list(pair) for pair in draft.areas]
+    return data
 
 
-def _save(update: Update, context: ZiContext, draft: Draft) -> None:
-    if context.chat_data is not None:
-        context.chat_data[_key(update)] = draft
+def _of_data(data: dict[str, Any]) -> Draft:
+    attachment = data.get("attachment")
+    return Draft(
+        target_id=data.get("target_id"),
+        item_label=str(data.get("item_label", texts.KENDALA_GENERAL)),
+        category=str(data.get("category", "")),
+        description=str(data.get("description", "")),
+        attachment=Attachment(**attachment) if isinstance(attachment, dict) else None,
+        areas=[(str(code), str(name)) for code, name in data.get("areas", [])],
+    )
 
 
-def _forget(update: Update, context: ZiContext) -> None:
-    if context.chat_data is not None:
-        context.chat_data.pop(_key(update), None)
+async def _draft(update: Update, context: ZiContext) -> Draft | None:
+    """The person's draft in this chat, from the database (a restart loses nothing)."""
+    found = await run(context.zi.draft, caller_of(update))
+    return None if found is None else _of_data(found[1])
+
+
+async def _save(update: Update, context: ZiContext, draft: Draft, state: int) -> None:
+    await run(context.zi.draft_save, caller_of(update), STEPS[state], _to_data(draft))
+
+
+async def _forget(update: Update, context: ZiContext) -> None:
+    """Drop the draft; an attachment it staged and never sent is removed (no-op once sent)."""
+    data = await run(context.zi.draft_end, caller_of(update))
+    if data is not None:
+        context.zi.discard_attachment(_of_data(data).attachment)
+
+
+class DraftConversations(BasePersistence[Any, Any, Any]):
+    """Lets PTB's ``ConversationHandler`` (the router of /kendala) start where the database
+    says each open draft stands: at start-up it loads the open drafts' steps
+    (``get_conversations``). Nothing else is kept by PTB: the draft and its step are written
+    to the database by the use cases at every step, in the same unit of work."""
+
+    def __init__(self, zibot: Zibot) -> None:
+        self._zibot = zibot
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=False, callback_data=False
+            ),
+            update_interval=3600,
+        )
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        if name != "kendala":
+            return {}
+        steps = await run(self._zibot.open_drafts, CHANNEL)
+        return {
+            (int(chat), int(user)): STATES[step] for chat, user, step in steps if step in STATES
+        }
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        return None  # the use cases wrote the step already
+
+    async def get_user_data(self) -> dict[int, Any]:
+        return {}
+
+    async def get_chat_data(self) -> dict[int, Any]:
+        return {}
+
+    async def get_bot_data(self) -> Any:
+        return None
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_user_data(self, user_id: int, data: Any) -> None:
+        return None
+
+    async def update_chat_data(self, chat_id: int, data: Any) -> None:
+        return None
+
+    async def update_bot_data(self, data: Any) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def drop_user_data(self, user_id: int) -> None:
+        return None
+
+    async def refresh_user_data(self, user_id: int, user_data: Any) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: Any) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: Any) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
 
 
 async def _press(
@@ -80,7 +171,7 @@ async def _press(
     if press is None:
         return None
     query, action = press
-    draft = _draft(update, context)
+    draft = await _draft(update, context)
     if draft is None:
         await query.answer(texts.KENDALA_EXPIRED, show_alert=True)
         return ConversationHandler.END
@@ -113,7 +204,7 @@ async def kendala(update: Update, context: ZiContext) -> int | None:
         await _subcommand(update, context, args)
         return None
     _, areas = await run(context.zi.kendala_scope, caller_of(update))
-    _save(update, context, Draft(areas=areas))
+    await _save(update, context, Draft(areas=areas), CHOOSE_ITEM)
     await reply(update, texts.KENDALA_START_ITEM, reply_markup=_area_keyboard(areas))
     return CHOOSE_ITEM
 
@@ -180,7 +271,7 @@ async def choose_item(update: Update, context: ZiContext) -> int | None:
         draft = replace(draft, target_id=action.id, item_label=action.code)
     else:
         draft = replace(draft, target_id=None, item_label=texts.KENDALA_GENERAL)
-    _save(update, context, draft)
+    await _save(update, context, draft, CHOOSE_CATEGORY)
     await query.edit_message_text(
         texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label)),
         reply_markup=_category_keyboard(),
@@ -195,7 +286,7 @@ async def choose_category(update: Update, context: ZiContext) -> int | None:
         return pressed
     query, action, draft = pressed
     key = action.word or ""
-    _save(update, context, replace(draft, category=key))
+    await _save(update, context, replace(draft, category=key), WRITE_TEXT)
     await query.edit_message_text(
         texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label))
         + f"\n→ <b>{e(CATEGORIES.get(key, key))}</b>"
@@ -207,7 +298,7 @@ async def choose_category(update: Update, context: ZiContext) -> int | None:
 async def write_text(update: Update, context: ZiContext) -> int:
     """The description; then offer an attachment."""
     message = update.effective_message
-    draft = _draft(update, context)
+    draft = await _draft(update, context)
     if message is None or draft is None or not message.text:
         return WRITE_TEXT
     description = message.text.strip()
@@ -216,7 +307,7 @@ async def write_text(update: Update, context: ZiContext) -> int:
     except ZibotError as exc:  # refused before the next step: the person can write it again
         await reply(update, e(exc))
         return WRITE_TEXT
-    _save(update, context, replace(draft, description=description))
+    await _save(update, context, replace(draft, description=description), ADD_FILE)
     await reply(
         update,
         texts.KENDALA_ASK_ATTACHMENT,
@@ -230,7 +321,7 @@ async def write_text(update: Update, context: ZiContext) -> int:
 async def add_file(update: Update, context: ZiContext) -> int:
     """A photo or document for the ticket."""
     message = update.effective_message
-    draft = _draft(update, context)
+    draft = await _draft(update, context)
     if message is None or draft is None:
         return ADD_FILE
     try:
@@ -238,8 +329,9 @@ async def add_file(update: Update, context: ZiContext) -> int:
     except ZibotError as exc:
         await reply(update, e(exc))
         return ADD_FILE
+    context.zi.discard_attachment(draft.attachment)  # a second file replaces the first
     draft = replace(draft, attachment=attachment)
-    _save(update, context, draft)
+    await _save(update, context, draft, CONFIRM)
     await _confirm(update, draft)
     return CONFIRM
 
@@ -250,6 +342,7 @@ async def skip_file(update: Update, context: ZiContext) -> int | None:
     if not isinstance(pressed, tuple):
         return pressed
     _, _, draft = pressed
+    await _save(update, context, draft, CONFIRM)
     await _confirm(update, draft)
     return CONFIRM
 
@@ -287,7 +380,7 @@ async def confirm(update: Update, context: ZiContext) -> int | None:
         return pressed
     query, action, draft = pressed
     if action.step == "cancel":
-        _forget(update, context)
+        await _forget(update, context)
         await query.edit_message_text(texts.BATAL_DONE)
         return ConversationHandler.END
     try:
@@ -301,9 +394,9 @@ async def confirm(update: Update, context: ZiContext) -> int | None:
         )
     except ZibotError as exc:
         await query.edit_message_text(e(exc))
-        _forget(update, context)
+        await _forget(update, context)
         return ConversationHandler.END
-    _forget(update, context)
+    await _forget(update, context)
     kick_sweep(context)
     template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
     await query.edit_message_text(template.format(number=number))
@@ -321,32 +414,20 @@ def wrong(expected: str) -> Callable[[Update, ZiContext], Coroutine[Any, Any, No
 
 async def batal(update: Update, context: ZiContext) -> int:
     """/batal at any step."""
-    _forget(update, context)
+    await _forget(update, context)
     await reply(update, texts.BATAL_DONE)
     return ConversationHandler.END
 
 
 # --- the province's side: answering and closing ------------------------------------------
 
-ANSWER_PREFIX = "kendala_answer"
-ANSWERED = "kendala_answered_prompts"
-_ANSWER_PROMPT = re.compile(
-    re.escape(texts.KENDALA_ASK_ANSWER.split("{number}")[0]) + r"(KDL-\d{4}-\d+)", re.IGNORECASE
-)
 
-
-async def answer_button(update: Update, context: ZiContext) -> None:
+async def answer_button(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Tanggapi" under a posted ticket: ask the admin for the answer (ForceReply)."""
-    press = await buttons.pressed(update, actions.KENDALA_ANSWER)
-    if press is None:
-        return
-    query, action = press
     assert action.id is not None
-    ticket_id = action.id
-    member = await run(context.zi.member, caller_of(update))
-    if member is None or not member.is_admin:
-        await query.answer(texts.KENDALA_ADMIN_ONLY, show_alert=True)
-        return
+    ticket_id = action.id  # who may press it (admins) was checked by the registry
     try:
         number = await run(context.zi.kendala_number, ticket_id)
     except ZibotError as exc:
@@ -354,46 +435,33 @@ async def answer_button(update: Update, context: ZiContext) -> None:
         return
     await query.answer()
     prompt = await ask(update, context.bot, texts.KENDALA_ASK_ANSWER.format(number=number), number)
-    if context.chat_data is not None:
-        context.chat_data[(ANSWER_PREFIX, prompt.message_id)] = ticket_id
+    await run(context.zi.kendala_prompt_sent, caller_of(update), ticket_id, str(prompt.message_id))
 
 
 async def answer_reply(update: Update, context: ZiContext) -> None:
-    """A reply to the "Tulis tanggapan" prompt: save and forward the answer."""
+    """A reply to an open "Tulis tanggapan" prompt (kept in the database): save and forward
+    the answer. A reply to anything else, or to a prompt answered already, is not for us."""
     message = update.effective_message
-    if message is None or message.reply_to_message is None or context.chat_data is None:
+    if message is None or message.reply_to_message is None:
         return
-    prompt = message.reply_to_message
-    if prompt.message_id in context.chat_data.get(ANSWERED, set()):
-        return  # this prompt was answered already: no accidental second answer
-    ticket_ref: int | str | None = context.chat_data.get((ANSWER_PREFIX, prompt.message_id))
-    if not isinstance(ticket_ref, int):
-        # After a restart the prompt is forgotten, but its text names the ticket.
-        found = _ANSWER_PROMPT.search(prompt.text or "")
-        from_bot = prompt.from_user is not None and prompt.from_user.id == context.bot.id
-        if found is None or not from_bot:
-            return
-        ticket_ref = found.group(1)
-    ticket_id = ticket_ref
+    prompt_id = str(message.reply_to_message.message_id)
     try:
         number = await run(
-            context.zi.kendala_answer, caller_of(update), ticket_id, message.text or ""
+            context.zi.kendala_answer_prompt, caller_of(update), prompt_id, message.text or ""
         )
     except ZibotError as exc:
         await reply(update, e(exc))
         return
-    context.chat_data.pop((ANSWER_PREFIX, prompt.message_id), None)
-    context.chat_data.setdefault(ANSWERED, set()).add(prompt.message_id)
+    if number is None:
+        return
     kick_sweep(context)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))
 
 
-async def close_button(update: Update, context: ZiContext) -> None:
+async def close_button(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Selesai" under a posted ticket (admins)."""
-    press = await buttons.pressed(update, actions.KENDALA_CLOSE)
-    if press is None:
-        return
-    query, action = press
     assert action.id is not None
     try:
         number = await run(context.zi.kendala_close, caller_of(update), action.id)

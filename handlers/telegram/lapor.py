@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from handlers.telegram.buttons import pressed
 from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import caller_of, e, reply, text_after_command
 from handlers.telegram.context import ZiContext
 from services import actions, texts
+from services.actions import Action
 from services.errors import ZibotError
 from services.formatting import tanggal
 from services.tracking import STATUSES, StatusChange
@@ -84,12 +84,10 @@ async def lapor(update: Update, context: ZiContext) -> None:
     await reply(update, _done_text(change))
 
 
-async def lapor_button(update: Update, context: ZiContext) -> None:
+async def lapor_button(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """A press on an item or status button of /lapor (or of a reminder)."""
-    press = await pressed(update, actions.LAPOR)
-    if press is None:
-        return
-    query, action = press
     assert action.code is not None
     caller = caller_of(update)
     try:
@@ -123,12 +121,10 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | 
             raise
 
 
-async def reminder_done(update: Update, context: ZiContext) -> None:
+async def reminder_done(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Sudah selesai" under a reminder: open the /lapor status choice in a new message."""
-    press = await pressed(update, actions.REMINDER_DONE)
-    if press is None:
-        return
-    query, action = press
     assert action.code is not None
     try:
         item = await run(context.zi.item, caller_of(update), action.code)
@@ -147,12 +143,10 @@ async def reminder_done(update: Update, context: ZiContext) -> None:
     )
 
 
-async def reminder_snooze(update: Update, context: ZiContext) -> None:
+async def reminder_snooze(
+    update: Update, context: ZiContext, query: CallbackQuery, action: Action
+) -> None:
     """ "Ingatkan besok" under a reminder: snooze that item for this chat."""
-    press = await pressed(update, actions.REMINDER_SNOOZE)
-    if press is None:
-        return
-    query, action = press
     assert action.id is not None
     try:
         code, until = await run(context.zi.snooze, caller_of(update), action.id)

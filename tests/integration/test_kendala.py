@@ -38,6 +38,7 @@ from bot.cli import app
 from handlers.telegram.presenter import markup
 from models import (
     AuditLog,
+    BuktiDukung,
     ChatLink,
     Counter,
     Instruksi,
@@ -55,6 +56,7 @@ from models import (
 from scheduler.engine import kendala_planner
 from scheduler.outbox import Dispatcher
 from services import catalog, instruksi, kendala, members, texts
+from services import evidence as evidence_module
 from services.calendar import add_day_off, load_calendar
 from services.errors import NotFound, ZibotError
 from services.importer import import_plan
@@ -1156,3 +1158,87 @@ def test_instruksi_rows_are_filed_under_the_local_day(world: World) -> None:
     world.at(wita("2026-11-30", 7, 30))  # Monday 07:30 WITA = Sunday 23:30 UTC
     broadcast(world)
     assert {r.day for r in rows(world, "instruksi")} == {date(2026, 11, 30)}
+
+
+# --- files are published only with the transaction that records them -------------------------
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_bukti_file_appears_only_when_its_record_is_committed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caller = private(AGEN)
+    slot = world.zi.evidence_slot(caller, "MP-01")
+
+    def broken_audit(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away after the file was written")
+
+    monkeypatch.setattr(evidence_module.audit, "record", broken_audit)
+    with pytest.raises(RuntimeError):
+        world.zi.store_evidence(caller, slot, b"%PDF-1.4 x", "notulen.pdf", "application/pdf")
+    with world.sessions() as session:
+        assert session.scalars(select(BuktiDukung)).all() == []
+    assert files_under(world.zi.evidence_dir) == []
+
+    monkeypatch.undo()
+    stored = world.zi.store_evidence(caller, slot, b"%PDF-1.4 x", "notulen.pdf", "application/pdf")
+    assert files_under(world.zi.evidence_dir) == [stored.relative_path]
+    assert (world.zi.evidence_dir / stored.relative_path).read_bytes() == b"%PDF-1.4 x"
+
+
+def test_a_staged_attachment_is_removed_when_the_ticket_fails_or_the_draft_is_dropped(
+    world: World,
+) -> None:
+    evidence_dir = world.zi.evidence_dir
+    first = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
+    assert files_under(evidence_dir) == [f"kendala/.{Path(first.path).name}.part"]
+    with pytest.raises(ZibotError):  # not a category: the ticket is refused, nothing kept
+        submit(world, category="bukan", attachment=first)
+    assert files_under(evidence_dir) == []
+
+    dropped = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
+    world.zi.discard_attachment(dropped)
+    assert files_under(evidence_dir) == []
+
+    kept = world.zi.save_attachment("kendala", b"\xff\xd8photo", "foto.jpg", "image/jpeg")
+    submit(world, attachment=kept)
+    assert files_under(evidence_dir) == [kept.path] == ["kendala/foto.jpg"]
+
+
+def test_conversations_are_kept_per_person_and_chat_until_they_expire(world: World) -> None:
+    from models import Conversation
+    from services import conversations
+
+    where = {"channel": "telegram", "chat_id": BADUNG_GROUP}
+    hour = timedelta(hours=1)
+    with world.sessions.begin() as session:
+        conversations.start(
+            session, **where, user_id="1", kind="kendala", step="area", data={"a": 1},
+            now=FRIDAY, ttl=hour,
+        )  # fmt: skip
+        conversations.start(
+            session, **where, user_id="2", kind="bukti", step="file", data={"target": 7},
+            now=FRIDAY, ttl=2 * hour,
+        )  # fmt: skip
+    with world.sessions.begin() as session:
+        moved = conversations.advance(
+            session, **where, user_id="1", step="text", data={"b": "é"}, now=FRIDAY, ttl=hour
+        )
+        assert moved is not None and (moved.step, moved.data) == ("text", {"a": 1, "b": "é"})
+        assert conversations.get(session, **where, user_id="1", now=FRIDAY, kind="bukti") is None
+        found = conversations.find(session, **where, kind="bukti", now=FRIDAY, target=7)
+        assert found is not None and found.user_id == "2"
+    later = FRIDAY + hour
+    with world.sessions.begin() as session:
+        assert conversations.get(session, **where, user_id="1", now=later) is None  # expired
+        assert conversations.advance(
+            session, **where, user_id="1", step="x", data={}, now=later, ttl=hour
+        ) is None  # fmt: skip
+        assert conversations.expire(session, later) == 1
+        finished = conversations.finish(session, **where, user_id="2")
+        assert finished is not None and finished.kind == "bukti"
+    with world.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0

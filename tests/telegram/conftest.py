@@ -113,13 +113,14 @@ def tg(
     try:
         with asyncio.Runner() as runner:
             runner.run(application.initialize())
+            harness = BotHarness(application, api, runner)
+            harness.rebuild = lambda: bot.app.build_application(runtime, request=api)
             try:
                 runner.run(application.start())
-                harness = BotHarness(application, api, runner)
                 yield harness
-                runner.run(application.stop())
+                runner.run(harness.application.stop())
             finally:
-                runner.run(application.shutdown())
+                runner.run(harness.application.shutdown())
     finally:
         for logger in loggers:
             logger.removeHandler(problems)

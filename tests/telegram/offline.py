@@ -537,6 +537,21 @@ class BotHarness:
         self._runner = runner
         self._update_ids = itertools.count(1)
         self.errors_expected = False
+        self.rebuild: Any = None  # builds a fresh application (set by the ``tg`` fixture)
+
+    def restart(self) -> None:
+        """What a new process sees: a freshly built application (nothing left in PTB's memory:
+        no conversation state, no chat_data), the same database, Bot API and use cases."""
+        assert self.rebuild is not None, "the fixture did not say how to rebuild"
+        old = self.application
+        self._runner.run(old.stop())
+        self._runner.run(old.shutdown())
+        new = self.rebuild()
+        new.bot_data.engine = old.bot_data.engine
+        new.bot_data.zibot = old.bot_data.zibot
+        self._runner.run(new.initialize())
+        self._runner.run(new.start())
+        self.application = new
 
     def process(self, update: JSONDict) -> list[ApiCall]:
         """Feed one update to ``Application.process_update``; return the calls it caused."""

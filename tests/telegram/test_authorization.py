@@ -1,6 +1,6 @@
 """Who may do what, where: every command × role × kind of chat, through the real application.
 
-The rules (``services/zi.py`` ``_read_scope``/``_write_scope``/``link``, ``services/members.py``
+The rules (``services/access.py`` ``read_scope``/``write_scope``, ``link``; ``services/members.py``
 ``may_link``/``may_report``):
 
 * reading (/progres, /tenggat, /rencana): anyone in a linked group (the group's satker);

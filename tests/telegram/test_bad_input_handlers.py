@@ -269,3 +269,23 @@ def test_a_caption_longer_than_telegram_allows_continues_as_text_under_the_file(
     assert "".join(c.visible for c in calls) == html.unescape(
         caption.replace("<b>", "").replace("</b>", "")
     )
+
+
+def test_one_registry_routes_every_press_and_authorises_it_once(
+    tg: BotHarness, people: None
+) -> None:
+    from telegram.ext import CallbackQueryHandler
+
+    from services import actions
+
+    outside = [
+        h for h in tg.application.handlers[0] if isinstance(h, CallbackQueryHandler)
+    ]  # the conversations keep their own kd: steps; every other press goes through one handler
+    assert len(outside) == 1 and outside[0].pattern is None
+    assert set(actions.KINDS) == set(actions.PREFIXES)
+    # Pimpinan and strangers may not press "Sudah selesai": refused before any use case runs.
+    stranger = TgUser(4999, "Orang", "Asing")
+    calls = tg.press(stranger, a_bot_message(tg).message, "rl:MP-01", forged=True)
+    assert answers(calls) == [(texts.NOT_REGISTERED[:190], True)] and sent(calls) == []
+    calls = tg.press(AGEN, a_bot_message(tg).message, "ks:1", forged=True)
+    assert answers(calls) == [(texts.KENDALA_ADMIN_ONLY, True)] and sent(calls) == []

@@ -1039,3 +1039,29 @@ def test_an_unexpected_error_is_logged_and_answered_with_an_apology(
     assert record.exc_info is not None
     assert isinstance(record.exc_info[1], RuntimeError)
     assert "disk on fire" in str(record.exc_info[1])
+
+
+def test_a_bukti_prompt_survives_a_restart_and_is_not_read_back_from_its_text(
+    tg: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    from models import Conversation
+
+    prompt = ask_for_file(tg, AGEN, BADUNG_GROUP, "MP-01")
+    tg.restart()  # a new process: PTB's conversation is gone, the prompt is in the database
+    calls = tg.document(AGEN, BADUNG_GROUP, "SK Tim ZI.pdf", PDF, reply_to=prompt.message)
+    assert only_reply(calls).text.startswith(texts.BUKTI_STORED.split("{")[0])
+    assert [r.original_name for r in bukti_rows(sessions)] == ["SK Tim ZI.pdf"]
+    with sessions() as session:
+        assert session.scalars(select(Conversation)).all() == []
+    # Answered: the same prompt files nothing more, and /batal then has nothing to end.
+    assert tg.document(AGEN, BADUNG_GROUP, "lagi.pdf", PDF, reply_to=prompt.message) == []
+
+    # A prompt closed with /batal before the restart files nothing after it either.
+    prompt = ask_for_file(tg, AGEN, BADUNG_GROUP, "MP-02")
+    only_reply(tg.send(AGEN, BADUNG_GROUP, "/batal"))
+    tg.restart()
+    assert tg.document(AGEN, BADUNG_GROUP, "telat.pdf", PDF, reply_to=prompt.message) == []
+    assert len(bukti_rows(sessions)) == 1

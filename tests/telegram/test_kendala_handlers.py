@@ -934,3 +934,110 @@ def test_kendala_daftar_during_an_open_report_is_answered_and_the_report_goes_on
     assert reporter.send().text == texts.KENDALA_SAVED.format(number=FIRST)
     [ticket] = tickets(sessions)
     assert (ticket.category, ticket.description) == ("sdm", "Dimulai ulang")
+
+
+def test_tanggapi_on_a_ticket_that_no_longer_exists_is_answered_in_the_alert(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    with sessions.begin() as session:
+        for ticket in session.scalars(select(Kendala)):
+            session.delete(ticket)
+    for data, forged in ((post.buttons()[0][1], False), ("kt:987654", True)):
+        calls = bot.press(ADMIN, post.message, data, forged=forged)
+        alert = alert_of(calls)
+        assert alert.params["text"] == texts.KENDALA_BUTTON_GONE
+        assert alert.params["show_alert"] is True
+        assert sent(calls) == []
+
+
+def test_answering_or_closing_a_ticket_deleted_since_the_prompt_says_so(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    prompt = only_reply(bot.press(ADMIN, post.message, post.buttons()[0][1]))
+    with sessions.begin() as session:
+        session.execute(delete(Kendala))
+    calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=prompt.message)
+    assert only_reply(calls).text == texts.KENDALA_BUTTON_GONE
+    alert = alert_of(bot.press(ADMIN, post.message, post.buttons()[1][1]))
+    assert alert.params["text"] == texts.KENDALA_BUTTON_GONE
+
+
+def test_batal_after_a_photo_leaves_no_file(
+    bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int], evidence_dir: Path
+) -> None:
+    reporter = Reporter(bot, AGEN, private(AGEN))
+    reporter.start()
+    reporter.umum()
+    reporter.category()
+    reporter.describe("Foto ruang pelayanan")
+    reporter.photo()
+    reporter.photo()  # a second photo replaces the first
+    assert only_reply(bot.send(AGEN, private(AGEN), "/batal")).text == texts.BATAL_DONE
+    assert tickets(sessions) == []
+    assert [p for p in evidence_dir.rglob("*") if p.is_file()] == []
+
+
+def test_a_tanggapi_prompt_survives_a_restart_and_is_answered_once(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    from models import Conversation
+
+    post = posted_ticket(bot, sessions, evidence_dir)
+    prompt = only_reply(bot.press(ADMIN, post.message, post.buttons()[0][1]))
+    assert count(sessions, Conversation) == 1
+    bot.restart()  # a new process: nothing in PTB's memory, the prompt is in the database
+    calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=prompt.message)
+    assert only_reply(calls).text == texts.KENDALA_ANSWER_SAVED.format(number=FIRST)
+    assert tickets(sessions)[0].status == "ditanggapi"
+    assert count(sessions, Conversation) == 0
+    assert sent(bot.send(ADMIN, PROVINCE_GROUP, "lagi", reply_to=prompt.message)) == []
+
+
+def test_a_message_that_only_looks_like_a_tanggapi_prompt_is_not_one(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    # The bot's own text is no longer read back: a reply to the ticket post itself, or to any
+    # message naming the ticket, answers nothing.
+    calls = bot.send(ADMIN, PROVINCE_GROUP, "Sudah kami tindak lanjuti", reply_to=post.message)
+    assert sent(calls) == [] and tickets(sessions)[0].status == "baru"
+
+
+def test_a_kendala_report_goes_on_after_a_restart_at_every_step(
+    bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int], evidence_dir: Path
+) -> None:
+    from models import Conversation
+
+    reporter = Reporter(bot, AGEN, BADUNG_GROUP)
+    reporter.start()
+    bot.restart()  # a new process: PTB's memory is empty, the draft is in the database
+    reporter.umum()
+    bot.restart()
+    reporter.category("sdm")
+    bot.restart()
+    reporter.describe("Pegawai <baru> belum dilatih")
+    bot.restart()
+    reporter.photo()
+    bot.restart()
+    saved = reporter.send()
+    assert saved.text == texts.KENDALA_SAVED_WAITING.format(number=FIRST) or (
+        saved.text == texts.KENDALA_SAVED.format(number=FIRST)
+    )
+    [ticket] = tickets(sessions)
+    assert (ticket.category, ticket.description) == ("sdm", "Pegawai <baru> belum dilatih")
+    assert ticket.attachment is not None and (evidence_dir / ticket.attachment).is_file()
+    assert count(sessions, Conversation) == 0
