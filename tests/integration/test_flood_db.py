@@ -81,7 +81,7 @@ def test_concurrent_reservations_keep_the_overall_pace(
     ordered = sorted(granted)
     gaps = [b - a for a, b in itertools.pairwise(ordered)]
     assert min(gaps) >= flood.OVERALL.interval - 1e-6  # no slot given twice, none squeezed in
-    assert busiest(granted, 1.0) <= 29  # 28 a second (a 29th only by float rounding)
+    assert busiest(granted, 1.0) <= 26  # 25 a second (a 26th only by float rounding)
     assert busiest(granted, 1.0) <= 30
 
 
