@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "data" / "plans"))
 from make_fixtures import (
     BPS_TWO_LEVELS,
     FIXTURES,
