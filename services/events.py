@@ -30,7 +30,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PlanChanged:
-    """The plan or the satkers changed (import, seed): progress figures are stale."""
+    """The plan or the satkers changed (import, seed): progress figures are stale; ``items``
+    lists plan items whose targets or tenggat may have changed (their stages are planned anew)."""
+
+    items: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,9 @@ def _core() -> None:
             forget_stages(session, event.reopened)
         bump_version(session)
 
-    def plan_changed(session: Session, _: PlanChanged) -> None:
+    def plan_changed(session: Session, event: PlanChanged) -> None:
+        if event.items:
+            forget_stages(session, event.items)
         bump_version(session)
 
     def chat_linked(session: Session, _: ChatLinked) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from models import Area, BuktiDukung, RencanaAksi, Satker, Target
-from services import audit, texts
+from services import audit, events, texts
 from services.catalog import iter_area_pairs
 from services.errors import RowProblem, SpreadsheetRejected, ZibotError
 from services.plan_parser import (
@@ -23,8 +23,6 @@ from services.plan_parser import (
     PlanFileError,
     parse_plan,
 )
-from services.progress import bump_version
-from services.reminders import forget_stages
 from services.status import ItemStatus
 
 
@@ -144,8 +142,8 @@ def import_plan(
     session.flush()
 
     targets_added, targets_removed = _sync_targets(session, stored, satkers)
-    bump_version(session)
-    forget_stages(session, [item.id for item, _ in stored])  # new targets, or a new tenggat
+    # New targets, or a new tenggat: progress figures are stale and the stages planned anew.
+    events.publish(session, events.PlanChanged(tuple(item.id for item, _ in stored)))
     report = ImportReport(
         plan.year, added, updated, unchanged, targets_added, targets_removed, dry_run
     )
