@@ -28,9 +28,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import bot.app
+from bot.flood import SharedRateLimiter
 from bot.runtime import Runtime
 from bot.settings import Settings
 from models import make_engine, upgrade_schema
+from services.flood import Limit
 
 if TYPE_CHECKING:
     from conftest import Databases
@@ -90,6 +92,7 @@ def tg(
     engine: Engine,
     sessions: sessionmaker[Session],
     settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[BotHarness]:
     """The real application (``build_application``) started over an offline Bot API.
 
@@ -97,6 +100,16 @@ def tg(
     and nothing was logged at WARNING or above, unless the test set ``errors_expected``.
     """
     api = OfflineRequest(now=NOW)
+    # Telegram's pace (a group gets 5 messages, then one every 4 s) is real time: a scripted
+    # conversation in a group would wait seconds for each reply. The shared limiter still
+    # reserves every slot in the database, with limits no test reaches; the pace itself is
+    # tested in tests/integration/test_flood_db.py (with a clock) and the flood e2e tests.
+    unpaced = Limit(interval=1e-6, burst=1_000_000)
+    monkeypatch.setattr(
+        bot.app,
+        "flood_limiter",
+        lambda sessions: SharedRateLimiter(sessions, overall=unpaced, group=unpaced),
+    )
     runtime = Runtime(settings, engine, sessions, lambda: NOW)
     application = bot.app.build_application(runtime, request=api)
     # The reminder engine has tests of its own; here a background sweep (the clock says Friday
