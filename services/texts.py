@@ -927,7 +927,7 @@ REVIEW_REQUEST = (
     "Satker: {satker}\n"
     "Bukti yang diharapkan: {expected}\n"
     "Berkas: {file_name} ({size_kb} KB)\n"
-    "Dikirim oleh {uploader}, {when}{again}"
+    "Dikirim oleh {uploader}, {when}"
 )
 REVIEW_REQUEST_AGAIN = "\n__Unggahan ulang: {count} bukti sebelumnya ditolak.__"
 REVIEW_EXPECTED_NONE = "-"
@@ -946,7 +946,7 @@ REVIEW_NOTICE_ACCEPTED = (
     "Item: {item_code} — {activity}\n"
     "Satker: {satker}\n"
     "Berkas: {file_name}\n"
-    "Diperiksa oleh {reviewer}.{verified}"
+    "Diperiksa oleh {reviewer}."
 )
 REVIEW_NOTICE_VERIFIED = "\nItem ini sekarang **terverifikasi**."
 REVIEW_NOTICE_REJECTED = (
