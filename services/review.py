@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import BuktiDukung, BuktiReview, ChatLink, Target, User
-from services import audit, bounds, notices, texts
+from services import audit, bounds, events, notices, texts
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
 from services.identities import addresses
@@ -226,6 +226,10 @@ def decide(
         verified=state == ItemState.TERVERIFIKASI,
     )
     _tell(session, bukti, target, notice, record.id, now, today)
+    # Verified counts changed (cached rankings are stale); after a rejection the item may be
+    # due for reminders again (ZIBOT_REMINDERS_UNTIL=terverifikasi).
+    rejected = (target.item_id,) if status == ReviewStatus.DITOLAK else ()
+    events.publish(session, events.ProgressChanged(rejected))
     audit.record(
         session,
         now=now,
