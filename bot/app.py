@@ -99,6 +99,7 @@ def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
         horizons=settings.reminder_days,
         overdue_every=settings.overdue_every,
         send_at=settings.reminder_time,
+        until=settings.reminders_until,
     )
     engine = ReminderEngine(runtime.sessions, dispatcher, runtime.clock, settings.timezone, policy)
     engine.add_planner(

@@ -334,3 +334,36 @@ def test_workbook_and_chart_show_verified_beside_reported(
     assert states[("5103", "MP-01")] == "Terverifikasi"
     assert states[("5103", "MP-02")] == "Menunggu verifikasi"
     assert states[("5103", "MP-03")] == "Belum"
+
+
+@pytest.mark.parametrize("until", ["selesai", "terverifikasi"])
+def test_reminders_stop_at_the_setting(
+    world: sessionmaker[Session], tmp_path: Path, until: str
+) -> None:
+    from services.calendar import load_calendar
+    from services.reminders import ReminderPolicy, plan_digests
+
+    policy = ReminderPolicy(until=until)
+    zi = Zibot(world, Clock(MONDAY), WITA, tmp_path / "bukti")
+
+    def reminded() -> set[str]:
+        with world() as session:
+            planned = plan_digests(
+                session, today=MONDAY.date(), calendar=load_calendar(session), policy=policy
+            )
+        return {
+            item.code
+            for message in planned
+            if isinstance(message.notice, notices.Digest) and message.chat_id == GROUP
+            for section in message.notice.sections
+            for item in section.items
+        }
+
+    assert "MP-01" in reminded()  # overdue since February
+    bukti = upload(zi, AGEN, "MP-01")
+    zi.report(private(AGEN), "MP-01", "selesai")
+    assert ("MP-01" in reminded()) is (until == "terverifikasi")  # reported, waiting
+    zi.review_reject(private(VERIF), bukti, "Buram")
+    assert ("MP-01" in reminded()) is (until == "terverifikasi")  # reported, rejected
+    zi.review_accept(private(VERIF), upload(zi, AGEN, "MP-01"))
+    assert "MP-01" not in reminded()  # verified
