@@ -172,6 +172,7 @@ class RankLine:
     name: str
     percent: float
     overdue: int
+    verified: float | None = None  # verified completion (None: a recap stored before reviews)
 
 
 @dataclass(frozen=True)

@@ -460,7 +460,10 @@ def plan_weekly(session: Session, *, today: date, calendar: WorkCalendar) -> lis
     recap = notices.WeeklyRecap(
         year,
         today.isoformat(),
-        tuple(notices.RankLine(p.satker_name, p.percent, p.overdue) for p in ranking),
+        tuple(
+            notices.RankLine(p.satker_name, p.percent, p.overdue, p.verified_percent)
+            for p in ranking
+        ),
     )
     return [
         PlannedMessage(

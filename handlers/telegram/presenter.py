@@ -100,6 +100,11 @@ def _weekly(notice: notices.WeeklyRecap) -> list[Rendered]:
             percent=persen(line.percent),
             overdue=line.overdue,
         )
+        + (
+            fill(texts.TG_RANK_VERIFIED, percent=persen(line.verified))
+            if line.verified is not None
+            else ""
+        )
         for i, line in enumerate(notice.ranking, start=1)
     ]
     lines += ["", fill(texts.WEEKLY_FOOT, overdue=sum(line.overdue for line in notice.ranking))]

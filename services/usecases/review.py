@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from services import access, catalog, conversations, review, texts
+from services import access, catalog, conversations, members, review, texts
 from services.access import Caller
 from services.errors import NotFound
 from services.members import SatkerRef
@@ -30,13 +30,17 @@ class Review(UseCase):
     """Reviewing bukti dukung (admins and verifikator)."""
 
     def review_queue(self, caller: Caller, argument: str = "") -> ReviewQueue:
-        """/verifikasi [SATKER]: what waits, oldest first, for one satker or all."""
+        """/verifikasi [SATKER|semua]: what waits, oldest first, for one satker or all (without
+        an argument: all, or in a satker's group that satker)."""
         with self._sessions() as session:
             access.reviewer(session, caller)
             wanted = argument.strip()
             satker = None
             if wanted and wanted.lower() not in access.ALL_WORDS:
                 satker = SatkerRef.of(catalog.find_satker(session, wanted))
+            elif not wanted and not caller.is_private:  # a satker's group: that satker
+                scope = members.chat_scope(session, caller.channel, caller.chat_id)
+                satker = scope.satker if scope is not None else None
             queue = review.waiting_queue(session, satker, limit=QUEUE_SHOWN)
         return replace(queue, requests=[review.request_notice(e, self.tz) for e in queue.entries])
 

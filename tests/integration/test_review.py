@@ -367,3 +367,17 @@ def test_reminders_stop_at_the_setting(
     assert ("MP-01" in reminded()) is (until == "terverifikasi")  # reported, rejected
     zi.review_accept(private(VERIF), upload(zi, AGEN, "MP-01"))
     assert "MP-01" not in reminded()  # verified
+
+
+def test_the_weekly_recap_shows_verified_beside_reported() -> None:
+    from handlers.telegram.presenter import render_text
+
+    now = notices.WeeklyRecap(2026, "2026-11-30", (notices.RankLine("Badung", 50.0, 2, 25.0),))
+    assert "Badung — 50% · terlambat 2 · terverifikasi 25%" in render_text(now)
+    assert notices.load(notices.dump(now)) == now
+    # A recap stored before reviews existed is sent as it was.
+    old = notices.load(
+        '{"kind": "weekly", "params": {"year": 2026, "day": "2026-11-30", '
+        '"ranking": [{"name": "Badung", "percent": 50.0, "overdue": 2}]}}'
+    )
+    assert render_text(old).count("terverifikasi") == 0

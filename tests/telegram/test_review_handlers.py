@@ -104,6 +104,10 @@ def test_the_queue_shows_each_bukti_with_three_buttons(bot: BotHarness) -> None:
     # Per satker, in the province group: the same entry; another satker has nothing waiting.
     calls = sent(bot.send(ADMIN, PROVINCE_GROUP, cmd("verifikasi 5103", PROVINCE_GROUP)))
     assert "KPU Kabupaten Badung: 1 bukti dukung" in calls[0].visible
+    calls = sent(bot.send(ADMIN, BADUNG_GROUP, cmd("verifikasi", BADUNG_GROUP)))
+    assert "KPU Kabupaten Badung: 1 bukti dukung" in calls[0].visible  # the group's satker
+    calls = sent(bot.send(ADMIN, BADUNG_GROUP, cmd("verifikasi semua", BADUNG_GROUP)))
+    assert "Menunggu verifikasi: 1 bukti dukung" in calls[0].visible
     empty = only_reply(bot.send(ADMIN, private(ADMIN), "/verifikasi 5101"))
     assert "Tidak ada bukti dukung KPU Kabupaten Jembrana" in empty.visible
 
