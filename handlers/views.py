@@ -20,6 +20,7 @@ from services.instruksi import InstruksiStatus
 from services.kendala import CATEGORIES, TicketView
 from services.members import ChatScope, Member, Registration
 from services.progress import TargetLine
+from services.status import ItemState
 from services.tracking import ItemTarget, StatusChange
 from services.usecases.bukti import EvidenceSlot
 from services.usecases.linking import IssuedLinkCode, LinkedAccount, channel_label
@@ -117,6 +118,7 @@ def satker_progress(style: Style, report: SatkerReport) -> str:
             done=a.done,
             total=a.total,
         )
+        + style.fill(texts.VIEW_AREA_VERIFIED, verified=a.verified)
         for a in p.areas
         if a.total
     ]
@@ -133,9 +135,17 @@ def satker_progress(style: Style, report: SatkerReport) -> str:
             done=p.done,
             total=p.total,
         ),
+        style.fill(
+            texts.VIEW_PROGRESS_VERIFIED,
+            percent=persen(p.verified_percent),
+            verified=p.verified,
+            total=p.total,
+            waiting=p.waiting,
+        ),
         "",
         style.fill(texts.VIEW_PROGRESS_AREAS),
         style.fill(texts.VIEW_AREA_TABLE, rows=Markup("\n".join(areas))),
+        style.fill(texts.VIEW_AREA_VERIFIED_NOTE),
         "",
         _overdue_head(style, len(overdue)),
         _limited(style, overdue),
@@ -158,6 +168,7 @@ def ranking(style: Style, report: RankingReport) -> str:
             bar=bar(p.percent),
             overdue=p.overdue,
         )
+        + style.fill(texts.VIEW_RANK_VERIFIED, percent=persen(p.verified_percent))
         for position, p in enumerate(report.ranking, start=1)
     ]
     return lines(
@@ -243,13 +254,21 @@ def plan(style: Style, report: PlanReport) -> str:
                     code=line.item_code,
                     activity=line.activity,
                     tenggat=tanggal(line.tenggat),
-                    status=texts.STATUS_LABELS[line.status],
+                    status=_status_label(line),
                     evidence=Markup(evidence),
                 )
             )
     if len(out) == 1:
         out.append(style.fill(texts.VIEW_PLAN_EMPTY))
     return "\n".join(out)
+
+
+def _status_label(line: TargetLine) -> str:
+    """Reported status, or for an item reported done whose bukti was looked at: waiting for
+    verification / verified."""
+    if line.state in (ItemState.MENUNGGU_VERIFIKASI, ItemState.TERVERIFIKASI):
+        return texts.ITEM_STATE_LABELS[line.state]
+    return texts.STATUS_LABELS[line.status]
 
 
 # --- membership ------------------------------------------------------------------------------
@@ -274,6 +293,8 @@ def help_text(style: Style, member: Member | None, is_private: bool) -> str:
     parts.append(style.fill(texts.HELP_READ))
     if member is not None and member.role in ("agen", "admin"):
         parts.append(style.fill(texts.HELP_WRITE))
+    if member is not None and member.may_review:
+        parts.append(style.plain(texts.REVIEW_USAGE_HELP))
     if not is_private and member is not None and member.role in ("agen", "admin"):
         parts.append(style.fill(texts.HELP_LINK))
     if is_private and member is not None:

@@ -93,7 +93,7 @@ CLI_DRY_RUN_HELP = "Hanya periksa dan laporkan; tidak menyimpan apa pun."
 CLI_INIT_SEED_HELP = "Data awal satker: 'bali' atau path berkas satker CSV/XLSX."
 CLI_SATKER_CODE_HELP = "Kode satker (mis. 5103) atau potongan namanya."
 CLI_SATKER_HELP_ONE = "Tampilkan butir satu satker (kode atau potongan nama)."
-CLI_ROLE_HELP = "Peran: agen, pimpinan atau admin."
+CLI_ROLE_HELP = "Peran: agen, pimpinan, admin atau verifikator."
 CLI_COUNT_HELP = "Jumlah kode."
 CLI_DAYS_HELP = "Masa berlaku dalam hari."
 CLI_DEMO_DB_HELP = "Berkas SQLite contoh yang dibuat ulang."
@@ -937,3 +937,98 @@ KENDALA_PROMPT_EXPIRED = (
     "Permintaan tanggapan ini sudah kedaluwarsa, jadi tanggapan Anda belum tersimpan. Kirim "
     "/tanggapi NOMOR_TIKET teks tanggapan."
 )
+# --- h-review ---
+# Evidence review by the province (/verifikasi). Templates mark emphasis as **bold** and
+# __italic__, never HTML; the channel's presenter renders them.
+ROLE_LABELS = {**ROLE_LABELS, "verifikator": "verifikator provinsi"}
+REVIEW_INVITE_ROLE_BAD = (
+    "Peran {role!r} tidak dikenal; gunakan agen, pimpinan, admin atau verifikator."
+)
+REVIEW_INVITE_PROVINCE_ONLY = (
+    "Verifikator memeriksa bukti dukung untuk provinsi: undangan verifikator hanya untuk "
+    "satker provinsi (atau pusat), bukan {name}."
+)
+REVIEW_FORBIDDEN = "Hanya admin provinsi dan verifikator yang dapat memverifikasi bukti dukung."
+REVIEW_FORBIDDEN_WRITE = (
+    "Verifikator memeriksa bukti dukung, tetapi tidak dapat mengubah kemajuan atau mengirim "
+    "bukti dukung. Itu dilakukan agen perubahan satker."
+)
+REVIEW_STATUS_LABELS = {
+    "menunggu": "menunggu verifikasi",
+    "diterima": "diterima",
+    "ditolak": "ditolak",
+}
+ITEM_STATE_LABELS = {
+    "belum": "Belum",
+    "proses": "Proses",
+    "selesai": "Selesai (dilaporkan)",
+    "menunggu_verifikasi": "Menunggu verifikasi",
+    "terverifikasi": "Terverifikasi",
+}
+REVIEW_GONE = "Bukti dukung ini sudah tidak ada."
+REVIEW_FILE_MISSING = "Berkas {name} tidak ditemukan di penyimpanan bukti dukung."
+REVIEW_ALREADY = "Bukti dukung {name} sudah {status} oleh {reviewer}."
+REVIEW_REASON_EMPTY = "Alasan penolakan wajib diisi. Tulis alasannya, lalu kirim lagi."
+REVIEW_INPUT_REASON = "Alasan penolakan"
+REVIEW_QUEUE_EMPTY = "✅ Tidak ada bukti dukung yang menunggu verifikasi."
+REVIEW_QUEUE_EMPTY_SATKER = "✅ Tidak ada bukti dukung {name} yang menunggu verifikasi."
+REVIEW_QUEUE_HEAD = "🔎 **Menunggu verifikasi: {total} bukti dukung** (terlama dahulu)"
+REVIEW_QUEUE_HEAD_SATKER = (
+    "🔎 **Menunggu verifikasi — {name}: {total} bukti dukung** (terlama dahulu)"
+)
+REVIEW_QUEUE_MORE = (
+    "Ditampilkan {shown} dari {total}. Setelah memutuskan, kirim /verifikasi lagi untuk berikutnya."
+)
+REVIEW_REQUEST = (
+    "📄 **{item_code}** — {activity}\n"
+    "Satker: {satker}\n"
+    "Bukti yang diharapkan: {expected}\n"
+    "Berkas: {file_name} ({size_kb} KB)\n"
+    "Dikirim oleh {uploader}, {when}"
+)
+REVIEW_REQUEST_AGAIN = "\n__Unggahan ulang: {count} bukti sebelumnya ditolak.__"
+REVIEW_EXPECTED_NONE = "-"
+REVIEW_BUTTON_FILE = "📎 Kirim file"
+REVIEW_BUTTON_ACCEPT = "✅ Terima"
+REVIEW_BUTTON_REJECT = "❌ Tolak"
+REVIEW_ASK_REASON = "Tulis alasan penolakan {name} ({code}). /batal untuk membatalkan."
+REVIEW_ASK_REASON_PLACEHOLDER = "Alasan penolakan"
+REVIEW_ACCEPTED_DONE = "✅ Bukti dukung {name} ({code}, {satker}) diterima. Status item: {state}."
+REVIEW_REJECTED_DONE = (
+    "❌ Bukti dukung {name} ({code}, {satker}) ditolak. Pengirim dan grup satker diberi tahu."
+)
+REVIEW_REASON_CANCELLED = "Penolakan dibatalkan; bukti dukung tetap menunggu verifikasi."
+REVIEW_NOTICE_ACCEPTED = (
+    "✅ **Bukti dukung diterima**\n"
+    "Item: {item_code} — {activity}\n"
+    "Satker: {satker}\n"
+    "Berkas: {file_name}\n"
+    "Diperiksa oleh {reviewer}."
+)
+REVIEW_NOTICE_VERIFIED = "\nItem ini sekarang **terverifikasi**."
+REVIEW_NOTICE_REJECTED = (
+    "❌ **Bukti dukung ditolak**\n"
+    "Item: {item_code} — {activity}\n"
+    "Satker: {satker}\n"
+    "Berkas: {file_name}\n"
+    "Alasan: {reason}\n"
+    "Diperiksa oleh {reviewer}.\n\n"
+    "Perbaiki, lalu kirim lagi dengan /bukti {item_code}: unggahan baru masuk antrean "
+    "verifikasi."
+)
+REVIEW_USAGE_HELP = (
+    "/verifikasi [KODE_SATKER] — bukti dukung yang menunggu verifikasi, terlama dahulu, "
+    "dengan tombol Kirim file, Terima dan Tolak"
+)
+MENU_VERIFIKASI = "Verifikasi bukti dukung (admin, verifikator)"
+# /progres, the ranking, the chart and the workbook: verified beside reported.
+VIEW_PROGRESS_VERIFIED = "Terverifikasi: **{percent}** ({verified}/{total}); menunggu: {waiting}"
+VIEW_RANK_VERIFIED = " · terverifikasi {percent}"
+VIEW_AREA_VERIFIED = " ✔{verified}"
+VIEW_AREA_VERIFIED_NOTE = "__✔ = item terverifikasi (bukti dukung diterima provinsi)__"
+CHART_REPORTED = "Dilaporkan selesai"
+CHART_VERIFIED = "Terverifikasi"
+EXPORT_COL_VERIFIED = "% Terverifikasi"
+EXPORT_COL_VERIFIED_COUNT = "Terverifikasi"
+EXPORT_COL_STATE = "Status verifikasi"
+SETTING_BAD_CHOICE = "harus salah satu dari {choices}: {value!r}"
