@@ -939,7 +939,7 @@ KENDALA_PROMPT_EXPIRED = (
 )
 # --- h-review ---
 # Evidence review by the province (/verifikasi). Templates mark emphasis as **bold** and
-# __italic__, never HTML; the channel's presenter renders them.
+# __italic__; the channel's presenter renders them.
 ROLE_LABELS = {**ROLE_LABELS, "verifikator": "verifikator provinsi"}
 REVIEW_INVITE_ROLE_BAD = (
     "Peran {role!r} tidak dikenal; gunakan agen, pimpinan, admin atau verifikator."

@@ -126,6 +126,9 @@ def test_downgrade_returns_to_0010(old_engine: Engine) -> None:
                  "VALUES (9, 'Verif', 'verifikator', 1, :now)"),
             {"now": NOW},
         )  # fmt: skip
+    # Later migrations are undone first (SQLite has no transactional DDL, so a refused
+    # downgrade of 0011 must not be preceded by undoing others in the same call).
+    command.downgrade(_alembic_config(old_engine), "0011")
     with pytest.raises(RuntimeError, match="verifikator"):
         command.downgrade(_alembic_config(old_engine), "0010")
     with old_engine.begin() as db:

@@ -60,8 +60,8 @@ def test_the_same_reply_in_two_channels() -> None:
         "<b>Kemajuan ZI KPU Kab. &lt;Badung&gt; &amp; Co</b> (5103) · rencana aksi 2026"
     )
     assert wa.splitlines()[0] == "*Kemajuan ZI KPU Kab. <Badung> & Co* (5103) · rencana aksi 2026"
-    assert "<pre>MP  ████░░░░░░  40% 2/5</pre>" in html
-    assert "```MP  ████░░░░░░  40% 2/5```" in wa
+    assert "<pre>MP  ████░░░░░░  40% 2/5 ✔0</pre>" in html
+    assert "```MP  ████░░░░░░  40% 2/5 ✔0```" in wa
     assert "• *MP-01* Tim <kerja> & SK — 20 Nov 2026 (terlambat 7 hari)" in wa
     assert "• <b>MP-01</b> Tim &lt;kerja&gt; &amp; SK — 20 Nov 2026 (terlambat 7 hari)" in html
     assert wa.endswith("_Per 27 Nov 2026_") and html.endswith("<i>Per 27 Nov 2026</i>")
