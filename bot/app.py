@@ -35,7 +35,7 @@ from telegram.warnings import PTBUserWarning
 from bot.flood import ChatOrderedProcessor, SharedRateLimiter, dedupe_handler
 from bot.preflight import remember_username
 from bot.runtime import Runtime
-from handlers.telegram import bukti, buttons, commands, groups, lapor
+from handlers.telegram import bukti, buttons, commands, groups, lapor, paket
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram import throttle as throttle_handlers
@@ -67,6 +67,7 @@ PRIVATE_COMMANDS = [
     ("kendala", texts.MENU_KENDALA),
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
+    ("paketbukti", texts.MENU_PAKETBUKTI),
     ("daftar", texts.MENU_DAFTAR),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -80,6 +81,7 @@ GROUP_COMMANDS = [
     ("kendala", texts.MENU_KENDALA),
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
+    ("paketbukti", texts.MENU_PAKETBUKTI),
     ("hubungkan", texts.MENU_HUBUNGKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -325,6 +327,9 @@ def register_handlers(application: ZiApplication) -> None:
         )
     )
     add(CommandHandler("instruksi", instruksi_handlers.instruksi))
+
+    # The evidence pack for the assessors.
+    add(CommandHandler("paketbukti", paket.paketbukti))
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))

@@ -160,3 +160,31 @@ def may_press(session: Session, caller: Caller, who: str, refusal: str | None) -
         write_scope(session, caller)
     else:
         raise ValueError(f"unknown press rule {who!r}")
+
+
+PACK_ROLES = (members.ADMIN, members.AGEN)
+
+
+def pack_scope(session: Session, caller: Caller, argument: str) -> SatkerRef:
+    """Whose evidence pack the caller may build: a satker's admin or agen builds their own
+    satker's (the group's satker, or their own in private); only the province (an admin of a
+    province or national satker) builds the pack of another satker, named in ``argument``."""
+    person = member(session, caller)
+    wanted = argument.strip()
+    if wanted:
+        satker = SatkerRef.of(catalog.find_satker(session, wanted))
+    elif caller.is_private:
+        satker = person.satker
+    else:
+        scope = group_scope(session, caller)
+        if scope.satker is None:
+            raise ZibotError(texts.PACK_NAME_SATKER)
+        satker = scope.satker
+    province = person.is_admin and person.satker.level != "kabkota"
+    if province:
+        return satker
+    if person.role not in PACK_ROLES:
+        raise Forbidden(texts.PACK_FORBIDDEN_ROLE)
+    if satker.id != person.satker.id:
+        raise Forbidden(texts.PACK_FORBIDDEN_OTHER.format(name=satker.name))
+    return satker

@@ -879,3 +879,81 @@ SETTING_BAD_ADDRESS = (
 
 # --- core ---
 KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."
+
+# --- h-pack ---
+# The evidence pack (services/evidence_pack.py, `zibot bukti-pack`, /paketbukti).
+PACK_TITLE = "Paket bukti dukung {satker} ({code}), tahun {year}, dibuat {at} WITA"
+PACK_CHECKSUM_NOTE = (
+    "SHA-256 setiap berkas dihitung ulang saat paket dibuat dan dibandingkan dengan nilai yang "
+    "dicatat saat unggah; berkas yang hilang atau berubah ditandai."
+)
+PACK_SHEET_TITLE = "Indeks"
+PACK_COLUMNS = (
+    "Area", "Kode", "Kegiatan", "Bukti dukung yang diminta", "Tenggat", "Status", "Berkas",
+    "Ukuran (byte)", "SHA-256", "Pemeriksaan berkas", "Pengunggah", "Waktu unggah (WITA)",
+    "Hasil verifikasi", "Lokasi dalam paket",
+)  # fmt: skip
+PACK_HTML_COLUMNS = (
+    "Area", "Kode", "Kegiatan", "Bukti dukung yang diminta", "Tenggat", "Status", "Berkas",
+)  # fmt: skip
+PACK_FILE_STATES = {
+    "ok": "cocok",
+    "hilang": "BERKAS HILANG dari penyimpanan",
+    "berubah": "BERUBAH: SHA-256 tidak sama dengan catatan unggah",
+}
+PACK_STATUS_LABELS = {
+    "belum": "Belum",
+    "proses": "Proses",
+    "selesai": "Selesai",
+    "menunggu": "Menunggu verifikasi",
+    "terverifikasi": "Terverifikasi",
+}
+PACK_REVIEW_LABELS = {
+    "menunggu": "Menunggu verifikasi",
+    "diterima": "Diterima",
+    "ditolak": "Ditolak",
+}
+PACK_REVIEW_NONE = "Belum diperiksa"
+PACK_NO_FILE = "(belum ada berkas)"
+PACK_FILTER_AREA = "Area:"
+PACK_FILTER_STATUS = "Status:"
+PACK_FILTER_ALL_AREAS = "Semua area"
+PACK_FILTER_ALL_STATUSES = "Semua status"
+PACK_SHOWN = "{n} butir ditampilkan"
+PACK_NAME_SATKER = (
+    "Di grup provinsi, sebutkan satkernya: /paketbukti KODE_SATKER (mis. /paketbukti 5103)."
+)
+PACK_FORBIDDEN_ROLE = "Paket bukti dukung hanya dapat dibuat oleh admin atau agen perubahan satker."
+PACK_FORBIDDEN_OTHER = (
+    "Anda hanya dapat membuat paket bukti dukung satker Anda sendiri; paket {name} dibuat oleh "
+    "admin provinsi."
+)
+PACK_TOO_BIG = (
+    "Paket bukti dukung {name} tahun {year} berukuran sekitar {size_mb} MB, melebihi batas "
+    "kiriman Telegram ({limit_mb} MB). Minta admin membuatnya di komputer dengan perintah: "
+    "zibot bukti-pack --satker {code} --year {year} bukti-{code}-{year}.zip"
+)
+PACK_BUILDING = "Menyiapkan paket bukti dukung… mohon tunggu."
+PACK_CAPTION = (
+    "**Paket bukti dukung {name}** tahun {year}: {items} butir, {files} berkas ({size_mb} MB). "
+    "Buka index.html setelah diekstrak."
+)
+PACK_CAPTION_PROBLEMS = (
+    " Perhatian: {missing} berkas hilang, {changed} berkas berubah (lihat indeks)."
+)
+HELP_PACK = "/paketbukti [KODE_SATKER] — paket bukti dukung (ZIP dengan indeks) untuk tim penilai"
+CLI_PACK_HELP = (
+    "Tulis paket bukti dukung satu satker (ZIP berurutan area / butir / berkas, dengan "
+    "index.xlsx dan index.html) untuk tim penilai."
+)
+CLI_PACK_FILE_HELP = "Berkas ZIP yang ditulis, mis. bukti-5103-2026.zip"
+CLI_PACK_NEEDS_ZIP = "Nama berkas paket harus berakhiran .zip."
+CLI_PACK_DONE = (
+    "Paket {path} ditulis: {satker}, tahun {year}, {items} butir, {packed} berkas "
+    "({size_mb} MB) dalam {seconds:.1f} detik."
+)
+CLI_PACK_PROBLEMS = (
+    "Perhatian: {missing} berkas tidak ada di penyimpanan dan {changed} berkas SHA-256-nya "
+    "berbeda dari catatan unggah; semuanya ditandai di index.xlsx dan index.html."
+)
+MENU_PAKETBUKTI = "Paket bukti dukung untuk tim penilai"

@@ -16,6 +16,7 @@ from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
 from services.usecases.lapor import Lapor
 from services.usecases.membership import Membership
+from services.usecases.paket import BuiltPack, PackTooBig, Paket
 from services.usecases.progress import (
     DEADLINE_DAYS,
     DeadlineReport,
@@ -28,6 +29,7 @@ from services.usecases.progress import (
 
 __all__ = [
     "DEADLINE_DAYS",
+    "BuiltPack",
     "Caller",
     "DeadlineReport",
     "EvidenceSlot",
@@ -36,6 +38,7 @@ __all__ = [
     "LinkInactive",
     "NotLinked",
     "NotRegistered",
+    "PackTooBig",
     "PlanReport",
     "RankingReport",
     "SatkerReport",
@@ -43,5 +46,5 @@ __all__ = [
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis):
+class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Paket):
     """The application's use cases over one database and one clock (see the feature classes)."""

@@ -1,0 +1,55 @@
+"""/paketbukti [SATKER]: the evidence pack, sent as a document when it fits an upload."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import FileSizeLimit
+
+from handlers.telegram.commands import argument_text, refusals_answered, run
+from handlers.telegram.common import caller_of, reply
+from handlers.telegram.context import ZiContext
+from handlers.telegram.presenter import fill
+from services import texts
+
+
+@refusals_answered
+async def paketbukti(update: Update, context: ZiContext) -> None:
+    """Build the pack in a temporary folder, send it, and remove it."""
+    message = update.effective_message
+    assert message is not None
+    await reply(update, texts.PACK_BUILDING)
+    with tempfile.TemporaryDirectory(prefix="zibot-pack-") as folder:
+        built = await run(
+            context.zi.evidence_pack,
+            caller_of(update),
+            argument_text(context),
+            Path(folder),
+            int(FileSizeLimit.FILESIZE_UPLOAD),
+        )
+        caption = fill(
+            texts.PACK_CAPTION,
+            name=built.satker.name,
+            year=built.year,
+            items=built.result.items,
+            files=built.result.packed,
+            size_mb=f"{built.size / 1024 / 1024:.1f}",
+        )
+        if built.result.missing or built.result.changed:
+            caption += fill(
+                texts.PACK_CAPTION_PROBLEMS,
+                missing=built.result.missing,
+                changed=built.result.changed,
+            )
+        with built.path.open("rb") as handle:
+            await message.reply_document(
+                handle,
+                filename=built.file_name,
+                caption=caption,
+                parse_mode="HTML",
+                do_quote=message.chat.type != message.chat.PRIVATE,
+                read_timeout=300,
+                write_timeout=300,
+            )
