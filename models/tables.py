@@ -24,7 +24,9 @@ from models.base import Base
 
 LEVELS = ("pusat", "provinsi", "kabkota")
 STATUSES = ("belum", "proses", "selesai")
-ROLES = ("admin", "agen", "pimpinan")
+ROLES = ("admin", "agen", "pimpinan", "verifikator")
+REVIEW_STATES = ("menunggu", "diterima", "ditolak")
+REVIEW_DECISIONS = ("diterima", "ditolak")
 APPLIES = ("semua", "provinsi", "kabkota", "daftar")
 CHANNELS = ("telegram", "whatsapp")
 
@@ -40,6 +42,8 @@ class Satker(Base):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("satker.id"), index=True)
+    # The satker's admin allows other satkers to see its accepted evidence (/contoh).
+    share_evidence: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     parent: Mapped[Satker | None] = relationship(remote_side=[id])
 
@@ -107,7 +111,9 @@ class User(Base):
     """A person registered with the bot, in one satker with one role."""
 
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'agen', 'pimpinan')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'agen', 'pimpinan', 'verifikator')", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -183,9 +189,19 @@ class ChatLink(Base):
 
 
 class BuktiDukung(Base):
-    """A file stored as evidence for one target."""
+    """A file stored as evidence for one target, with the province's current review of it.
+
+    ``review_status`` is "menunggu" (waiting for review) until a reviewer accepts
+    ("diterima") or rejects ("ditolak") it; every decision is also kept in ``bukti_review``.
+    """
 
     __tablename__ = "bukti_dukung"
+    __table_args__ = (
+        CheckConstraint(
+            "review_status IN ('menunggu', 'diterima', 'ditolak')", name="review_status"
+        ),
+        Index("ix_bukti_dukung_review", "review_status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
@@ -197,8 +213,38 @@ class BuktiDukung(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     channel: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    review_status: Mapped[str] = mapped_column(
+        String(16), default="menunggu", server_default="menunggu"
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reviewed_at: Mapped[datetime | None]
+    # The reason given with a rejection ("" for an acceptance).
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
     target: Mapped[Target] = relationship()
+    reviews: Mapped[list[BuktiReview]] = relationship(
+        back_populates="bukti", order_by="BuktiReview.id", cascade="all, delete-orphan"
+    )
+
+
+class BuktiReview(Base):
+    """One review decision on one bukti dukung: the history behind its ``review_status``."""
+
+    __tablename__ = "bukti_review"
+    __table_args__ = (CheckConstraint("decision IN ('diterima', 'ditolak')", name="decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bukti_id: Mapped[int] = mapped_column(
+        ForeignKey("bukti_dukung.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # Who decided, as shown later even if the person is removed: "Ayu (51)", "cli".
+    reviewer_label: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime]
+
+    bukti: Mapped[BuktiDukung] = relationship(back_populates="reviews")
 
 
 class AuditLog(Base):
