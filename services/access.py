@@ -163,6 +163,7 @@ def may_press(session: Session, caller: Caller, who: str, refusal: str | None) -
 
 
 PACK_ROLES = (members.ADMIN, members.AGEN)
+PACK_REVIEWER = "verifikator"  # the province's evidence reviewers build any satker's pack
 
 
 def pack_scope(session: Session, caller: Caller, argument: str) -> SatkerRef:
@@ -180,7 +181,7 @@ def pack_scope(session: Session, caller: Caller, argument: str) -> SatkerRef:
         if scope.satker is None:
             raise ZibotError(texts.PACK_NAME_SATKER)
         satker = scope.satker
-    province = person.is_admin and person.satker.level != "kabkota"
+    province = person.role in (members.ADMIN, PACK_REVIEWER) and person.satker.level != "kabkota"
     if province:
         return satker
     if person.role not in PACK_ROLES:

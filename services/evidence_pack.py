@@ -16,7 +16,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,14 +39,6 @@ FILE_OK = "ok"
 FILE_MISSING = "hilang"
 FILE_CHANGED = "berubah"
 
-# A review outcome of one evidence id, or "" (no review yet): filled by the review feature.
-ReviewLookup = Callable[[Session, list[int]], dict[int, str]]
-
-
-def no_reviews(_session: Session, _ids: list[int]) -> dict[int, str]:
-    """Before evidence review exists: no outcome for any file."""
-    return {}
-
 
 @dataclass
 class PackFile:
@@ -61,7 +52,8 @@ class PackFile:
     sha256: str  # recorded at upload
     uploader: str
     uploaded_at: datetime
-    review: str
+    review: str  # "menunggu", "diterima" or "ditolak"
+    review_reason: str
     state: str = FILE_OK  # FILE_OK / FILE_MISSING / FILE_CHANGED, once packed
     actual_sha256: str = ""  # recomputed while packing ("" when the file is missing)
 
@@ -125,8 +117,6 @@ def collect(
     year: int,
     *,
     tz: ZoneInfo,
-    reviews: ReviewLookup = no_reviews,
-    status_of: Callable[[Target], str] | None = None,
 ) -> PackPlan:
     """Every item of ``satker`` in ``year`` (area, then item order) with its evidence files."""
     rows = session.execute(
@@ -147,18 +137,18 @@ def collect(
         )
         for record, uploader in found:
             evidence.setdefault(record.target_id, []).append((record, uploader or "-"))
-    outcomes = reviews(session, [r.id for files in evidence.values() for r, _ in files])
     items: list[PackItem] = []
     for target, item, area in rows:
         area_folder = f"{area.position:02d} {safe_part(area.code)} - {safe_part(area.name)}"
         folder = f"{area_folder}/{safe_part(item.code, 32)} - {safe_part(item.activity)}"
-        status = status_of(target) if status_of else target.status
+        files = evidence.get(target.id, [])
+        status = item_status(target.status, [r.review_status for r, _ in files])
         pack_item = PackItem(
             area.code, area.name, item.code, item.activity, item.bukti_dukung or "",
             item.tenggat.isoformat(), status, folder,
         )  # fmt: skip
         taken: set[str] = set()
-        for record, uploader in evidence.get(target.id, []):
+        for record, uploader in files:
             name = _unique(bounds.safe_file_name(Path(record.path).name), taken)
             pack_item.files.append(
                 PackFile(
@@ -170,11 +160,25 @@ def collect(
                     sha256=record.sha256,
                     uploader=uploader,
                     uploaded_at=record.created_at.astimezone(tz),
-                    review=outcomes.get(record.id, ""),
+                    review=record.review_status,
+                    review_reason=record.review_reason or "",
                 )
             )
         items.append(pack_item)
     return PackPlan(satker.code, satker.name, year, items)
+
+
+def item_status(reported: str, reviews: list[str]) -> str:
+    """What the pack shows for an item: "belum" and "proses" as reported; a "selesai" item is
+    "terverifikasi" once one of its files was accepted, "menunggu" (verifikasi) while a file
+    waits for review, and "selesai" otherwise (reported done, nothing to review)."""
+    if reported != "selesai":
+        return reported
+    if "diterima" in reviews:
+        return "terverifikasi"
+    if "menunggu" in reviews:
+        return "menunggu"
+    return "selesai"
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -253,8 +257,11 @@ def _status_label(status: str) -> str:
     return texts.PACK_STATUS_LABELS.get(status, status)
 
 
-def _review_label(review: str) -> str:
-    return texts.PACK_REVIEW_LABELS.get(review, review) if review else texts.PACK_REVIEW_NONE
+def _review_label(pack_file: PackFile) -> str:
+    label = texts.PACK_REVIEW_LABELS.get(pack_file.review, pack_file.review)
+    if pack_file.review_reason:
+        return texts.PACK_REVIEW_WITH_REASON.format(label=label, reason=pack_file.review_reason)
+    return label
 
 
 def _when(moment: datetime) -> str:
@@ -276,7 +283,7 @@ def index_rows(plan: PackPlan) -> list[list[object]]:
             rows.append(
                 [
                     *head, f.name, f.size, f.actual_sha256 or f.sha256, _state_label(f),
-                    f.uploader, _when(f.uploaded_at), _review_label(f.review),
+                    f.uploader, _when(f.uploaded_at), _review_label(f),
                     f.arcname if f.state != FILE_MISSING else "",
                 ]
             )  # fmt: skip
@@ -353,7 +360,7 @@ def index_html(plan: PackPlan, built_at: datetime) -> str:
                 cells.append(
                     f"<li>{name}<br><small>{_h(_size(f.size))} · sha256 "
                     f"<code>{_h(f.actual_sha256 or f.sha256)}</code> · {_h(f.uploader)} · "
-                    f"{_h(_when(f.uploaded_at))} · {_h(_review_label(f.review))}</small></li>"
+                    f"{_h(_when(f.uploaded_at))} · {_h(_review_label(f))}</small></li>"
                 )
             files = f"<ul>{''.join(cells)}</ul>"
         else:

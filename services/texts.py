@@ -913,7 +913,7 @@ PACK_REVIEW_LABELS = {
     "diterima": "Diterima",
     "ditolak": "Ditolak",
 }
-PACK_REVIEW_NONE = "Belum diperiksa"
+PACK_REVIEW_WITH_REASON = "{label}: {reason}"
 PACK_NO_FILE = "(belum ada berkas)"
 PACK_FILTER_AREA = "Area:"
 PACK_FILTER_STATUS = "Status:"
