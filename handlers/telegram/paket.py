@@ -14,28 +14,26 @@ from handlers.telegram.context import ZiContext
 from handlers.telegram.presenter import fill
 from services import texts
 
+UPLOAD_LIMIT = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB: what a bot may send
+
 
 @refusals_answered
 async def paketbukti(update: Update, context: ZiContext) -> None:
     """Build the pack in a temporary folder, send it, and remove it."""
     message = update.effective_message
     assert message is not None
+    caller, argument, limit = caller_of(update), argument_text(context), UPLOAD_LIMIT
+    await run(context.zi.pack_request, caller, argument, limit)  # refusals before the wait
     await reply(update, texts.PACK_BUILDING)
     with tempfile.TemporaryDirectory(prefix="zibot-pack-") as folder:
-        built = await run(
-            context.zi.evidence_pack,
-            caller_of(update),
-            argument_text(context),
-            Path(folder),
-            int(FileSizeLimit.FILESIZE_UPLOAD),
-        )
+        built = await run(context.zi.evidence_pack, caller, argument, Path(folder), limit)
         caption = fill(
             texts.PACK_CAPTION,
             name=built.satker.name,
             year=built.year,
             items=built.result.items,
             files=built.result.packed,
-            size_mb=f"{built.size / 1024 / 1024:.1f}",
+            size_mb=f"{built.size / 1_000_000:.1f}",
         )
         if built.result.missing or built.result.changed:
             caption += fill(

@@ -38,8 +38,32 @@ def pack_file_name(code: str, year: int) -> str:
     return f"bukti-{evidence_pack.safe_part(code, 16)}-{year}.zip"
 
 
+@dataclass(frozen=True)
+class PackRequest:
+    """A pack the caller may build and that fits the limit (on the recorded sizes)."""
+
+    satker: SatkerRef
+    year: int
+    files: int
+    estimate: int
+
+
 class Paket(UseCase):
     """The evidence pack of one satker, for the assessors."""
+
+    def pack_request(self, caller: Caller, argument: str, limit: int | None) -> PackRequest:
+        """Check, before anything is written, that the caller may build this pack and that it
+        would fit ``limit`` bytes (``Forbidden`` / ``PackTooBig`` otherwise)."""
+        with self._sessions() as session:
+            ref = access.pack_scope(session, caller, argument)
+            _, year = self._year(session)
+            satker = session.get(Satker, ref.id)
+            assert satker is not None
+            plan = evidence_pack.collect(session, satker, year, tz=self.tz)
+        estimate = plan.total_bytes + PACK_OVERHEAD
+        if limit is not None and estimate > limit:
+            raise PackTooBig(_too_big(ref, year, estimate, limit))
+        return PackRequest(ref, year, len(plan.files), estimate)
 
     def evidence_pack(
         self, caller: Caller, argument: str, folder: Path, limit: int | None
@@ -73,8 +97,8 @@ class Paket(UseCase):
 def _too_big(satker: SatkerRef, year: int, size: int, limit: int) -> str:
     return texts.PACK_TOO_BIG.format(
         name=satker.name,
-        size_mb=f"{size / 1024 / 1024:.0f}",
-        limit_mb=f"{limit / 1024 / 1024:.0f}",
+        size_mb=f"{size / 1_000_000:.0f}",
+        limit_mb=f"{limit / 1_000_000:.0f}",
         code=satker.code,
         year=year,
     )
