@@ -95,7 +95,7 @@ def read_scope(session: Session, caller: Caller, argument: str) -> SatkerRef | N
     wanted = argument.strip()
     if caller.is_private:
         person = member(session, caller)
-        default = None if person.is_admin else person.satker
+        default = None if person.may_review else person.satker  # the province sees all
     else:
         default = group_scope(session, caller).satker
     if not wanted:
@@ -119,6 +119,8 @@ def write_scope(session: Session, caller: Caller) -> tuple[Member, SatkerRef]:
     if not members.may_report(person, satker):
         if person.role == members.PIMPINAN:
             raise Forbidden(texts.FORBIDDEN_PIMPINAN)
+        if person.role == members.VERIFIKATOR:
+            raise Forbidden(texts.REVIEW_FORBIDDEN_WRITE)
         raise Forbidden(texts.FORBIDDEN_OTHER_SATKER.format(name=satker.name))
     return person, satker
 
@@ -134,6 +136,15 @@ def report_scope(session: Session, caller: Caller) -> tuple[Member, SatkerRef]:
     if not person.is_admin and person.satker.id != scope.satker.id:
         raise Forbidden(texts.FORBIDDEN_OTHER_SATKER.format(name=scope.satker.name))
     return person, scope.satker
+
+
+def reviewer(session: Session, caller: Caller) -> Member:
+    """Who reviews bukti dukung: admins (the province) and verifikator, in any chat; an agen
+    or a pimpinan is refused (before any lookup: no hint what waits)."""
+    person = member(session, caller)
+    if not person.may_review:
+        raise Forbidden(texts.REVIEW_FORBIDDEN)
+    return person
 
 
 def may_snooze(person: Member, satker_id: int) -> None:
@@ -158,6 +169,8 @@ def may_press(session: Session, caller: Caller, who: str, refusal: str | None) -
         admin(session, caller, refusal or texts.BUTTON_INVALID)
     elif who == "writer":
         write_scope(session, caller)
+    elif who == "reviewer":
+        reviewer(session, caller)
     else:
         raise ValueError(f"unknown press rule {who!r}")
 

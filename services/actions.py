@@ -25,8 +25,11 @@ KENDALA = "kd"  # the /kendala conversation
 KENDALA_ANSWER = "kt"  # "Tanggapi" under a posted ticket
 KENDALA_CLOSE = "ks"  # "Selesai" under a posted ticket
 INSTRUKSI_READ = "ib"  # "Sudah dibaca" under an instruction
+REVIEW = "vf"  # "Kirim file", "Terima", "Tolak" under a bukti waiting for review
 PREFIXES = (LAPOR, REMINDER_DONE, REMINDER_SNOOZE, KENDALA, KENDALA_ANSWER, KENDALA_CLOSE,
-            INSTRUKSI_READ)  # fmt: skip
+            INSTRUKSI_READ, REVIEW)  # fmt: skip
+# Steps of a review button: send the file again, accept, reject (then the reason is asked).
+REVIEW_STEPS = ("file", "ok", "no")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ KINDS: dict[str, Kind] = {
              "ask the admin for an answer to a ticket"),
         Kind(KENDALA_CLOSE, "ks:<ticket id>", "admin", texts.KENDALA_ADMIN_ONLY, "close a ticket"),
         Kind(INSTRUKSI_READ, "ib:<instruksi id>", "member", None, "confirm an instruction read"),
+        Kind(REVIEW, "vf:<file|ok|no>:<bukti id>", "reviewer", None,
+             "send a bukti again / accept it / ask the reason to reject it"),
     )
 }  # fmt: skip
 
@@ -78,7 +83,7 @@ class Action:
     id: int | None = None  # a database id (rt, kt, ks, ib, kd:item)
     code: str | None = None  # an item or area code (lapor, rl, kd:area, kd:item)
     word: str | None = None  # a status (lapor) or a category (kd:cat)
-    step: str | None = None  # the /kendala step: area, item, cat, umum, skip, send, cancel
+    step: str | None = None  # the /kendala step (area, item, cat, ...), a review step (vf)
 
 
 # --- encoding ------------------------------------------------------------------------------
@@ -112,6 +117,13 @@ def kendala_close(ticket_id: int) -> str:
 
 def instruksi_read(instruksi_id: int) -> str:
     return _encode(INSTRUKSI_READ, _id(instruksi_id))
+
+
+def review(step: str, bukti_id: int) -> str:
+    """``vf:file:<id>``, ``vf:ok:<id>``, ``vf:no:<id>``."""
+    if step not in REVIEW_STEPS:
+        raise ValueError(f"unknown review step {step!r}")
+    return _encode(REVIEW, step, _id(bukti_id))
 
 
 def kendala_area(code: str) -> str:
@@ -184,6 +196,8 @@ def decode(data: str | None, *expected: str) -> Action:
         return Action(prefix, id=_arg_id(args[0]))
     if prefix == KENDALA and args:
         return _decode_kendala(args)
+    if prefix == REVIEW and len(args) == 2 and args[0] in REVIEW_STEPS:
+        return Action(prefix, id=_arg_id(args[1]), step=args[0])
     raise BadAction(f"no payload of the form {prefix!r} with {len(args)} argument(s)")
 
 

@@ -12,7 +12,7 @@ from models import BotAccount, Invite, Satker
 from services import audit, texts
 from services.errors import ZibotError
 
-ROLES = ("admin", "agen", "pimpinan")
+ROLES = ("admin", "agen", "pimpinan", "verifikator")
 STRUCTURES = ("komisioner", "sekretariat")
 
 
@@ -61,7 +61,9 @@ def create_invites(
 ) -> list[str]:
     """Store ``count`` hashed invite codes for ``satker`` and ``role``; return the plain codes."""
     if role not in ROLES:
-        raise ZibotError(texts.INVITE_ROLE_BAD.format(role=role))
+        raise ZibotError(texts.REVIEW_INVITE_ROLE_BAD.format(role=role))
+    if role == "verifikator" and satker.level == "kabkota":
+        raise ZibotError(texts.REVIEW_INVITE_PROVINCE_ONLY.format(name=satker.name))
     if structure is not None:
         if role != "pimpinan":
             raise ZibotError(texts.INVITE_STRUCTURE_ONLY_PIMPINAN)

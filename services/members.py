@@ -31,6 +31,7 @@ from services.reminders import lock_planning
 log = logging.getLogger(__name__)
 
 ADMIN, AGEN, PIMPINAN = "admin", "agen", "pimpinan"
+VERIFIKATOR = "verifikator"  # reviews bukti dukung for the province; changes no progress
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class Member:
     def is_admin(self) -> bool:
         """Admins (Divisi Hukum dan Pengawasan) act for every satker."""
         return self.role == ADMIN
+
+    @property
+    def may_review(self) -> bool:
+        """Admins and verifikator review bukti dukung."""
+        return self.role in (ADMIN, VERIFIKATOR)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ SNOOZE = "snooze"  # ref: target id
 ANSWER_TICKET = "answer_ticket"  # ref: ticket id
 CLOSE_TICKET = "close_ticket"  # ref: ticket id
 READ_INSTRUKSI = "read_instruksi"  # ref: instruksi id
+REVIEW_FILE = "review_file"  # ref: bukti id
+REVIEW_ACCEPT = "review_accept"  # ref: bukti id
+REVIEW_REJECT = "review_reject"  # ref: bukti id
+_REVIEW_STEPS = {REVIEW_FILE: "file", REVIEW_ACCEPT: "ok", REVIEW_REJECT: "no"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def payload(action: Action) -> str:
         return actions.kendala_close(int(action.ref))
     if action.kind == READ_INSTRUKSI:
         return actions.instruksi_read(int(action.ref))
+    if action.kind in _REVIEW_STEPS:
+        return actions.review(_REVIEW_STEPS[action.kind], int(action.ref))
     raise ValueError(f"unknown action kind {action.kind!r}")
 
 
@@ -313,3 +319,50 @@ class GroupLost(Notice):
     title: str
     satker: str
     code: str
+
+
+# --- evidence review -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceReviewed(Notice):
+    """The province accepted or rejected a bukti dukung: for the uploader and the satker's
+    groups, with the reason of a rejection."""
+
+    kind: ClassVar[str] = "evidence_reviewed"
+    satker: str
+    item_code: str
+    activity: str
+    file_name: str
+    accepted: bool
+    reason: str
+    reviewer: str
+    verified: bool = False  # the item is terverifikasi now
+
+
+@dataclass(frozen=True)
+class ReviewRequest(Notice):
+    """One bukti waiting for review, for a reviewer, with "Kirim file", "Terima", "Tolak"."""
+
+    kind: ClassVar[str] = "review_request"
+    bukti_id: int
+    satker: str
+    item_code: str
+    activity: str
+    expected: str
+    file_name: str
+    size_kb: int
+    uploader: str
+    when: str  # the local time it was sent, as readers expect it
+    rejected_before: int = 0
+
+    @property
+    def actions(self) -> tuple[tuple[Action, ...], ...]:
+        ref = str(self.bukti_id)
+        return (
+            (
+                Action(REVIEW_FILE, ref),
+                Action(REVIEW_ACCEPT, ref),
+                Action(REVIEW_REJECT, ref),
+            ),
+        )

@@ -13,13 +13,35 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Area, BuktiDukung, Counter, RencanaAksi, Satker, Target
-from services.status import ItemStatus
+from services.status import ItemState, ItemStatus, ReviewStatus, item_state
 
 DONE = ItemStatus.SELESAI
+
+
+def _has_bukti(status: ReviewStatus) -> ColumnElement[bool]:
+    """The target (of the enclosing query) has a bukti in review state ``status``."""
+    return exists().where(
+        BuktiDukung.target_id == Target.id, BuktiDukung.review_status == status.value
+    )
+
+
+def verified_condition() -> ColumnElement[bool]:
+    """SQL of ``status.item_state(...) == TERVERIFIKASI`` for the enclosing query's target:
+    reported selesai, a bukti accepted, none waiting."""
+    return and_(
+        Target.status == DONE,
+        _has_bukti(ReviewStatus.DITERIMA),
+        ~_has_bukti(ReviewStatus.MENUNGGU),
+    )
+
+
+def waiting_condition() -> ColumnElement[bool]:
+    """SQL of ``item_state(...) == MENUNGGU_VERIFIKASI``: reported selesai, a bukti waiting."""
+    return and_(Target.status == DONE, _has_bukti(ReviewStatus.MENUNGGU))
 
 
 def local_today(now: datetime, tz: ZoneInfo) -> date:
@@ -47,11 +69,18 @@ class AreaProgress:
     done: int
     in_progress: int
     overdue: int
+    verified: int = 0  # terverifikasi (see ``status.item_state``)
+    waiting: int = 0  # menunggu verifikasi
 
     @property
     def percent(self) -> float:
         """Completion of this area, in percent."""
         return percent(self.done, self.total)
+
+    @property
+    def verified_percent(self) -> float:
+        """Verified completion of this area, in percent."""
+        return percent(self.verified, self.total)
 
 
 @dataclass(frozen=True)
@@ -83,6 +112,21 @@ class SatkerProgress:
         """Overall completion, in percent."""
         return percent(self.done, self.total)
 
+    @cached_property
+    def verified(self) -> int:
+        """Number of targets terverifikasi."""
+        return sum(a.verified for a in self.areas)
+
+    @cached_property
+    def waiting(self) -> int:
+        """Number of targets reported selesai whose bukti waits for review."""
+        return sum(a.waiting for a in self.areas)
+
+    @cached_property
+    def verified_percent(self) -> float:
+        """Verified completion, in percent."""
+        return percent(self.verified, self.total)
+
 
 def rank(progress: Iterable[SatkerProgress]) -> list[SatkerProgress]:
     """Best first: highest completion, then fewest overdue, then code."""
@@ -103,6 +147,15 @@ class TargetLine:
     note: str | None
     updated_at: datetime | None
     evidence_count: int = 0
+    evidence_waiting: int = 0
+    evidence_accepted: int = 0
+
+    @property
+    def state(self) -> ItemState:
+        """The status as people read it: reported, waiting for review, or verified."""
+        return item_state(
+            self.status, waiting=self.evidence_waiting, accepted=self.evidence_accepted
+        )
 
     def overdue(self, today: date) -> bool:
         """Whether this target is terlambat on ``today``."""
@@ -155,6 +208,8 @@ def load_progress(
             func.sum(case((Target.status == DONE, 1), else_=0)),
             func.sum(case((Target.status == ItemStatus.PROSES, 1), else_=0)),
             func.sum(case((overdue, 1), else_=0)),
+            func.sum(case((verified_condition(), 1), else_=0)),
+            func.sum(case((waiting_condition(), 1), else_=0)),
         )
         .join(RencanaAksi, RencanaAksi.id == Target.item_id)
         .where(RencanaAksi.year == year)
@@ -162,9 +217,12 @@ def load_progress(
     )
     if satker_ids is not None:
         query = query.where(Target.satker_id.in_(satker_ids))
-    counts: dict[int, dict[int, tuple[int, int, int, int]]] = {}
-    for satker_id, area_id, total, done, in_progress, late in session.execute(query):
-        counts.setdefault(satker_id, {})[area_id] = (total, done or 0, in_progress or 0, late or 0)
+    counts: dict[int, dict[int, tuple[int, int, int, int, int, int]]] = {}
+    for satker_id, area_id, total, *sums in session.execute(query):
+        done, in_progress, late, verified, waiting = (int(n or 0) for n in sums)
+        counts.setdefault(satker_id, {})[area_id] = (
+            total, done, in_progress, late, verified, waiting
+        )  # fmt: skip
     if not counts:
         return []
     areas = list(session.scalars(select(Area).order_by(Area.position)))
@@ -178,7 +236,8 @@ def load_progress(
                 satker.name,
                 satker.level,
                 tuple(
-                    AreaProgress(a.code, a.name, *per_area.get(a.id, (0, 0, 0, 0))) for a in areas
+                    AreaProgress(a.code, a.name, *per_area.get(a.id, (0, 0, 0, 0, 0, 0)))
+                    for a in areas
                 ),
             )
         )
@@ -215,13 +274,29 @@ def load_ranking(session: Session, *, today: date, year: int) -> list[SatkerProg
             .group_by(Target.satker_id)
         )
     }
+    reviewed = {
+        satker_id: (int(verified or 0), int(waiting or 0))
+        for satker_id, verified, waiting in session.execute(
+            select(
+                Target.satker_id,
+                func.sum(case((verified_condition(), 1), else_=0)),
+                func.sum(case((waiting_condition(), 1), else_=0)),
+            )
+            .where(Target.status == DONE)
+            .group_by(Target.satker_id)
+        )
+    }
     satkers = session.scalars(select(Satker).where(Satker.id.in_(counts.keys())))
     return rank(
         SatkerProgress(
             s.code,
             s.name,
             s.level,
-            (AreaProgress("", "", *_totals(counts[s.id]), late.get(s.id, 0)),),
+            (
+                AreaProgress(
+                    "", "", *_totals(counts[s.id]), late.get(s.id, 0), *reviewed.get(s.id, (0, 0))
+                ),
+            ),
         )
         for s in satkers
     )
@@ -245,6 +320,8 @@ def _summarised(progress: list[SatkerProgress]) -> list[SatkerProgress]:
                     p.done,
                     sum(a.in_progress for a in p.areas),
                     p.overdue,
+                    p.verified,
+                    p.waiting,
                 ),
             ),
         )
@@ -254,8 +331,14 @@ def _summarised(progress: list[SatkerProgress]) -> list[SatkerProgress]:
 
 def load_target_lines(session: Session, *, satker_id: int, year: int) -> list[TargetLine]:
     """Every target of one satker in ``year``, in area and item order."""
+    review = BuktiDukung.review_status
     evidence = (
-        select(BuktiDukung.target_id, func.count().label("n"))
+        select(
+            BuktiDukung.target_id,
+            func.count().label("n"),
+            func.sum(case((review == ReviewStatus.MENUNGGU.value, 1), else_=0)).label("waiting"),
+            func.sum(case((review == ReviewStatus.DITERIMA.value, 1), else_=0)).label("accepted"),
+        )
         .group_by(BuktiDukung.target_id)
         .subquery()
     )
@@ -271,6 +354,8 @@ def load_target_lines(session: Session, *, satker_id: int, year: int) -> list[Ta
             Target.note,
             Target.updated_at,
             func.coalesce(evidence.c.n, 0),
+            func.coalesce(evidence.c.waiting, 0),
+            func.coalesce(evidence.c.accepted, 0),
         )
         .join(RencanaAksi, RencanaAksi.id == Target.item_id)
         .join(Area, Area.id == RencanaAksi.area_id)

@@ -880,6 +880,101 @@ SETTING_BAD_ADDRESS = (
 # --- core ---
 KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."
 
+# --- h-review ---
+# Evidence review by the province (/verifikasi). Templates mark emphasis as **bold** and
+# __italic__, never HTML; the channel's presenter renders them.
+ROLE_LABELS = {**ROLE_LABELS, "verifikator": "verifikator provinsi"}
+REVIEW_INVITE_ROLE_BAD = (
+    "Peran {role!r} tidak dikenal; gunakan agen, pimpinan, admin atau verifikator."
+)
+REVIEW_INVITE_PROVINCE_ONLY = (
+    "Verifikator memeriksa bukti dukung untuk provinsi: undangan verifikator hanya untuk "
+    "satker provinsi (atau pusat), bukan {name}."
+)
+REVIEW_FORBIDDEN = "Hanya admin provinsi dan verifikator yang dapat memverifikasi bukti dukung."
+REVIEW_FORBIDDEN_WRITE = (
+    "Verifikator memeriksa bukti dukung, tetapi tidak dapat mengubah kemajuan atau mengirim "
+    "bukti dukung. Itu dilakukan agen perubahan satker."
+)
+REVIEW_STATUS_LABELS = {
+    "menunggu": "menunggu verifikasi",
+    "diterima": "diterima",
+    "ditolak": "ditolak",
+}
+ITEM_STATE_LABELS = {
+    "belum": "Belum",
+    "proses": "Proses",
+    "selesai": "Selesai (dilaporkan)",
+    "menunggu_verifikasi": "Menunggu verifikasi",
+    "terverifikasi": "Terverifikasi",
+}
+REVIEW_GONE = "Bukti dukung ini sudah tidak ada."
+REVIEW_FILE_MISSING = "Berkas {name} tidak ditemukan di penyimpanan bukti dukung."
+REVIEW_ALREADY = "Bukti dukung {name} sudah {status} oleh {reviewer}."
+REVIEW_REASON_EMPTY = "Alasan penolakan wajib diisi. Tulis alasannya, lalu kirim lagi."
+REVIEW_INPUT_REASON = "Alasan penolakan"
+REVIEW_QUEUE_EMPTY = "✅ Tidak ada bukti dukung yang menunggu verifikasi."
+REVIEW_QUEUE_EMPTY_SATKER = "✅ Tidak ada bukti dukung {name} yang menunggu verifikasi."
+REVIEW_QUEUE_HEAD = "🔎 **Menunggu verifikasi: {total} bukti dukung** (terlama dahulu)"
+REVIEW_QUEUE_HEAD_SATKER = (
+    "🔎 **Menunggu verifikasi — {name}: {total} bukti dukung** (terlama dahulu)"
+)
+REVIEW_QUEUE_MORE = (
+    "Ditampilkan {shown} dari {total}. Setelah memutuskan, kirim /verifikasi lagi untuk berikutnya."
+)
+REVIEW_REQUEST = (
+    "📄 **{item_code}** — {activity}\n"
+    "Satker: {satker}\n"
+    "Bukti yang diharapkan: {expected}\n"
+    "Berkas: {file_name} ({size_kb} KB)\n"
+    "Dikirim oleh {uploader}, {when}{again}"
+)
+REVIEW_REQUEST_AGAIN = "\n__Unggahan ulang: {count} bukti sebelumnya ditolak.__"
+REVIEW_EXPECTED_NONE = "-"
+REVIEW_BUTTON_FILE = "📎 Kirim file"
+REVIEW_BUTTON_ACCEPT = "✅ Terima"
+REVIEW_BUTTON_REJECT = "❌ Tolak"
+REVIEW_ASK_REASON = "Tulis alasan penolakan {name} ({code}). /batal untuk membatalkan."
+REVIEW_ASK_REASON_PLACEHOLDER = "Alasan penolakan"
+REVIEW_ACCEPTED_DONE = "✅ Bukti dukung {name} ({code}, {satker}) diterima. Status item: {state}."
+REVIEW_REJECTED_DONE = (
+    "❌ Bukti dukung {name} ({code}, {satker}) ditolak. Pengirim dan grup satker diberi tahu."
+)
+REVIEW_REASON_CANCELLED = "Penolakan dibatalkan; bukti dukung tetap menunggu verifikasi."
+REVIEW_NOTICE_ACCEPTED = (
+    "✅ **Bukti dukung diterima**\n"
+    "Item: {item_code} — {activity}\n"
+    "Satker: {satker}\n"
+    "Berkas: {file_name}\n"
+    "Diperiksa oleh {reviewer}.{verified}"
+)
+REVIEW_NOTICE_VERIFIED = "\nItem ini sekarang **terverifikasi**."
+REVIEW_NOTICE_REJECTED = (
+    "❌ **Bukti dukung ditolak**\n"
+    "Item: {item_code} — {activity}\n"
+    "Satker: {satker}\n"
+    "Berkas: {file_name}\n"
+    "Alasan: {reason}\n"
+    "Diperiksa oleh {reviewer}.\n\n"
+    "Perbaiki, lalu kirim lagi dengan /bukti {item_code}: unggahan baru masuk antrean "
+    "verifikasi."
+)
+REVIEW_USAGE_HELP = (
+    "/verifikasi [KODE_SATKER] — bukti dukung yang menunggu verifikasi, terlama dahulu, "
+    "dengan tombol Kirim file, Terima dan Tolak"
+)
+MENU_VERIFIKASI = "Verifikasi bukti dukung (admin, verifikator)"
+# /progres, the ranking, the chart and the workbook: verified beside reported.
+TG_PROGRESS_VERIFIED = "Terverifikasi: **{percent}** ({verified}/{total}); menunggu: {waiting}"
+TG_RANK_VERIFIED = " · terverifikasi {percent}"
+TG_AREA_VERIFIED = " ✔{verified}"
+TG_AREA_VERIFIED_NOTE = "__✔ = item terverifikasi (bukti dukung diterima provinsi)__"
+CHART_REPORTED = "Dilaporkan selesai"
+CHART_VERIFIED = "Terverifikasi"
+EXPORT_COL_VERIFIED = "% Terverifikasi"
+EXPORT_COL_VERIFIED_COUNT = "Terverifikasi"
+EXPORT_COL_STATE = "Status verifikasi"
+
 # --- h-pack ---
 # The evidence pack (services/evidence_pack.py, `zibot bukti-pack`, /paketbukti).
 PACK_TITLE = "Paket bukti dukung {satker} ({code}), tahun {year}, dibuat {at} WITA"

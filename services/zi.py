@@ -1,7 +1,7 @@
 """``Zibot``: every use case of the application, for the chat adapters, in one object.
 
 The use cases live by feature in ``services.usecases`` (membership, progress, lapor, bukti,
-kendala and its drafts, instruksi), each with its own queries; who may do what is
+kendala and its drafts, instruksi, review), each with its own queries; who may do what is
 ``services.access``. This class only puts them together over one database, one clock and one
 evidence folder, so that a handler reaches any use case through ``context.zi``. Nothing is
 implemented here.
@@ -26,6 +26,7 @@ from services.usecases.progress import (
     RankingReport,
     SatkerReport,
 )
+from services.usecases.review import Review
 
 __all__ = [
     "DEADLINE_DAYS",
@@ -46,5 +47,5 @@ __all__ = [
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Paket):
+class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Review, Paket):
     """The application's use cases over one database and one clock (see the feature classes)."""

@@ -42,6 +42,12 @@ def _label(action: Action) -> str:
         return texts.KENDALA_BUTTON_CLOSE
     if action.kind == notices.READ_INSTRUKSI:
         return texts.INSTRUKSI_BUTTON_READ
+    if action.kind == notices.REVIEW_FILE:
+        return texts.REVIEW_BUTTON_FILE
+    if action.kind == notices.REVIEW_ACCEPT:
+        return texts.REVIEW_BUTTON_ACCEPT
+    if action.kind == notices.REVIEW_REJECT:
+        return texts.REVIEW_BUTTON_REJECT
     raise ValueError(f"no button label for {action.kind!r}")
 
 
@@ -158,7 +164,37 @@ def _text(notice: Notice) -> str:
         return fill(texts.INSTRUKSI_REMINDER, number=n.number, text=n.text)
     if isinstance(n, notices.GroupLost):
         return fill(texts.GROUP_LOST_NOTICE, title=n.title, satker=n.satker, code=n.code)
+    if isinstance(n, notices.EvidenceReviewed | notices.ReviewRequest):
+        return _review(n)
     raise ValueError(f"no Telegram rendering for notice {notice.kind!r}")
+
+
+def _review(n: notices.EvidenceReviewed | notices.ReviewRequest) -> str:
+    if isinstance(n, notices.ReviewRequest):
+        again = texts.REVIEW_REQUEST_AGAIN.format(count=n.rejected_before)
+        return fill(
+            texts.REVIEW_REQUEST,
+            item_code=n.item_code,
+            activity=n.activity,
+            satker=n.satker,
+            expected=n.expected or texts.REVIEW_EXPECTED_NONE,
+            file_name=n.file_name,
+            size_kb=n.size_kb,
+            uploader=n.uploader,
+            when=n.when,
+            again=markup(again) if n.rejected_before else "",
+        )
+    values = {
+        "item_code": n.item_code,
+        "activity": n.activity,
+        "satker": n.satker,
+        "file_name": n.file_name,
+        "reviewer": n.reviewer,
+    }
+    if n.accepted:
+        verified = markup(texts.REVIEW_NOTICE_VERIFIED) if n.verified else ""
+        return fill(texts.REVIEW_NOTICE_ACCEPTED, verified=verified, **values)
+    return fill(texts.REVIEW_NOTICE_REJECTED, reason=n.reason, **values)
 
 
 _LONG: dict[type[Notice], Callable[[Notice], list[Rendered]]] = {
