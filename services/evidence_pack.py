@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from models import Area, BuktiDukung, RencanaAksi, Satker, Target, User
 from services import bounds, texts
+from services.status import ReviewStatus, item_state
 
 CHUNK = 1024 * 1024  # bytes read and written at a time
 INDEX_XLSX = "index.xlsx"
@@ -142,7 +143,12 @@ def collect(
         area_folder = f"{area.position:02d} {safe_part(area.code)} - {safe_part(area.name)}"
         folder = f"{area_folder}/{safe_part(item.code, 32)} - {safe_part(item.activity)}"
         files = evidence.get(target.id, [])
-        status = item_status(target.status, [r.review_status for r, _ in files])
+        reviews = [r.review_status for r, _ in files]
+        status = item_state(
+            target.status,
+            waiting=reviews.count(ReviewStatus.MENUNGGU),
+            accepted=reviews.count(ReviewStatus.DITERIMA),
+        ).value
         pack_item = PackItem(
             area.code, area.name, item.code, item.activity, item.bukti_dukung or "",
             item.tenggat.isoformat(), status, folder,
@@ -166,19 +172,6 @@ def collect(
             )
         items.append(pack_item)
     return PackPlan(satker.code, satker.name, year, items)
-
-
-def item_status(reported: str, reviews: list[str]) -> str:
-    """What the pack shows for an item: "belum" and "proses" as reported; a "selesai" item is
-    "terverifikasi" once one of its files was accepted, "menunggu" (verifikasi) while a file
-    waits for review, and "selesai" otherwise (reported done, nothing to review)."""
-    if reported != "selesai":
-        return reported
-    if "diterima" in reviews:
-        return "terverifikasi"
-    if "menunggu" in reviews:
-        return "menunggu"
-    return "selesai"
 
 
 def _unique(name: str, taken: set[str]) -> str:

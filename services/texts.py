@@ -1000,7 +1000,7 @@ PACK_STATUS_LABELS = {
     "belum": "Belum",
     "proses": "Proses",
     "selesai": "Selesai",
-    "menunggu": "Menunggu verifikasi",
+    "menunggu_verifikasi": "Menunggu verifikasi",
     "terverifikasi": "Terverifikasi",
 }
 PACK_REVIEW_LABELS = {

@@ -4,7 +4,7 @@ same, and index.html opens in a real headless chromium whose every link is follo
 
 KPU Kabupaten Badung (5103) uploads, through the use case, files for PP-01, MP-01 (two), TL-02,
 SDM-01 and AK-01; Jembrana (5101) one for MP-01. Then SDM-01's file is deleted from the disk
-and AK-01's is changed on disk, MP-01's first file is accepted and TL-02's rejected.
+and AK-01's is changed on disk; MP-01's files are accepted and TL-02's rejected.
 """
 
 from __future__ import annotations
@@ -96,8 +96,8 @@ def world(sessions: sessionmaker[Session], tmp_path: Path) -> World:
         records = {r.original_name: r for r in session.scalars(select(BuktiDukung))}
         (evidence_dir / records["hilang.txt"].path).unlink()
         (evidence_dir / records["berubah.txt"].path).write_bytes(b"isi lain")
-        accepted = records["SK Tim ZI.pdf"]
-        accepted.review_status, accepted.reviewed_at = "diterima", FRIDAY
+        for name in ("SK Tim ZI.pdf", "foto kegiatan #1 100%.txt"):  # MP-01: verified
+            records[name].review_status, records[name].reviewed_at = "diterima", FRIDAY
         rejected = records["<script>alert(1)</script> & SOP.txt"]
         rejected.review_status, rejected.review_reason = "ditolak", "SOP belum <ditandatangani>"
         for target in session.scalars(select(Target).join(Satker).where(Satker.code == "5103")):
@@ -337,15 +337,6 @@ def test_a_pack_too_big_for_telegram_points_to_the_command_line(
         world.zi.evidence_pack(private(AGEN), "", folder, 1024 * 1024)
     assert "zibot bukti-pack --satker 5103 --year 2026" in str(refused.value)
     assert list(folder.iterdir()) == []  # refused before anything was written
-
-
-def test_item_status_distinguishes_reported_waiting_and_verified() -> None:
-    status = evidence_pack.item_status
-    assert status("proses", ["diterima"]) == "proses"
-    assert status("selesai", []) == "selesai"
-    assert status("selesai", ["ditolak", "menunggu"]) == "menunggu"
-    assert status("selesai", ["ditolak", "diterima"]) == "terverifikasi"
-    assert status("selesai", ["ditolak"]) == "selesai"
 
 
 def test_href_encodes_every_part() -> None:
