@@ -35,7 +35,7 @@ from telegram.warnings import PTBUserWarning
 from bot.flood import ChatOrderedProcessor, SharedRateLimiter, dedupe_handler
 from bot.preflight import remember_username
 from bot.runtime import Runtime
-from handlers.telegram import bukti, buttons, commands, groups, lapor, paket
+from handlers.telegram import bukti, buttons, commands, contoh, groups, lapor, paket
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram import throttle as throttle_handlers
@@ -68,6 +68,8 @@ PRIVATE_COMMANDS = [
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
     ("paketbukti", texts.MENU_PAKETBUKTI),
+    ("contoh", texts.MENU_CONTOH),
+    ("berbagi", texts.MENU_BERBAGI),
     ("daftar", texts.MENU_DAFTAR),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -82,6 +84,8 @@ GROUP_COMMANDS = [
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
     ("paketbukti", texts.MENU_PAKETBUKTI),
+    ("contoh", texts.MENU_CONTOH),
+    ("berbagi", texts.MENU_BERBAGI),
     ("hubungkan", texts.MENU_HUBUNGKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -328,8 +332,10 @@ def register_handlers(application: ZiApplication) -> None:
     )
     add(CommandHandler("instruksi", instruksi_handlers.instruksi))
 
-    # The evidence pack for the assessors.
+    # The evidence pack for the assessors; Amati, Tiru, Modifikasi.
     add(CommandHandler("paketbukti", paket.paketbukti))
+    add(CommandHandler("contoh", contoh.contoh))
+    add(CommandHandler("berbagi", contoh.berbagi))
 
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))
@@ -346,6 +352,7 @@ def register_handlers(application: ZiApplication) -> None:
             actions.KENDALA_ANSWER: kendala_handlers.answer_button,  # "Tanggapi"
             actions.KENDALA_CLOSE: kendala_handlers.close_button,  # "Selesai"
             actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
+            actions.EXAMPLE_FILE: contoh.example_button,  # a file under /contoh
         }
     )
     add(CallbackQueryHandler(presses.dispatch))

@@ -1052,3 +1052,57 @@ CLI_PACK_PROBLEMS = (
     "berbeda dari catatan unggah; semuanya ditandai di index.xlsx dan index.html."
 )
 MENU_PAKETBUKTI = "Paket bukti dukung untuk tim penilai"
+# Amati, Tiru, Modifikasi (/contoh, /berbagi, the area leaders under the province ranking).
+CONTOH_USAGE = (
+    "Tulis /contoh KODE_ITEM, mis. /contoh MP-01: lihat bukti dukung satker lain yang sudah "
+    "diterima provinsi untuk item yang sama."
+)
+CONTOH_HEAD = "**Contoh bukti dukung {code}** · rencana aksi {year}\n{activity}"
+CONTOH_EXPECTED = "Bukti yang diminta: {expected}"
+CONTOH_SATKER = "\n**{name}** ({code})"
+CONTOH_NOTE = "  Catatan: __{note}__"
+CONTOH_FILE = "  {number}. {name} ({size}) · diterima {date}"
+CONTOH_NONE = "Belum ada satker lain yang membagikan bukti dukung terverifikasi untuk item ini."
+CONTOH_NOT_SHARED = (
+    "{count} satker lain punya bukti yang sudah diterima untuk item ini tetapi belum "
+    "membagikannya (admin satker: /berbagi ya)."
+)
+CONTOH_FOOT = (
+    "Ketuk nomor berkas untuk menerimanya. Amati, tiru, lalu modifikasi sesuai satker Anda."
+)
+CONTOH_FOOT_MORE = (
+    "Tombol tersedia untuk {shown} berkas pertama; {more} berkas lain tercantum di atas."
+)
+CONTOH_BUTTON = "{number}. {name}"
+CONTOH_FILE_GONE = (
+    "Berkas contoh ini tidak lagi dibagikan (satkernya berhenti berbagi atau bukti ditinjau "
+    "ulang). Ketik /contoh KODE lagi untuk daftar terbaru."
+)
+CONTOH_FILE_MISSING = "Berkas contoh ini tidak ditemukan di penyimpanan; hubungi admin provinsi."
+CONTOH_FILE_CAPTION = "Contoh bukti dukung {code} dari **{satker}**: {name}"
+BERBAGI_USAGE = (
+    "Tulis /berbagi ya (izinkan satker lain melihat bukti dukung Anda yang sudah diterima "
+    "provinsi lewat /contoh) atau /berbagi tidak. Tanpa kata: lihat pengaturannya."
+)
+BERBAGI_ADMIN_ONLY = "Hanya admin {name} yang dapat mengubah pengaturan berbagi bukti dukung."
+BERBAGI_OWN_GROUP = (
+    "Pengaturan berbagi hanya dapat dilihat atau diubah di grup satker Anda sendiri atau di "
+    "chat pribadi."
+)
+BERBAGI_ON = (
+    "**{name}** membagikan bukti dukungnya yang sudah diterima provinsi: satker lain dapat "
+    "melihatnya lewat /contoh KODE. Hentikan dengan /berbagi tidak."
+)
+BERBAGI_OFF = (
+    "**{name}** tidak membagikan bukti dukungnya (bawaan). Admin satker dapat mengizinkan "
+    "dengan /berbagi ya."
+)
+BERBAGI_UNCHANGED = "Pengaturan tidak berubah."
+RANK_LEADERS_HEAD = "\n**Teladan per area** (item terverifikasi terbanyak; tanyakan praktiknya):"
+RANK_LEADERS_LINE = "⭐ {area}: {satkers} ({count} item)"
+HELP_CONTOH = (
+    "/contoh KODE — contoh bukti dukung satker lain yang sudah diterima provinsi\n"
+    "/berbagi [ya|tidak] — izinkan satker lain melihat bukti Anda yang diterima (admin)"
+)
+MENU_CONTOH = "Contoh bukti dukung satker lain"
+MENU_BERBAGI = "Izinkan berbagi bukti dukung (admin)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from services.access import Caller, Forbidden, LinkInactive, NotLinked, NotRegistered
 from services.usecases.bukti import Bukti, EvidenceSlot
+from services.usecases.contoh import Contoh, ExampleDocument, ExamplesReport, SharingState
 from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
@@ -34,6 +35,8 @@ __all__ = [
     "Caller",
     "DeadlineReport",
     "EvidenceSlot",
+    "ExampleDocument",
+    "ExamplesReport",
     "Forbidden",
     "ItemSummary",
     "LinkInactive",
@@ -43,9 +46,12 @@ __all__ = [
     "PlanReport",
     "RankingReport",
     "SatkerReport",
+    "SharingState",
     "Zibot",
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Review, Paket):
+class Zibot(
+    Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Review, Paket, Contoh
+):
     """The application's use cases over one database and one clock (see the feature classes)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.telegram.common import e, lines
+from handlers.telegram.presenter import fill
 from services import texts
 from services.formatting import bar, persen, tanggal
 from services.members import Member
@@ -91,9 +92,28 @@ def ranking(report: RankingReport) -> str:
     return lines(
         texts.TG_RANK_HEAD.format(year=report.year),
         rows or [texts.TG_RANK_EMPTY],
+        area_leaders(report),
         "",
         texts.TG_AS_OF.format(date=tanggal(report.today)),
     )
+
+
+def area_leaders(report: RankingReport) -> list[str]:
+    """Under the ranking: per area, the satker(s) with the most verified items."""
+    if not report.leaders:
+        return []
+    return [
+        fill(texts.RANK_LEADERS_HEAD),
+        *(
+            fill(
+                texts.RANK_LEADERS_LINE,
+                area=leader.area_code,
+                satkers=", ".join(name for _, name in leader.satkers),
+                count=leader.verified,
+            )
+            for leader in report.leaders
+        ),
+    ]
 
 
 def _summary_line(item: ItemSummary, today: date) -> str:
@@ -193,6 +213,8 @@ def help_text(member: Member | None, is_private: bool) -> str:
     if member is not None and member.role in ("agen", "admin"):
         parts.append(texts.HELP_WRITE)
         parts.append(texts.HELP_PACK)
+    if member is not None:
+        parts.append(texts.HELP_CONTOH)
     if not is_private and member is not None and member.role in ("agen", "admin"):
         parts.append(texts.HELP_LINK)
     parts.append(texts.HELP_FOOT)
