@@ -179,9 +179,6 @@ def test_the_province_ranking_names_each_areas_leaders(world: World) -> None:
     assert leader.area_code == "MP" and leader.verified == 1
     assert [code for code, _ in leader.satkers] == ["5101", "5102"]  # a tie: both marked
     # Jembrana gets a second verified MP item: it alone leads MP
-    with world.sessions() as session:
-        target = session.scalars(select(Target).join(Satker).where(Satker.code == "5101")).all()
-        mp02 = next(t for t in target if t.item.code == "MP-02")
     slot = world.zi.evidence_slot(private(AGEN_JEMBRANA), "MP-02")
     stored = world.zi.store_evidence(private(AGEN_JEMBRANA), slot, PDF, "x.pdf", None)
     world.files["5101b"] = stored.evidence_id
