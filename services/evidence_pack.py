@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -190,7 +191,19 @@ def write_pack(
     plan: PackPlan, evidence_dir: Path, out: BinaryIO | Path, *, built_at: datetime
 ) -> PackResult:
     """Stream the pack to ``out`` (a path or a writable binary file): the files in plan
-    order, then ``index.xlsx`` and ``index.html``. Fills in each file's state and checksum."""
+    order, then ``index.xlsx`` and ``index.html``. Fills in each file's state and checksum.
+
+    A path gets the pack under a hidden ``.NAME.part`` first and its name only when the pack
+    is complete: a failure (a full disk) leaves no half pack that looks whole."""
+    if isinstance(out, Path):
+        part = out.with_name(f".{out.name}.part")
+        try:
+            with part.open("wb") as sink:
+                result = write_pack(plan, evidence_dir, sink, built_at=built_at)
+            os.replace(part, out)
+        finally:
+            part.unlink(missing_ok=True)
+        return result
     packed = missing = changed = 0
     written = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:

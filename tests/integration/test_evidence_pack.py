@@ -347,3 +347,16 @@ def test_href_encodes_every_part() -> None:
     assert (
         urljoin("file:///p/index.html", evidence_pack.href("a b/c.txt")) == "file:///p/a%20b/c.txt"
     )
+
+
+def test_a_pack_that_fails_half_way_leaves_no_file(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_args: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(evidence_pack, "index_html", boom)
+    out = tmp_path / "pack.zip"
+    with pytest.raises(OSError, match="No space"):
+        build(world, out)
+    assert list(tmp_path.glob("*pack.zip*")) == []
