@@ -35,7 +35,7 @@ from telegram.warnings import PTBUserWarning
 from bot.flood import ChatOrderedProcessor, SharedRateLimiter, dedupe_handler
 from bot.preflight import remember_username
 from bot.runtime import Runtime
-from handlers.telegram import bukti, buttons, commands, contoh, groups, lapor, paket
+from handlers.telegram import bukti, buttons, commands, contoh, groups, lapor, paket, verifikasi
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram import throttle as throttle_handlers
@@ -57,6 +57,7 @@ ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
 # Handler groups that run before the conversations and commands (group 0), in this order.
 DEDUPE = -20
 THROTTLE = -10
+REVIEW_REASON = 1  # after group 0: a reply may be a Tanggapi answer or a rejection's reason
 
 PRIVATE_COMMANDS = [
     ("progres", texts.MENU_PROGRES),
@@ -67,6 +68,7 @@ PRIVATE_COMMANDS = [
     ("kendala", texts.MENU_KENDALA),
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
+    ("verifikasi", texts.MENU_VERIFIKASI),
     ("paketbukti", texts.MENU_PAKETBUKTI),
     ("contoh", texts.MENU_CONTOH),
     ("berbagi", texts.MENU_BERBAGI),
@@ -83,6 +85,7 @@ GROUP_COMMANDS = [
     ("kendala", texts.MENU_KENDALA),
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
+    ("verifikasi", texts.MENU_VERIFIKASI),
     ("paketbukti", texts.MENU_PAKETBUKTI),
     ("contoh", texts.MENU_CONTOH),
     ("berbagi", texts.MENU_BERBAGI),
@@ -102,6 +105,7 @@ def make_engine(runtime: Runtime, bot: Any) -> ReminderEngine:
         horizons=settings.reminder_days,
         overdue_every=settings.overdue_every,
         send_at=settings.reminder_time,
+        until=settings.reminders_until,
     )
     engine = ReminderEngine(runtime.sessions, dispatcher, runtime.clock, settings.timezone, policy)
     engine.add_planner(
@@ -337,9 +341,21 @@ def register_handlers(application: ZiApplication) -> None:
     add(CommandHandler("contoh", contoh.contoh))
     add(CommandHandler("berbagi", contoh.berbagi))
 
+    # Evidence review by the province; the reason of a rejection is a reply to its prompt (or,
+    # in a private chat, the next text), looked at in group 1 so that the Tanggapi replies in
+    # group 0 keep their handler.
+    add(CommandHandler("verifikasi", verifikasi.verifikasi))
+    add(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & (filters.REPLY | filters.ChatType.PRIVATE),
+            verifikasi.reason_reply,
+        ),
+        group=REVIEW_REASON,
+    )
+
     # Help and leaving conversations.
     add(CommandHandler(["bantuan", "help"], commands.bantuan))
-    add(CommandHandler("batal", commands.batal_idle))
+    add(CommandHandler("batal", verifikasi.batal))  # an open "Tulis alasan" prompt, or nothing
 
     # Every button press outside the /kendala conversation, through the one registry: decoded,
     # authorised and routed once; anything else (forged, malformed, a /kendala button whose
@@ -352,6 +368,7 @@ def register_handlers(application: ZiApplication) -> None:
             actions.KENDALA_ANSWER: kendala_handlers.answer_button,  # "Tanggapi"
             actions.KENDALA_CLOSE: kendala_handlers.close_button,  # "Selesai"
             actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
+            actions.REVIEW: verifikasi.review_button,  # "Kirim file", "Terima", "Tolak"
             actions.EXAMPLE_FILE: contoh.example_button,  # a file under /contoh
         }
     )

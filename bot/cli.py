@@ -492,7 +492,10 @@ def reminders(
             return
         when = _date(day) if day else local_today(runtime.clock(), settings.timezone)
         policy = ReminderPolicy(
-            settings.reminder_days, settings.overdue_every, settings.reminder_time
+            settings.reminder_days,
+            settings.overdue_every,
+            settings.reminder_time,
+            until=settings.reminders_until,
         )
         preview = preview_day(session, day=when, policy=policy)
         session.rollback()

@@ -62,6 +62,7 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_CLOCK_FILE": "",
     "ZIBOT_KENDALA_SLA_DAYS": "2",
     "ZIBOT_ESCALATION_CHAT": "",
+    "ZIBOT_REMINDERS_UNTIL": "selesai",
 }
 
 
@@ -86,6 +87,7 @@ class Settings:
     clock_file: Path | None = None
     kendala_sla_days: int = 2
     escalation_chat: str = ""
+    reminders_until: str = "selesai"  # or "terverifikasi"
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Settings:
@@ -112,6 +114,9 @@ class Settings:
             clock_file=Path(get("ZIBOT_CLOCK_FILE")) if get("ZIBOT_CLOCK_FILE") else None,
             kendala_sla_days=_int("ZIBOT_KENDALA_SLA_DAYS", get("ZIBOT_KENDALA_SLA_DAYS"), 1, 60),
             escalation_chat=_address("ZIBOT_ESCALATION_CHAT", get("ZIBOT_ESCALATION_CHAT")),
+            reminders_until=_choice(
+                "ZIBOT_REMINDERS_UNTIL", get("ZIBOT_REMINDERS_UNTIL"), ("selesai", "terverifikasi")
+            ),
         )
 
     def require_token(self) -> str:
@@ -234,3 +239,10 @@ def _address(name: str, value: str) -> str:
         return str(parse_address(value))
     except ZibotError:
         raise _fail(name, texts.SETTING_BAD_ADDRESS.format(value=value)) from None
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    word = value.lower()
+    if word not in choices:
+        raise _fail(name, texts.SETTING_BAD_CHOICE.format(value=value, choices=", ".join(choices)))
+    return word

@@ -17,15 +17,32 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+REPORTED_COLOR = "#1F4E78"
+VERIFIED_COLOR = "#70AD47"
+
+
 def ranking_chart(ranking: list[SatkerProgress], year: int) -> bytes:
-    """Horizontal bars: every satker's completion, best at the top (at most 40 shown)."""
+    """Horizontal bars: every satker's reported completion, and beside it (a thinner green
+    bar) its verified completion; best at the top (at most 40 shown)."""
     shown = ranking[:40]
-    figure = Figure(figsize=(8, 1.2 + 0.35 * len(shown)))
+    figure = Figure(figsize=(8, 1.4 + 0.45 * len(shown)))
     axes = figure.subplots()
     names = [p.satker_name.replace("KPU ", "") for p in reversed(shown)]
     values = [p.percent for p in reversed(shown)]
-    bars = axes.barh(names, values, color="#1F4E78")
+    verified = [p.verified_percent for p in reversed(shown)]
+    rows = list(range(len(shown)))
+    bars = axes.barh(
+        [r + 0.18 for r in rows], values, height=0.36, color=REPORTED_COLOR,
+        label=texts.CHART_REPORTED,
+    )  # fmt: skip
+    checked = axes.barh(
+        [r - 0.18 for r in rows], verified, height=0.36, color=VERIFIED_COLOR,
+        label=texts.CHART_VERIFIED,
+    )  # fmt: skip
     axes.bar_label(bars, labels=[f"{v:.0f}%" for v in values], padding=3, fontsize=8)
+    axes.bar_label(checked, labels=[f"{v:.0f}%" for v in verified], padding=3, fontsize=7)
+    axes.set_yticks(rows, names)
+    axes.legend(loc="lower right", fontsize=8)
     axes.set_xlim(0, 110)
     axes.set_xlabel(texts.CHART_PERCENT)
     axes.set_title(texts.CHART_RANKING_TITLE.format(year=year))
@@ -38,9 +55,22 @@ def satker_chart(progress: SatkerProgress, year: int) -> bytes:
     figure = Figure(figsize=(7, 3.5))
     axes = figure.subplots()
     areas = [a for a in progress.areas if a.total]
-    bars = axes.bar([a.area_code for a in areas], [a.percent for a in areas], color="#2E75B6")
+    columns = list(range(len(areas)))
+    bars = axes.bar(
+        [c - 0.2 for c in columns], [a.percent for a in areas], width=0.4, color="#2E75B6",
+        label=texts.CHART_REPORTED,
+    )  # fmt: skip
+    checked = axes.bar(
+        [c + 0.2 for c in columns], [a.verified_percent for a in areas], width=0.4,
+        color=VERIFIED_COLOR, label=texts.CHART_VERIFIED,
+    )  # fmt: skip
     axes.bar_label(bars, labels=[f"{a.percent:.0f}%" for a in areas], padding=2, fontsize=8)
-    axes.set_ylim(0, 110)
+    axes.bar_label(
+        checked, labels=[f"{a.verified_percent:.0f}%" for a in areas], padding=2, fontsize=7
+    )
+    axes.set_xticks(columns, [a.area_code for a in areas])
+    axes.legend(loc="upper right", fontsize=8)
+    axes.set_ylim(0, 120)
     axes.set_ylabel(texts.CHART_PERCENT)
     axes.set_title(
         texts.CHART_SATKER_TITLE.format(

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from models import BuktiDukung, Target
-from services import audit, bounds, texts
+from services import audit, bounds, events, texts
 from services.errors import ZibotError
 from services.kendala import Attachment
 from services.members import Member
@@ -168,6 +168,8 @@ def store_evidence(
             file=relative,
             sha256=digest,
         )
+        # A bukti waiting for review changes the verified counts (cached rankings are stale).
+        events.publish(session, events.ProgressChanged())
     except BaseException:
         discard(evidence_dir, relative)
         raise

@@ -9,14 +9,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models import Area, RencanaAksi, Satker, Target
+from models import Area, BuktiDukung, RencanaAksi, Satker, Target
 from services import texts
 from services.kendala import TicketView
 from services.progress import is_overdue, load_progress, rank
-from services.status import ItemStatus
+from services.status import ItemState, ItemStatus, ReviewStatus, item_state
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -55,14 +55,15 @@ def _matrix_sheet(
     titles = [texts.EXPORT_COL_RANK, texts.EXPORT_COL_CODE, texts.EXPORT_COL_SATKER]
     titles += [a.code for a in areas]
     titles += [texts.EXPORT_COL_TOTAL, texts.EXPORT_COL_DONE, texts.EXPORT_COL_COUNT]
-    titles += [texts.EXPORT_COL_OVERDUE]
-    _header(sheet, titles, [8, 10, 34] + [9] * len(areas) + [10, 9, 9, 11])
+    titles += [texts.EXPORT_COL_OVERDUE, texts.EXPORT_COL_VERIFIED, texts.EXPORT_COL_VERIFIED_COUNT]
+    _header(sheet, titles, [8, 10, 34] + [9] * len(areas) + [10, 9, 9, 11, 14, 13])
     for position, progress in enumerate(rank(load_progress(session, today=today, year=year)), 1):
         row: list[object] = [position, progress.satker_code, progress.satker_name]
         for area in progress.areas:
             row.append(_percent_cell(sheet, area.percent / 100 if area.total else None))
         row.append(_percent_cell(sheet, progress.percent / 100))
         row += [progress.done, progress.total, progress.overdue]
+        row += [_percent_cell(sheet, progress.verified_percent / 100), progress.verified]
         sheet.append(row)
 
 
@@ -84,8 +85,19 @@ def _detail_sheet(sheet: WriteOnlyWorksheet, session: Session, today: date, year
         texts.EXPORT_COL_STATUS,
         texts.EXPORT_COL_LATE,
         texts.EXPORT_COL_NOTE,
+        texts.EXPORT_COL_STATE,
     ]
-    _header(sheet, titles, [10, 30, 8, 10, 50, 40, 12, 10, 11, 40])
+    _header(sheet, titles, [10, 30, 8, 10, 50, 40, 12, 10, 11, 40, 20])
+    review = BuktiDukung.review_status
+    evidence = (
+        select(
+            BuktiDukung.target_id,
+            func.sum(case((review == ReviewStatus.MENUNGGU.value, 1), else_=0)).label("waiting"),
+            func.sum(case((review == ReviewStatus.DITERIMA.value, 1), else_=0)).label("accepted"),
+        )
+        .group_by(BuktiDukung.target_id)
+        .subquery()
+    )
     rows = session.execute(
         select(
             Satker.code,
@@ -97,15 +109,18 @@ def _detail_sheet(sheet: WriteOnlyWorksheet, session: Session, today: date, year
             RencanaAksi.tenggat,
             Target.status,
             Target.note,
+            func.coalesce(evidence.c.waiting, 0),
+            func.coalesce(evidence.c.accepted, 0),
         )
         .join(RencanaAksi, RencanaAksi.id == Target.item_id)
         .join(Area, Area.id == RencanaAksi.area_id)
         .join(Satker, Satker.id == Target.satker_id)
+        .outerjoin(evidence, evidence.c.target_id == Target.id)
         .where(RencanaAksi.year == year)
         .order_by(Satker.code, Area.position, RencanaAksi.code)
     )
     count = 0
-    for code, name, area, item, activity, evidence, tenggat, status, note in rows:
+    for code, name, area, item, activity, expected, tenggat, status, note, waiting, ok in rows:
         late = is_overdue(tenggat, status, today)
         tenggat_cell = WriteOnlyCell(sheet, value=tenggat)
         tenggat_cell.number_format = "DD/MM/YYYY"
@@ -115,9 +130,14 @@ def _detail_sheet(sheet: WriteOnlyWorksheet, session: Session, today: date, year
         late_cell = WriteOnlyCell(sheet, value=texts.YES if late else texts.NO)
         if late:
             late_cell.fill = _LATE_FILL
+        state = item_state(status, waiting=int(waiting), accepted=int(ok))
+        state_cell = WriteOnlyCell(sheet, value=texts.ITEM_STATE_LABELS[state])
+        if state == ItemState.TERVERIFIKASI:
+            state_cell.fill = _DONE_FILL
         sheet.append(
-            [code, name, area, item, activity, evidence, tenggat_cell, status_cell, late_cell, note]
-        )
+            [code, name, area, item, activity, expected, tenggat_cell, status_cell, late_cell,
+             note, state_cell]
+        )  # fmt: skip
         count += 1
     return count
 

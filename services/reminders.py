@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, insert, select, text, update
+from sqlalchemy import ColumnElement, case, delete, exists, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -39,7 +39,8 @@ from services.calendar import WorkCalendar, load_calendar
 from services.formatting import tanggal
 from services.identities import addresses
 from services.outbox import outbox_row
-from services.progress import active_year, load_ranking
+from services.progress import active_year, load_ranking, verified_condition
+from services.status import ItemStatus
 
 MAX_BUTTON_ITEMS = 8
 AGAIN = "ulang"
@@ -52,6 +53,15 @@ class ReminderPolicy:
     horizons: tuple[int, ...] = (7, 3, 1, 0)  # working days before the tenggat
     overdue_every: int = 2  # working days between reminders of an overdue item
     send_at: time = time(8, 0)  # local time, on working days
+    # "selesai": an item reported done is no longer reminded; "terverifikasi": only once it
+    # is verified (``services.status.item_state``) — ``ZIBOT_REMINDERS_UNTIL``.
+    until: str = "selesai"
+
+    def still_open(self) -> ColumnElement[bool]:
+        """SQL: the target (of the enclosing query) is still reminded."""
+        if self.until == "terverifikasi":
+            return ~verified_condition()
+        return Target.status != ItemStatus.SELESAI
 
 
 def stage_on(
@@ -239,7 +249,7 @@ def _item_stages(
 
 
 def _due_targets(
-    session: Session, stages: dict[int, tuple[str, RencanaAksi, int]]
+    session: Session, stages: dict[int, tuple[str, RencanaAksi, int]], policy: ReminderPolicy
 ) -> list[tuple[int, int, int, str]]:
     """(target, satker, item, stage) of open targets whose current stage was never planned."""
     by_stage: dict[str, list[int]] = defaultdict(list)
@@ -250,7 +260,7 @@ def _due_targets(
         planned = exists().where(Reminder.target_id == Target.id, Reminder.stage == stage)
         rows = session.execute(
             select(Target.id, Target.satker_id, Target.item_id).where(
-                Target.item_id.in_(item_ids), Target.status != "selesai", ~planned
+                Target.item_id.in_(item_ids), policy.still_open(), ~planned
             )
         )
         due.extend((target_id, satker_id, item_id, stage) for target_id, satker_id, item_id in rows)
@@ -310,7 +320,7 @@ def plan_digests(
 ) -> list[PlannedMessage]:
     """The messages due on ``today`` that were never recorded, rendered; records nothing."""
     stages = open_item_stages(session, today, calendar, policy)
-    due = _due_targets(session, stages) if stages else []
+    due = _due_targets(session, stages, policy) if stages else []
     running, ended = _snoozes(session, today)
     again: list[tuple[int, str, str]] = []  # (target id, chat id, stage)
     for snooze in ended:
@@ -328,15 +338,18 @@ def plan_digests(
         return []
 
     # Due targets are open by construction; snoozed ones are looked up (they are few).
-    info = {target_id: (satker_id, item_id, "belum") for target_id, satker_id, item_id, _ in due}
+    info = {target_id: (satker_id, item_id, True) for target_id, satker_id, item_id, _ in due}
     if again:
         info.update(
             {
-                target_id: (satker_id, item_id, status)
-                for target_id, satker_id, item_id, status in session.execute(
-                    select(Target.id, Target.satker_id, Target.item_id, Target.status).where(
-                        Target.id.in_({t for t, _, _ in again})
-                    )
+                target_id: (satker_id, item_id, bool(still_open))
+                for target_id, satker_id, item_id, still_open in session.execute(
+                    select(
+                        Target.id,
+                        Target.satker_id,
+                        Target.item_id,
+                        case((policy.still_open(), True), else_=False),
+                    ).where(Target.id.in_({t for t, _, _ in again}))
                 )
             }
         )
@@ -382,8 +395,8 @@ def plan_digests(
     for target_id, chat_id, stage in again:
         if target_id not in info:
             continue  # the target was removed
-        satker_id, _, status = info[target_id]
-        if status == "selesai":
+        satker_id, _, still_open = info[target_id]
+        if not still_open:
             continue
         for recipient in chats.get(satker_id, []):
             if recipient.chat_id == chat_id:
@@ -681,7 +694,7 @@ def _unreached(
 ) -> list[PreviewLine]:
     """Per satker, what is due on ``today`` that no chat would receive."""
     stages = open_item_stages(session, today, calendar, policy)
-    due = _due_targets(session, stages) if stages else []
+    due = _due_targets(session, stages, policy) if stages else []
     if not due:
         return []
     chats = recipients(session, {satker_id for _, satker_id, _, _ in due})

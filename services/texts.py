@@ -90,7 +90,7 @@ CLI_DRY_RUN_HELP = "Hanya periksa dan laporkan; tidak menyimpan apa pun."
 CLI_INIT_SEED_HELP = "Data awal satker: 'bali' atau path berkas satker CSV/XLSX."
 CLI_SATKER_CODE_HELP = "Kode satker (mis. 5103) atau potongan namanya."
 CLI_SATKER_HELP_ONE = "Tampilkan butir satu satker (kode atau potongan nama)."
-CLI_ROLE_HELP = "Peran: agen, pimpinan atau admin."
+CLI_ROLE_HELP = "Peran: agen, pimpinan, admin atau verifikator."
 CLI_COUNT_HELP = "Jumlah kode."
 CLI_DAYS_HELP = "Masa berlaku dalam hari."
 CLI_DEMO_DB_HELP = "Berkas SQLite contoh yang dibuat ulang."
@@ -927,7 +927,7 @@ REVIEW_REQUEST = (
     "Satker: {satker}\n"
     "Bukti yang diharapkan: {expected}\n"
     "Berkas: {file_name} ({size_kb} KB)\n"
-    "Dikirim oleh {uploader}, {when}{again}"
+    "Dikirim oleh {uploader}, {when}"
 )
 REVIEW_REQUEST_AGAIN = "\n__Unggahan ulang: {count} bukti sebelumnya ditolak.__"
 REVIEW_EXPECTED_NONE = "-"
@@ -946,7 +946,7 @@ REVIEW_NOTICE_ACCEPTED = (
     "Item: {item_code} — {activity}\n"
     "Satker: {satker}\n"
     "Berkas: {file_name}\n"
-    "Diperiksa oleh {reviewer}.{verified}"
+    "Diperiksa oleh {reviewer}."
 )
 REVIEW_NOTICE_VERIFIED = "\nItem ini sekarang **terverifikasi**."
 REVIEW_NOTICE_REJECTED = (
@@ -974,6 +974,7 @@ CHART_VERIFIED = "Terverifikasi"
 EXPORT_COL_VERIFIED = "% Terverifikasi"
 EXPORT_COL_VERIFIED_COUNT = "Terverifikasi"
 EXPORT_COL_STATE = "Status verifikasi"
+SETTING_BAD_CHOICE = "harus salah satu dari {choices}: {value!r}"
 
 # --- h-pack ---
 # The evidence pack (services/evidence_pack.py, `zibot bukti-pack`, /paketbukti).

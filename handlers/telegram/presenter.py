@@ -171,7 +171,7 @@ def _text(notice: Notice) -> str:
 
 def _review(n: notices.EvidenceReviewed | notices.ReviewRequest) -> str:
     if isinstance(n, notices.ReviewRequest):
-        again = texts.REVIEW_REQUEST_AGAIN.format(count=n.rejected_before)
+        again = fill(texts.REVIEW_REQUEST_AGAIN, count=n.rejected_before)
         return fill(
             texts.REVIEW_REQUEST,
             item_code=n.item_code,
@@ -182,8 +182,7 @@ def _review(n: notices.EvidenceReviewed | notices.ReviewRequest) -> str:
             size_kb=n.size_kb,
             uploader=n.uploader,
             when=n.when,
-            again=markup(again) if n.rejected_before else "",
-        )
+        ) + (again if n.rejected_before else "")
     values = {
         "item_code": n.item_code,
         "activity": n.activity,
@@ -192,8 +191,8 @@ def _review(n: notices.EvidenceReviewed | notices.ReviewRequest) -> str:
         "reviewer": n.reviewer,
     }
     if n.accepted:
-        verified = markup(texts.REVIEW_NOTICE_VERIFIED) if n.verified else ""
-        return fill(texts.REVIEW_NOTICE_ACCEPTED, verified=verified, **values)
+        verified = fill(texts.REVIEW_NOTICE_VERIFIED) if n.verified else ""
+        return fill(texts.REVIEW_NOTICE_ACCEPTED, **values) + verified
     return fill(texts.REVIEW_NOTICE_REJECTED, reason=n.reason, **values)
 
 

@@ -10,6 +10,7 @@ from services import texts
 from services.formatting import bar, persen, tanggal
 from services.members import Member
 from services.progress import TargetLine
+from services.status import ItemState
 from services.zi import DeadlineReport, ItemSummary, PlanReport, RankingReport, SatkerReport
 
 MAX_LISTED = 15
@@ -51,6 +52,7 @@ def satker_progress(report: SatkerReport) -> str:
             done=a.done,
             total=a.total,
         )
+        + texts.TG_AREA_VERIFIED.format(verified=a.verified)
         for a in p.areas
         if a.total
     ]
@@ -63,9 +65,17 @@ def satker_progress(report: SatkerReport) -> str:
         texts.TG_PROGRESS_TOTAL.format(
             percent=persen(p.percent), bar=bar(p.percent), done=p.done, total=p.total
         ),
+        fill(
+            texts.TG_PROGRESS_VERIFIED,
+            percent=persen(p.verified_percent),
+            verified=p.verified,
+            total=p.total,
+            waiting=p.waiting,
+        ),
         "",
         texts.TG_PROGRESS_AREAS,
         "<pre>" + "\n".join(areas) + "</pre>",
+        fill(texts.TG_AREA_VERIFIED_NOTE),
         "",
         texts.TG_OVERDUE_HEAD.format(count=len(overdue)) if overdue else texts.TG_NO_OVERDUE,
         _limited(overdue),
@@ -87,6 +97,7 @@ def ranking(report: RankingReport) -> str:
             bar=bar(p.percent),
             overdue=p.overdue,
         )
+        + fill(texts.TG_RANK_VERIFIED, percent=persen(p.verified_percent))
         for position, p in enumerate(report.ranking, start=1)
     ]
     return lines(
@@ -185,7 +196,7 @@ def plan(report: PlanReport) -> str:
                     code=e(line.item_code),
                     activity=e(line.activity),
                     tenggat=tanggal(line.tenggat),
-                    status=texts.STATUS_LABELS[line.status],
+                    status=_status_label(line),
                     evidence=texts.TG_EVIDENCE_COUNT.format(count=line.evidence_count)
                     if line.evidence_count
                     else "",
@@ -194,6 +205,14 @@ def plan(report: PlanReport) -> str:
     if len(out) == 1:
         out.append(texts.TG_PLAN_EMPTY)
     return "\n".join(out)
+
+
+def _status_label(line: TargetLine) -> str:
+    """Reported status, or for an item reported done whose bukti was looked at: waiting for
+    verification / verified."""
+    if line.state in (ItemState.MENUNGGU_VERIFIKASI, ItemState.TERVERIFIKASI):
+        return texts.ITEM_STATE_LABELS[line.state]
+    return texts.STATUS_LABELS[line.status]
 
 
 def help_text(member: Member | None, is_private: bool) -> str:
@@ -212,6 +231,9 @@ def help_text(member: Member | None, is_private: bool) -> str:
     parts.append(texts.HELP_READ)
     if member is not None and member.role in ("agen", "admin"):
         parts.append(texts.HELP_WRITE)
+    if member is not None and member.may_review:
+        parts.append(e(texts.REVIEW_USAGE_HELP))
+    if member is not None and (member.role == "agen" or member.may_review):
         parts.append(texts.HELP_PACK)
     if member is not None:
         parts.append(texts.HELP_CONTOH)

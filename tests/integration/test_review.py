@@ -285,3 +285,85 @@ def test_verifikator_invites_only_for_the_province(sessions: sessionmaker[Sessio
                 session, satker=catalog.find_satker(session, "5103"), role="verifikator",
                 count=1, days=7, now=MONDAY, actor="test",
             )  # fmt: skip
+
+
+def test_workbook_and_chart_show_verified_beside_reported(
+    world: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from services import charts
+    from services.export import export_recap
+
+    zi = Zibot(world, Clock(MONDAY), WITA, tmp_path / "bukti")
+    for code in ("MP-01", "MP-02"):
+        upload(zi, AGEN, code, f"{code}.pdf")
+        zi.report(private(AGEN), code, "selesai")
+    before = zi.progress(private(AGEN))
+    assert isinstance(before, SatkerReport)
+    chart_before = charts.satker_chart(before.progress, 2026)
+    ranking_before = zi.progress(private(ADMIN))
+    assert isinstance(ranking_before, RankingReport)
+    ranked_before = charts.ranking_chart(ranking_before.ranking, 2026)
+
+    [waiting, _] = zi.review_queue(private(VERIF)).entries
+    zi.review_accept(private(VERIF), waiting.bukti_id)
+    after = zi.progress(private(AGEN))
+    assert isinstance(after, SatkerReport)
+    assert (after.progress.done, after.progress.verified, after.progress.waiting) == (2, 1, 1)
+    [mp] = [a for a in after.progress.areas if a.area_code == "MP"]
+    assert (mp.done, mp.verified, mp.verified_percent) == (2, 1, 20.0)
+    # Same reported completion, one more verified item: the charts change.
+    assert charts.satker_chart(after.progress, 2026) != chart_before
+    ranking = zi.progress(private(ADMIN))
+    assert isinstance(ranking, RankingReport)
+    assert charts.ranking_chart(ranking.ranking, 2026) != ranked_before
+
+    path = tmp_path / "rekap.xlsx"
+    with world() as session:
+        export_recap(session, path, today=MONDAY.date(), year=2026)
+    workbook = load_workbook(path, read_only=True)
+    matrix = list(workbook[texts.EXPORT_SHEET_MATRIX].iter_rows(values_only=True))
+    detail = list(workbook[texts.EXPORT_SHEET_DETAIL].iter_rows(values_only=True))
+    workbook.close()
+    assert matrix[0][-2:] == (texts.EXPORT_COL_VERIFIED, texts.EXPORT_COL_VERIFIED_COUNT)
+    [badung] = [row for row in matrix[1:] if row[1] == "5103"]
+    assert badung[-2:] == (pytest.approx(1 / 28), 1)
+    assert detail[0][-1] == texts.EXPORT_COL_STATE
+    states = {(row[0], row[3]): row[-1] for row in detail[1:]}
+    assert states[("5103", "MP-01")] == "Terverifikasi"
+    assert states[("5103", "MP-02")] == "Menunggu verifikasi"
+    assert states[("5103", "MP-03")] == "Belum"
+
+
+@pytest.mark.parametrize("until", ["selesai", "terverifikasi"])
+def test_reminders_stop_at_the_setting(
+    world: sessionmaker[Session], tmp_path: Path, until: str
+) -> None:
+    from services.calendar import load_calendar
+    from services.reminders import ReminderPolicy, plan_digests
+
+    policy = ReminderPolicy(until=until)
+    zi = Zibot(world, Clock(MONDAY), WITA, tmp_path / "bukti")
+
+    def reminded() -> set[str]:
+        with world() as session:
+            planned = plan_digests(
+                session, today=MONDAY.date(), calendar=load_calendar(session), policy=policy
+            )
+        return {
+            item.code
+            for message in planned
+            if isinstance(message.notice, notices.Digest) and message.chat_id == GROUP
+            for section in message.notice.sections
+            for item in section.items
+        }
+
+    assert "MP-01" in reminded()  # overdue since February
+    bukti = upload(zi, AGEN, "MP-01")
+    zi.report(private(AGEN), "MP-01", "selesai")
+    assert ("MP-01" in reminded()) is (until == "terverifikasi")  # reported, waiting
+    zi.review_reject(private(VERIF), bukti, "Buram")
+    assert ("MP-01" in reminded()) is (until == "terverifikasi")  # reported, rejected
+    zi.review_accept(private(VERIF), upload(zi, AGEN, "MP-01"))
+    assert "MP-01" not in reminded()  # verified

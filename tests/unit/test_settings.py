@@ -13,6 +13,9 @@ def test_defaults_match_the_documented_contract() -> None:
     assert settings.telegram_file_url == "https://api.telegram.org/file/bot"
     assert settings.evidence_dir == Path("./bukti")
     assert not settings.telegram_token
+    assert settings.reminders_until == "selesai"
+    later = Settings.from_mapping({"ZIBOT_REMINDERS_UNTIL": "Terverifikasi"})
+    assert later.reminders_until == "terverifikasi"
 
 
 def test_example_config_documents_every_setting() -> None:
@@ -37,6 +40,7 @@ def test_example_config_documents_every_setting() -> None:
         ("ZIBOT_ESCALATION_CHAT", "telegram:abc"),
         ("ZIBOT_ESCALATION_CHAT", "sms:0812"),
         ("ZIBOT_ESCALATION_CHAT", "whatsapp:"),
+        ("ZIBOT_REMINDERS_UNTIL", "diterima"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
