@@ -403,7 +403,9 @@ def index_html(plan: PackPlan, built_at: datetime) -> str:
 def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB"
-    return f"{size / 1024:.0f} KB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
 
 
 _PAGE = """<!DOCTYPE html>

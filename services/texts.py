@@ -981,7 +981,8 @@ SETTING_BAD_CHOICE = "harus salah satu dari {choices}: {value!r}"
 PACK_TITLE = "Paket bukti dukung {satker} ({code}), tahun {year}, dibuat {at} WITA"
 PACK_CHECKSUM_NOTE = (
     "SHA-256 setiap berkas dihitung ulang saat paket dibuat dan dibandingkan dengan nilai yang "
-    "dicatat saat unggah; berkas yang hilang atau berubah ditandai."
+    "dicatat saat unggah; berkas yang hilang atau berubah ditandai (untuk berkas yang hilang "
+    "ditampilkan nilai catatan unggah)."
 )
 PACK_SHEET_TITLE = "Indeks"
 PACK_COLUMNS = (
