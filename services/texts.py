@@ -1032,7 +1032,7 @@ PACK_TOO_BIG = (
 )
 PACK_BUILDING = "Menyiapkan paket bukti dukung… mohon tunggu."
 PACK_CAPTION = (
-    "**Paket bukti dukung {name}** tahun {year}: {items} butir, {files} berkas ({size_mb} MB). "
+    "**Paket bukti dukung {name}** tahun {year}: {items} butir, {files} berkas ({size}). "
     "Buka index.html setelah diekstrak."
 )
 PACK_CAPTION_PROBLEMS = (

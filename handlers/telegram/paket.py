@@ -17,6 +17,13 @@ from services import texts
 UPLOAD_LIMIT = int(FileSizeLimit.FILESIZE_UPLOAD)  # 50 MB: what a bot may send
 
 
+def _size(size: int) -> str:
+    """Decimal units, as Telegram states its 50 MB limit."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{max(size, 1000) / 1000:.0f} KB"
+
+
 @refusals_answered
 async def paketbukti(update: Update, context: ZiContext) -> None:
     """Build the pack in a temporary folder, send it, and remove it."""
@@ -33,7 +40,7 @@ async def paketbukti(update: Update, context: ZiContext) -> None:
             year=built.year,
             items=built.result.items,
             files=built.result.packed,
-            size_mb=f"{built.size / 1_000_000:.1f}",
+            size=_size(built.size),
         )
         if built.result.missing or built.result.changed:
             caption += fill(
