@@ -35,7 +35,7 @@ from telegram.warnings import PTBUserWarning
 from bot.flood import ChatOrderedProcessor, SharedRateLimiter, dedupe_handler
 from bot.preflight import remember_username
 from bot.runtime import Runtime
-from handlers.telegram import bukti, buttons, commands, groups, lapor, verifikasi
+from handlers.telegram import bukti, buttons, commands, contoh, groups, lapor, paket, verifikasi
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
 from handlers.telegram import throttle as throttle_handlers
@@ -69,6 +69,9 @@ PRIVATE_COMMANDS = [
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
     ("verifikasi", texts.MENU_VERIFIKASI),
+    ("paketbukti", texts.MENU_PAKETBUKTI),
+    ("contoh", texts.MENU_CONTOH),
+    ("berbagi", texts.MENU_BERBAGI),
     ("daftar", texts.MENU_DAFTAR),
     ("tautkan", texts.MENU_TAUTKAN),
     ("bantuan", texts.MENU_BANTUAN),
@@ -84,6 +87,9 @@ GROUP_COMMANDS = [
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
     ("verifikasi", texts.MENU_VERIFIKASI),
+    ("paketbukti", texts.MENU_PAKETBUKTI),
+    ("contoh", texts.MENU_CONTOH),
+    ("berbagi", texts.MENU_BERBAGI),
     ("hubungkan", texts.MENU_HUBUNGKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -335,6 +341,11 @@ def register_handlers(application: ZiApplication) -> None:
     )
     add(CommandHandler("instruksi", instruksi_handlers.instruksi))
 
+    # The evidence pack for the assessors; Amati, Tiru, Modifikasi.
+    add(CommandHandler("paketbukti", paket.paketbukti))
+    add(CommandHandler("contoh", contoh.contoh))
+    add(CommandHandler("berbagi", contoh.berbagi))
+
     # Evidence review by the province; the reason of a rejection is a reply to its prompt (or,
     # in a private chat, the next text), looked at in group 1 so that the Tanggapi replies in
     # group 0 keep their handler.
@@ -363,6 +374,7 @@ def register_handlers(application: ZiApplication) -> None:
             actions.KENDALA_CLOSE: kendala_handlers.close_button,  # "Selesai"
             actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
             actions.REVIEW: verifikasi.review_button,  # "Kirim file", "Terima", "Tolak"
+            actions.EXAMPLE_FILE: contoh.example_button,  # a file under /contoh
         }
     )
     add(CallbackQueryHandler(presses.dispatch))

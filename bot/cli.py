@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.cli_lke import lke_app
+from bot.cli_pack import bukti_pack
 from services import texts
 
 # Heavy modules (SQLAlchemy, openpyxl, telegram, alembic, Babel, holidays) are imported in the
@@ -45,6 +46,7 @@ app.add_typer(holiday_app, name="holiday")
 kendala_app = typer.Typer(help=texts.CLI_KENDALA_HELP, no_args_is_help=True)
 app.add_typer(kendala_app, name="kendala")
 app.add_typer(lke_app, name="lke")
+app.command("bukti-pack", help=texts.CLI_PACK_HELP)(bukti_pack)
 
 
 def _print_version(wanted: bool) -> None:

@@ -174,9 +174,28 @@ def ranking(style: Style, report: RankingReport) -> str:
     return lines(
         style.fill(texts.VIEW_RANK_HEAD, year=report.year),
         rows or [style.fill(texts.VIEW_RANK_EMPTY)],
+        area_leaders(style, report),
         "",
         style.fill(texts.VIEW_AS_OF, date=tanggal(report.today)),
     )
+
+
+def area_leaders(style: Style, report: RankingReport) -> list[str]:
+    """Under the ranking: per area, the satker(s) with the most verified items."""
+    if not report.leaders:
+        return []
+    return [
+        style.fill(texts.RANK_LEADERS_HEAD),
+        *(
+            style.fill(
+                texts.RANK_LEADERS_LINE,
+                area=leader.area_code,
+                satkers=", ".join(name for _, name in leader.satkers),
+                count=leader.verified,
+            )
+            for leader in report.leaders
+        ),
+    ]
 
 
 def _summary_line(style: Style, item: ItemSummary, today: date) -> str:
@@ -295,6 +314,10 @@ def help_text(style: Style, member: Member | None, is_private: bool) -> str:
         parts.append(style.fill(texts.HELP_WRITE))
     if member is not None and member.may_review:
         parts.append(style.plain(texts.REVIEW_USAGE_HELP))
+    if member is not None and (member.role == "agen" or member.may_review):
+        parts.append(style.fill(texts.HELP_PACK))
+    if member is not None:
+        parts.append(style.fill(texts.HELP_CONTOH))
     if not is_private and member is not None and member.role in ("agen", "admin"):
         parts.append(style.fill(texts.HELP_LINK))
     if is_private and member is not None:

@@ -173,3 +173,32 @@ def may_press(session: Session, caller: Caller, who: str, refusal: str | None) -
         reviewer(session, caller)
     else:
         raise ValueError(f"unknown press rule {who!r}")
+
+
+PACK_ROLES = (members.ADMIN, members.AGEN)
+PACK_REVIEWER = "verifikator"  # the province's evidence reviewers build any satker's pack
+
+
+def pack_scope(session: Session, caller: Caller, argument: str) -> SatkerRef:
+    """Whose evidence pack the caller may build: a satker's admin or agen builds their own
+    satker's (the group's satker, or their own in private); only the province (an admin of a
+    province or national satker) builds the pack of another satker, named in ``argument``."""
+    person = member(session, caller)
+    wanted = argument.strip()
+    if wanted:
+        satker = SatkerRef.of(catalog.find_satker(session, wanted))
+    elif caller.is_private:
+        satker = person.satker
+    else:
+        scope = group_scope(session, caller)
+        if scope.satker is None:
+            raise ZibotError(texts.PACK_NAME_SATKER)
+        satker = scope.satker
+    province = person.role in (members.ADMIN, PACK_REVIEWER) and person.satker.level != "kabkota"
+    if province:
+        return satker
+    if person.role not in PACK_ROLES:
+        raise Forbidden(texts.PACK_FORBIDDEN_ROLE)
+    if satker.id != person.satker.id:
+        raise Forbidden(texts.PACK_FORBIDDEN_OTHER.format(name=satker.name))
+    return satker

@@ -26,8 +26,9 @@ KENDALA_ANSWER = "kt"  # "Tanggapi" under a posted ticket
 KENDALA_CLOSE = "ks"  # "Selesai" under a posted ticket
 INSTRUKSI_READ = "ib"  # "Sudah dibaca" under an instruction
 REVIEW = "vf"  # "Kirim file", "Terima", "Tolak" under a bukti waiting for review
+EXAMPLE_FILE = "cx"  # a file button under /contoh (an accepted, shared bukti of another satker)
 PREFIXES = (LAPOR, REMINDER_DONE, REMINDER_SNOOZE, KENDALA, KENDALA_ANSWER, KENDALA_CLOSE,
-            INSTRUKSI_READ, REVIEW)  # fmt: skip
+            INSTRUKSI_READ, REVIEW, EXAMPLE_FILE)  # fmt: skip
 # Steps of a review button: send the file again, accept, reject (then the reason is asked).
 REVIEW_STEPS = ("file", "ok", "no")
 
@@ -57,6 +58,8 @@ KINDS: dict[str, Kind] = {
         Kind(INSTRUKSI_READ, "ib:<instruksi id>", "member", None, "confirm an instruction read"),
         Kind(REVIEW, "vf:<file|ok|no>:<bukti id>", "reviewer", None,
              "send a bukti again / accept it / ask the reason to reject it"),
+        Kind(EXAMPLE_FILE, "cx:<bukti id>", "member", None,
+             "send an example file another satker shares (/contoh)"),
     )
 }  # fmt: skip
 
@@ -80,7 +83,7 @@ class Action:
     """A decoded press: its prefix and its bounded arguments."""
 
     prefix: str
-    id: int | None = None  # a database id (rt, kt, ks, ib, kd:item)
+    id: int | None = None  # a database id (rt, kt, ks, ib, kd:item, vf, cx)
     code: str | None = None  # an item or area code (lapor, rl, kd:area, kd:item)
     word: str | None = None  # a status (lapor) or a category (kd:cat)
     step: str | None = None  # the /kendala step (area, item, cat, ...), a review step (vf)
@@ -124,6 +127,11 @@ def review(step: str, bukti_id: int) -> str:
     if step not in REVIEW_STEPS:
         raise ValueError(f"unknown review step {step!r}")
     return _encode(REVIEW, step, _id(bukti_id))
+
+
+def example_file(bukti_id: int) -> str:
+    """``cx:<id>``: send this shared, accepted bukti as an example."""
+    return _encode(EXAMPLE_FILE, _id(bukti_id))
 
 
 def kendala_area(code: str) -> str:
@@ -190,7 +198,7 @@ def decode(data: str | None, *expected: str) -> Action:
     if prefix == REMINDER_DONE and len(args) == 1:
         return Action(prefix, code=_arg_code(args[0]))
     if (
-        prefix in (REMINDER_SNOOZE, KENDALA_ANSWER, KENDALA_CLOSE, INSTRUKSI_READ)
+        prefix in (REMINDER_SNOOZE, KENDALA_ANSWER, KENDALA_CLOSE, INSTRUKSI_READ, EXAMPLE_FILE)
         and len(args) == 1
     ):
         return Action(prefix, id=_arg_id(args[0]))

@@ -1032,3 +1032,136 @@ EXPORT_COL_VERIFIED = "% Terverifikasi"
 EXPORT_COL_VERIFIED_COUNT = "Terverifikasi"
 EXPORT_COL_STATE = "Status verifikasi"
 SETTING_BAD_CHOICE = "harus salah satu dari {choices}: {value!r}"
+
+# --- h-pack ---
+# The evidence pack (services/evidence_pack.py, `zibot bukti-pack`, /paketbukti).
+PACK_TITLE = "Paket bukti dukung {satker} ({code}), tahun {year}, dibuat {at} WITA"
+PACK_CHECKSUM_NOTE = (
+    "SHA-256 setiap berkas dihitung ulang saat paket dibuat dan dibandingkan dengan nilai yang "
+    "dicatat saat unggah; berkas yang hilang atau berubah ditandai (untuk berkas yang hilang "
+    "ditampilkan nilai catatan unggah)."
+)
+PACK_SHEET_TITLE = "Indeks"
+PACK_COLUMNS = (
+    "Area", "Kode", "Kegiatan", "Bukti dukung yang diminta", "Tenggat", "Status", "Berkas",
+    "Ukuran (byte)", "SHA-256", "Pemeriksaan berkas", "Pengunggah", "Waktu unggah (WITA)",
+    "Hasil verifikasi", "Lokasi dalam paket",
+)  # fmt: skip
+PACK_PAGE_COLUMNS = (
+    "Area", "Kode", "Kegiatan", "Bukti dukung yang diminta", "Tenggat", "Status", "Berkas",
+)  # fmt: skip
+PACK_FILE_STATES = {
+    "ok": "cocok",
+    "hilang": "BERKAS HILANG dari penyimpanan",
+    "berubah": "BERUBAH: SHA-256 tidak sama dengan catatan unggah",
+}
+PACK_STATUS_LABELS = {
+    "belum": "Belum",
+    "proses": "Proses",
+    "selesai": "Selesai",
+    "menunggu_verifikasi": "Menunggu verifikasi",
+    "terverifikasi": "Terverifikasi",
+}
+PACK_REVIEW_LABELS = {
+    "menunggu": "Menunggu verifikasi",
+    "diterima": "Diterima",
+    "ditolak": "Ditolak",
+}
+PACK_REVIEW_WITH_REASON = "{label}: {reason}"
+PACK_NO_FILE = "(belum ada berkas)"
+PACK_FILTER_AREA = "Area:"
+PACK_FILTER_STATUS = "Status:"
+PACK_FILTER_ALL_AREAS = "Semua area"
+PACK_FILTER_ALL_STATUSES = "Semua status"
+PACK_SHOWN = "{n} butir ditampilkan"
+PACK_NAME_SATKER = (
+    "Di grup provinsi, sebutkan satkernya: /paketbukti KODE_SATKER (mis. /paketbukti 5103)."
+)
+PACK_FORBIDDEN_ROLE = "Paket bukti dukung hanya dapat dibuat oleh admin atau agen perubahan satker."
+PACK_FORBIDDEN_OTHER = (
+    "Anda hanya dapat membuat paket bukti dukung satker Anda sendiri; paket {name} dibuat oleh "
+    "admin provinsi."
+)
+PACK_TOO_BIG = (
+    "Paket bukti dukung {name} tahun {year} berukuran sekitar {size_mb} MB, melebihi batas "
+    "kiriman Telegram ({limit_mb} MB). Minta admin membuatnya di komputer dengan perintah: "
+    "zibot bukti-pack --satker {code} --year {year} bukti-{code}-{year}.zip"
+)
+PACK_BUILDING = "Menyiapkan paket bukti dukung… mohon tunggu."
+PACK_CAPTION = (
+    "**Paket bukti dukung {name}** tahun {year}: {items} butir, {files} berkas ({size}). "
+    "Buka index.html setelah diekstrak."
+)
+PACK_CAPTION_PROBLEMS = (
+    " Perhatian: {missing} berkas hilang, {changed} berkas berubah (lihat indeks)."
+)
+HELP_PACK = "/paketbukti [KODE_SATKER] — paket bukti dukung (ZIP dengan indeks) untuk tim penilai"
+CLI_PACK_HELP = (
+    "Tulis paket bukti dukung satu satker (ZIP berurutan area / butir / berkas, dengan "
+    "index.xlsx dan index.html) untuk tim penilai."
+)
+CLI_PACK_FILE_HELP = "Berkas ZIP yang ditulis, mis. bukti-5103-2026.zip"
+CLI_PACK_NEEDS_ZIP = "Nama berkas paket harus berakhiran .zip."
+CLI_PACK_DONE = (
+    "Paket {path} ditulis: {satker}, tahun {year}, {items} butir, {packed} berkas "
+    "({size_mb} MB) dalam {seconds:.1f} detik."
+)
+CLI_PACK_PROBLEMS = (
+    "Perhatian: {missing} berkas tidak ada di penyimpanan dan {changed} berkas SHA-256-nya "
+    "berbeda dari catatan unggah; semuanya ditandai di index.xlsx dan index.html."
+)
+MENU_PAKETBUKTI = "Paket bukti dukung untuk tim penilai"
+# Amati, Tiru, Modifikasi (/contoh, /berbagi, the area leaders under the province ranking).
+CONTOH_USAGE = (
+    "Tulis /contoh KODE_ITEM, mis. /contoh MP-01: lihat bukti dukung satker lain yang sudah "
+    "diterima provinsi untuk item yang sama."
+)
+CONTOH_HEAD = "**Contoh bukti dukung {code}** · rencana aksi {year}\n{activity}"
+CONTOH_EXPECTED = "Bukti yang diminta: {expected}"
+CONTOH_SATKER = "\n**{name}** ({code})"
+CONTOH_NOTE = "  Catatan: __{note}__"
+CONTOH_FILE = "  {number}. {name} ({size}) · diterima {date}"
+CONTOH_NONE = "Belum ada satker lain yang membagikan bukti dukung terverifikasi untuk item ini."
+CONTOH_NOT_SHARED = (
+    "{count} satker lain punya bukti yang sudah diterima untuk item ini tetapi belum "
+    "membagikannya (admin satker: /berbagi ya)."
+)
+CONTOH_FOOT = (
+    "Ketuk nomor berkas untuk menerimanya. Amati, tiru, lalu modifikasi sesuai satker Anda."
+)
+CONTOH_FOOT_MORE = (
+    "Tombol tersedia untuk {shown} berkas pertama; {more} berkas lain tercantum di atas."
+)
+CONTOH_BUTTON = "{number}. {name}"
+CONTOH_FILE_GONE = (
+    "Berkas contoh ini tidak lagi dibagikan (satkernya berhenti berbagi atau bukti ditinjau "
+    "ulang). Ketik /contoh KODE lagi untuk daftar terbaru."
+)
+CONTOH_FILE_MISSING = "Berkas contoh ini tidak ditemukan di penyimpanan; hubungi admin provinsi."
+CONTOH_FILE_CAPTION = "Contoh bukti dukung {code} dari **{satker}**: {name}"
+BERBAGI_USAGE = (
+    "Tulis /berbagi ya (izinkan satker lain melihat bukti dukung Anda yang sudah diterima "
+    "provinsi lewat /contoh) atau /berbagi tidak. Tanpa kata: lihat pengaturannya."
+)
+BERBAGI_ADMIN_ONLY = "Hanya admin {name} yang dapat mengubah pengaturan berbagi bukti dukung."
+BERBAGI_OWN_GROUP = (
+    "Pengaturan berbagi hanya dapat dilihat atau diubah di grup satker Anda sendiri atau di "
+    "chat pribadi."
+)
+BERBAGI_ON = (
+    "**{name}** membagikan bukti dukungnya yang sudah diterima provinsi: satker lain dapat "
+    "melihatnya lewat /contoh KODE. Hentikan dengan /berbagi tidak."
+)
+BERBAGI_OFF = (
+    "**{name}** tidak membagikan bukti dukungnya (bawaan). Admin satker dapat mengizinkan "
+    "dengan /berbagi ya."
+)
+BERBAGI_UNCHANGED = "Pengaturan tidak berubah."
+RANK_LEADERS_HEAD = "\n**Teladan per area** (item terverifikasi terbanyak; tanyakan praktiknya):"
+RANK_LEADERS_LINE = "⭐ {area}: {satkers} ({count} item)"
+HELP_CONTOH = (
+    "/contoh KODE — contoh bukti dukung satker lain yang sudah diterima provinsi\n"
+    "/berbagi [ya|tidak] — izinkan satker lain melihat bukti Anda yang diterima (admin)"
+)
+MENU_CONTOH = "Contoh bukti dukung satker lain"
+MENU_BERBAGI = "Izinkan berbagi bukti dukung (admin)"

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from services.access import Caller, Forbidden, LinkInactive, NotLinked, NotRegistered
 from services.usecases.bukti import Bukti, EvidenceSlot
+from services.usecases.contoh import Contoh, ExampleDocument, ExamplesReport, SharingState
 from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
 from services.usecases.lapor import Lapor
 from services.usecases.linking import IssuedLinkCode, LinkedAccount, Linking
 from services.usecases.membership import Membership
+from services.usecases.paket import BuiltPack, PackTooBig, Paket
 from services.usecases.progress import (
     DEADLINE_DAYS,
     DeadlineReport,
@@ -30,9 +32,12 @@ from services.usecases.review import Review
 
 __all__ = [
     "DEADLINE_DAYS",
+    "BuiltPack",
     "Caller",
     "DeadlineReport",
     "EvidenceSlot",
+    "ExampleDocument",
+    "ExamplesReport",
     "Forbidden",
     "IssuedLinkCode",
     "ItemSummary",
@@ -40,12 +45,26 @@ __all__ = [
     "LinkedAccount",
     "NotLinked",
     "NotRegistered",
+    "PackTooBig",
     "PlanReport",
     "RankingReport",
     "SatkerReport",
+    "SharingState",
     "Zibot",
 ]
 
 
-class Zibot(Membership, Linking, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Review):
+class Zibot(
+    Membership,
+    Linking,
+    Progress,
+    Lapor,
+    Bukti,
+    Kendalas,
+    Drafts,
+    Instruksis,
+    Review,
+    Paket,
+    Contoh,
+):
     """The application's use cases over one database and one clock (see the feature classes)."""

@@ -26,6 +26,7 @@ from services.progress import (
     next_deadlines,
     overdue_lines,
 )
+from services.sharing import AreaLeaders, area_leaders
 from services.status import ItemStatus
 from services.usecases.base import UseCase
 
@@ -45,11 +46,12 @@ class SatkerReport:
 
 @dataclass(frozen=True)
 class RankingReport:
-    """Every satker, ranked."""
+    """Every satker, ranked; per area, the satker(s) with the most verified items."""
 
     year: int
     today: date
     ranking: list[SatkerProgress]
+    leaders: tuple[AreaLeaders, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ class Progress(UseCase):
             today, year = self._year(session)
             if satker is None:
                 ranking = self._ranking.ranking(session, today=today, year=year)
-                return RankingReport(year, today, ranking)
+                leaders = tuple(area_leaders(session, year))
+                return RankingReport(year, today, ranking, leaders)
             found = load_progress(session, today=today, year=year, satker_ids=[satker.id])
             if not found:
                 raise ZibotError(texts.SATKER_NO_TARGETS.format(name=satker.name, year=year))

@@ -57,13 +57,19 @@ def test_statuses_keep_their_stored_words() -> None:
 
 
 def test_services_mention_no_html() -> None:
-    """Templates carry neutral marks; HTML belongs to the Telegram channel only."""
+    """Templates carry neutral marks; HTML belongs to the Telegram channel only.
+
+    The one exception is a document, not a message: the evidence pack's ``index.html``, a page
+    for the assessors written into the ZIP beside ``index.xlsx`` (services/evidence_pack.py).
+    """
     pattern = re.compile(r"html|<b>|<i>|<code>|<pre>|</", re.IGNORECASE)
+    document = ROOT / "services" / "evidence_pack.py"
     found = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in sorted((ROOT / "services").rglob("*.py"))
+        if path != document
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if pattern.search(line)
+        if pattern.search(line.replace("index.html", "index page"))
     ]
     assert found == []
 
