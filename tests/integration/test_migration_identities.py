@@ -145,3 +145,31 @@ def test_downgrade_returns_to_0009(old_engine: Engine) -> None:
     with old_engine.connect() as db:
         assert db.execute(text("SELECT message_id FROM outbox WHERE key = 'sent'")).scalar() == 4242
         assert db.execute(text("SELECT count(*) FROM app_user")).scalar() == 4
+
+
+def test_sqlite_rebuilds_keep_the_rows_pointing_at_the_rebuilt_table(old_engine: Engine) -> None:
+    """0010 rebuilds `outbox` on SQLite; `reminder` rows point at it with ON DELETE CASCADE.
+    With foreign keys on during the migration, dropping the old table emptied `reminder` (so a
+    reminder already sent could go out again); both backends keep them."""
+    with old_engine.begin() as db:
+        db.execute(text("INSERT INTO area (id, code, name, position) VALUES (1, 'MP', 'M', 1)"))
+        db.execute(
+            text("INSERT INTO rencana_aksi (id, code, year, area_id, activity, bukti_dukung, "
+                 "tenggat, applies_to, applies_codes) VALUES (1, 'MP-01', 2026, 1, 'SK', '', "
+                 ":day, 'semua', '')"),
+            {"day": NOW.date()},
+        )  # fmt: skip
+        db.execute(text("INSERT INTO target (id, item_id, satker_id, status) "
+                        "VALUES (1, 1, 2, 'belum')"))  # fmt: skip
+        sent = db.execute(text("SELECT id FROM outbox WHERE key = 'sent'")).scalar_one()
+        db.execute(
+            text("INSERT INTO reminder (target_id, stage, channel, chat_id, outbox_id, day) "
+                 "VALUES (1, 'h-3', 'telegram', '-1005103', :outbox, :day)"),
+            {"outbox": sent, "day": NOW.date()},
+        )  # fmt: skip
+    command.upgrade(_alembic_config(old_engine), "head")
+    with old_engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM reminder")).scalar() == 1
+        assert db.execute(text("SELECT count(*) FROM outbox")).scalar() == 2
+        if old_engine.dialect.name == "sqlite":  # and the pooled connection has them on again
+            assert db.execute(text("PRAGMA foreign_keys")).scalar() == 1
