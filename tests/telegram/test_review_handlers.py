@@ -205,3 +205,11 @@ def test_an_agen_cannot_review_and_a_verifikator_cannot_lapor(bot: BotHarness) -
     with bot.application.bot_data.zibot._sessions() as session:
         row = session.get(BuktiDukung, bukti)
         assert row is not None and row.review_status == "menunggu"
+
+
+def test_help_and_start_name_the_verifikator(bot: BotHarness) -> None:
+    help_text = only_reply(bot.send(VERIF, private(VERIF), "/bantuan")).visible
+    assert "/verifikasi" in help_text and "/lapor KODE" not in help_text
+    assert "verifikator provinsi" in help_text
+    assert "/verifikasi" not in only_reply(bot.send(AGEN, private(AGEN), "/bantuan")).visible
+    assert "/verifikasi" in only_reply(bot.send(ADMIN, private(ADMIN), "/bantuan")).visible
