@@ -213,3 +213,12 @@ def test_help_and_start_name_the_verifikator(bot: BotHarness) -> None:
     assert "verifikator provinsi" in help_text
     assert "/verifikasi" not in only_reply(bot.send(AGEN, private(AGEN), "/bantuan")).visible
     assert "/verifikasi" in only_reply(bot.send(ADMIN, private(ADMIN), "/bantuan")).visible
+
+
+def test_the_reason_asked_survives_a_restart(bot: BotHarness) -> None:
+    bukti = upload(bot)
+    entry = entry_of(bot.send(ADMIN, PROVINCE_GROUP, cmd("verifikasi", PROVINCE_GROUP)))
+    prompt = only_reply(bot.press(ADMIN, entry.message, f"vf:no:{bukti}"))
+    bot.restart()  # a new process: nothing in PTB's memory
+    done = only_reply(bot.send(ADMIN, PROVINCE_GROUP, "Tidak terbaca", reply_to=prompt.message))
+    assert "ditolak" in done.visible
