@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import BuktiDukung, BuktiReview, ChatLink, Target, User
@@ -198,10 +198,22 @@ def decide(
         if not reason:
             raise ZibotError(texts.REVIEW_REASON_EMPTY)
     check_waiting(session, bukti)
-    bukti.review_status = status.value
-    bukti.reviewed_by_id = reviewer.id
-    bukti.reviewed_at = now
-    bukti.review_reason = reason or None
+    # Claimed with a conditional UPDATE: of two reviewers deciding at once, one wins and the
+    # other hears who decided (the row lock makes the second re-read the state).
+    claimed = session.execute(
+        update(BuktiDukung)
+        .where(BuktiDukung.id == bukti.id, BuktiDukung.review_status == ReviewStatus.MENUNGGU.value)
+        .values(
+            review_status=status.value,
+            reviewed_by_id=reviewer.id,
+            reviewed_at=now,
+            review_reason=reason or None,
+        )
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(bukti)
+        check_waiting(session, bukti)
+    session.refresh(bukti)
     label = f"{reviewer.name} ({reviewer.satker.code})"
     record = BuktiReview(
         decision=status.value,

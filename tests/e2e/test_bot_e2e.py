@@ -201,7 +201,9 @@ def test_progres_in_the_group_and_in_private(bot: Deployment) -> None:
     assert 0 <= percent <= 100 and 0 <= done <= total
     assert total == 28  # the sample plan: 27 items for everyone, PP-05 for kab/kota
     for area in AREAS:
-        assert re.search(rf"^{area}\s+[█░]{{10}}\s+\d+%\s+\d+/\d+$", text, re.M), (area, text)
+        # reported done/total, then the verified items (✔n)
+        line = rf"^{area}\s+[█░]{{10}}\s+\d+%\s+\d+/\d+ ✔\d+$"
+        assert re.search(line, text, re.M), (area, text)
 
     # The pimpinan types a bare /progres in private: their own satker.
     private = bot.say(Chat.private(pimpinan), pimpinan, "/progres")
@@ -472,7 +474,7 @@ def test_restart_keeps_everything_in_the_database(bot: Deployment) -> None:
     reported = bot.say(group, agen, f"{command('lapor')} AK-02 selesai")
     assert "AK-02" in reported["text"], reported["text"]
     before = bot.say(group, agen, command("progres"))
-    assert re.search(r"^AK\s.*\s[1-4]/4$", shown(before), re.M), shown(before)
+    assert re.search(r"^AK\s.*\s[1-4]/4 ✔0$", shown(before), re.M), shown(before)
 
     assert bot.stop() == 0  # SIGTERM is a clean shutdown
     bot.restart_polling()

@@ -381,3 +381,23 @@ def test_the_weekly_recap_shows_verified_beside_reported() -> None:
         '"ranking": [{"name": "Badung", "percent": 50.0, "overdue": 2}]}}'
     )
     assert render_text(old).count("terverifikasi") == 0
+
+
+def test_two_reviewers_at_once_one_decision(world: sessionmaker[Session], tmp_path: Path) -> None:
+    from services import access, review
+
+    zi = Zibot(world, Clock(MONDAY), WITA, tmp_path / "bukti")
+    bukti_id = upload(zi, AGEN, "MP-01")
+    refused = pytest.raises(ZibotError, match="sudah diterima oleh Komang Verifikator")
+    with refused, world.begin() as session:
+        admin = access.reviewer(session, private(ADMIN))
+        seen = review.find_bukti(session, bukti_id)
+        assert seen.review_status == "menunggu"  # read before the other decision
+        zi.review_accept(private(VERIF), bukti_id)  # the other reviewer, committed first
+        review.decide(
+            session, reviewer=admin, bukti=seen, status=ReviewStatus.DITOLAK,
+            reason="Buram", now=MONDAY, channel=CHANNEL, today=MONDAY.date(),
+        )  # fmt: skip
+    with world() as session:
+        decisions = session.scalars(select(BuktiReview.decision)).all()
+        assert decisions == ["diterima"]

@@ -205,3 +205,20 @@ def test_an_agen_cannot_review_and_a_verifikator_cannot_lapor(bot: BotHarness) -
     with bot.application.bot_data.zibot._sessions() as session:
         row = session.get(BuktiDukung, bukti)
         assert row is not None and row.review_status == "menunggu"
+
+
+def test_help_and_start_name_the_verifikator(bot: BotHarness) -> None:
+    help_text = only_reply(bot.send(VERIF, private(VERIF), "/bantuan")).visible
+    assert "/verifikasi" in help_text and "/lapor KODE" not in help_text
+    assert "verifikator provinsi" in help_text
+    assert "/verifikasi" not in only_reply(bot.send(AGEN, private(AGEN), "/bantuan")).visible
+    assert "/verifikasi" in only_reply(bot.send(ADMIN, private(ADMIN), "/bantuan")).visible
+
+
+def test_the_reason_asked_survives_a_restart(bot: BotHarness) -> None:
+    bukti = upload(bot)
+    entry = entry_of(bot.send(ADMIN, PROVINCE_GROUP, cmd("verifikasi", PROVINCE_GROUP)))
+    prompt = only_reply(bot.press(ADMIN, entry.message, f"vf:no:{bukti}"))
+    bot.restart()  # a new process: nothing in PTB's memory
+    done = only_reply(bot.send(ADMIN, PROVINCE_GROUP, "Tidak terbaca", reply_to=prompt.message))
+    assert "ditolak" in done.visible
