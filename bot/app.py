@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import warnings
 from typing import Any
@@ -38,6 +39,7 @@ from bot.runtime import Runtime
 from handlers.telegram import bukti, buttons, commands, groups, lapor
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
+from handlers.telegram import lke as lke_handlers
 from handlers.telegram import throttle as throttle_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
@@ -57,6 +59,8 @@ ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
 # Handler groups that run before the conversations and commands (group 0), in this order.
 DEDUPE = -20
 THROTTLE = -10
+LKE_NUMBERS = 1  # after group 0 (see register_handlers)
+PROGRES_NILAI = filters.Regex(re.compile(r"^/progres(@\w+)?\s+nilai\b", re.IGNORECASE))
 
 PRIVATE_COMMANDS = [
     ("progres", texts.MENU_PROGRES),
@@ -67,6 +71,7 @@ PRIVATE_COMMANDS = [
     ("kendala", texts.MENU_KENDALA),
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
+    ("lke", texts.MENU_LKE),
     ("daftar", texts.MENU_DAFTAR),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -80,6 +85,7 @@ GROUP_COMMANDS = [
     ("kendala", texts.MENU_KENDALA),
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
+    ("lke", texts.MENU_LKE),
     ("hubungkan", texts.MENU_HUBUNGKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -297,13 +303,17 @@ def register_handlers(application: ZiApplication) -> None:
     add(CommandHandler("daftar", commands.daftar))
     add(CommandHandler("hubungkan", commands.hubungkan))
 
-    # Reading progress.
+    # Reading progress; "/progres nilai" is the projected LKE score.
+    add(CommandHandler("progres", lke_handlers.progres_nilai, filters=PROGRES_NILAI))
     add(CommandHandler("progres", commands.progres))
     add(CommandHandler("tenggat", commands.tenggat))
     add(CommandHandler("rencana", commands.rencana))
 
     # Reporting progress.
     add(CommandHandler("lapor", lapor.lapor))
+
+    # The LKE self-assessment walk (its buttons go through the registry below) and hasil.
+    add(CommandHandler("lke", lke_handlers.lke))
 
     # Files that answer a /bukti prompt from before a restart; files sent without /bukti.
     add(
@@ -341,9 +351,21 @@ def register_handlers(application: ZiApplication) -> None:
             actions.KENDALA_ANSWER: kendala_handlers.answer_button,  # "Tanggapi"
             actions.KENDALA_CLOSE: kendala_handlers.close_button,  # "Selesai"
             actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
+            actions.LKE: lke_handlers.lke_button,  # the /lke walk
         }
     )
     add(CallbackQueryHandler(presses.dispatch))
+
+    # A number typed for the /lke walk's persen question (in groups: a reply to its prompt).
+    # Group 1, after group 0, so that a reply to a Tanggapi prompt still reaches its handler;
+    # text that answers no open /lke prompt is left alone.
+    add(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | filters.REPLY),
+            lke_handlers.number_reply,
+        ),
+        group=LKE_NUMBERS,
+    )
 
     application.add_error_handler(commands.on_error)
 

@@ -1,10 +1,10 @@
 """``Zibot``: every use case of the application, for the chat adapters, in one object.
 
 The use cases live by feature in ``services.usecases`` (membership, progress, lapor, bukti,
-kendala and its drafts, instruksi), each with its own queries; who may do what is
-``services.access``. This class only puts them together over one database, one clock and one
-evidence folder, so that a handler reaches any use case through ``context.zi``. Nothing is
-implemented here.
+kendala and its drafts, instruksi, the LKE walk and projection), each with its own queries; who
+may do what is ``services.access``. This class only puts them together over one database, one
+clock and one evidence folder, so that a handler reaches any use case through ``context.zi``.
+Nothing is implemented here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
 from services.usecases.lapor import Lapor
+from services.usecases.lke import Lke
+from services.usecases.lke_nilai import LkeNilai
 from services.usecases.membership import Membership
 from services.usecases.progress import (
     DEADLINE_DAYS,
@@ -43,5 +45,5 @@ __all__ = [
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis):
+class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Lke, LkeNilai):
     """The application's use cases over one database and one clock (see the feature classes)."""

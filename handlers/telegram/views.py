@@ -192,6 +192,7 @@ def help_text(member: Member | None, is_private: bool) -> str:
     parts.append(texts.HELP_READ)
     if member is not None and member.role in ("agen", "admin"):
         parts.append(texts.HELP_WRITE)
+        parts.append(e(texts.HELP_LKE))
     if not is_private and member is not None and member.role in ("agen", "admin"):
         parts.append(texts.HELP_LINK)
     parts.append(texts.HELP_FOOT)
