@@ -952,3 +952,7 @@ HELP_LKE = (
     "/progres nilai — proyeksi nilai LKE terhadap minimum WBK/WBBM dan lima langkah terbesar"
 )
 MENU_LKE = "Penilaian mandiri LKE"
+IMPORT_LKE_COLUMN = "Kode LKE"
+IMPORT_LKE_UNKNOWN = "pertanyaan LKE {code!r} tidak ada di lembar kerja {label}"
+IMPORT_LKE_LINKED = "Kaitan item dengan pertanyaan LKE ditambahkan: {count}."
+INIT_LKE_LOADED = "Lembar kerja LKE dimuat: {label} ({questions} pertanyaan)."
