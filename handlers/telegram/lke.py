@@ -15,6 +15,7 @@ from services import actions, texts
 from services.actions import Action
 from services.errors import ZibotError
 from services.lke.walk import AreaDone, Card, Menu
+from services.usecases.lke_nilai import LkeRanking
 
 Shown = Menu | Card | AreaDone
 BUTTON_NAME = 40  # characters of a file name on a button (the message lists it in full)
@@ -172,7 +173,7 @@ async def progres_nilai(update: Update, context: ZiContext) -> None:
     """/progres nilai [satker]: the projected LKE score, or every satker ranked."""
     argument = text_after_command(update, 1).strip()
     result = await run(context.zi.lke_projection, caller_of(update), argument)
-    if isinstance(result, views.LkeRanking):
+    if isinstance(result, LkeRanking):
         await reply(update, views.ranking(fill, result))
     else:
         await reply(update, views.projection(fill, result))
