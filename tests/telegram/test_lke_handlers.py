@@ -125,6 +125,8 @@ def test_a_reform_number_prompt_refuses_bad_numbers(
     assert tg.send(AGEN, BADUNG_GROUP, "12") == []
     assert stored(sessions) == {}
 
+    # The walk's step lives in the database: a restart of the bot loses nothing.
+    tg.restart()
     card2, prompt2 = sent(tg.send(AGEN, BADUNG_GROUP, "10", reply_to=prompt.message))
     assert "a = Jumlah Agen Perubahan → 10" in card2.visible
     assert prompt2.visible.endswith("MP.R1.a b: Jumlah Perubahan yang dibuat")
