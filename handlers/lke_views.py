@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services import texts
-from services.lke.assessment import SatkerLke
+from services.lke.assessment import Proposal, SatkerLke
 from services.lke.render import angka, projection_lines
 from services.lke.walk import AreaDone, Card, Menu
 from services.usecases.lke_nilai import HasilSaved, LkeRanking
@@ -166,6 +166,19 @@ def ranking(fill: Fill, report: LkeRanking) -> str:
             *(rows or [fill(texts.LKE_NILAI_RANK_EMPTY)]),
             "",
             fill(texts.LKE_RANK_FOOT),
+        ]
+    )
+
+
+def proposals(fill: Fill, found: list[Proposal]) -> str:
+    """After /lapor: answers proposed because every linked item is now selesai."""
+    return "\n".join(
+        [fill(texts.LKE_MENU_PROPOSALS)]
+        + [
+            fill(
+                texts.LKE_MENU_PROPOSAL, code=p.question, choice=p.choice, items=", ".join(p.items)
+            )
+            for p in found
         ]
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from handlers.telegram import lke as lke_handlers
 from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import caller_of, e, reply, text_after_command
 from handlers.telegram.context import ZiContext
@@ -12,6 +13,7 @@ from services import actions, texts
 from services.actions import Action
 from services.errors import ZibotError
 from services.formatting import tanggal
+from services.status import ItemStatus
 from services.tracking import STATUSES, StatusChange
 
 PREFIX = actions.LAPOR
@@ -82,6 +84,8 @@ async def lapor(update: Update, context: ZiContext) -> None:
     note = text_after_command(update, 2).strip() or None  # as typed, line breaks kept
     change = await run(context.zi.report, caller, args[0], args[1], note)
     await reply(update, _done_text(change))
+    if change.new_status == ItemStatus.SELESAI:
+        await lke_handlers.offer_proposals(update, context, change.item.item_code)
 
 
 async def lapor_button(
@@ -110,6 +114,8 @@ async def lapor_button(
         return
     await query.answer(texts.LAPOR_SAVED)
     await _edit(query, _done_text(change), None)
+    if change.new_status == ItemStatus.SELESAI:
+        await lke_handlers.offer_proposals(update, context, change.item.item_code)
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -168,6 +168,24 @@ async def number_reply(update: Update, context: ZiContext) -> None:
         await _show(update, context, shown)
 
 
+async def offer_proposals(update: Update, context: ZiContext, item_code: str) -> None:
+    """After an item is reported selesai: propose the LKE answers it completes (a confirm
+    button each). Never lets /lapor fail: a refusal here only means nothing to propose."""
+    try:
+        found = await run(context.zi.lke_proposals, caller_of(update), item_code)
+    except ZibotError:
+        return
+    if found:
+        buttons = [
+            [_button(f"{texts.LKE_BUTTON_CONFIRM.format(choice=p.choice)} {p.question}",
+                     actions.lke_step("y", p.question))]
+            for p in found[:10]
+        ]  # fmt: skip
+        await reply(
+            update, views.proposals(fill, found), reply_markup=InlineKeyboardMarkup(buttons)
+        )
+
+
 @refusals_answered
 async def progres_nilai(update: Update, context: ZiContext) -> None:
     """/progres nilai [satker]: the projected LKE score, or every satker ranked."""

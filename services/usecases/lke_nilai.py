@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Satker
+from models import LkeVersion, Satker
 from services import access, catalog, texts
 from services.access import Caller
 from services.errors import ZibotError
 from services.lke import assessment as lke
-from services.lke.assessment import RankedSatker, SatkerLke
+from services.lke.assessment import Proposal, RankedSatker, SatkerLke
 from services.lke.scoring import HasilValue
 from services.usecases.base import UseCase
 
@@ -50,6 +51,19 @@ class LkeNilai(UseCase):
             satker = session.get(Satker, ref.id)
             assert satker is not None
             return lke.load_satker(session, satker, year)
+
+    def lke_proposals(self, caller: Caller, item_code: str) -> list[Proposal]:
+        """After /lapor: the Ya/Tidak questions this item serves whose linked items are now all
+        selesai, proposed for the agen to confirm (none when no worksheet is loaded)."""
+        with self._sessions() as session:
+            _, ref = access.write_scope(session, caller)
+            if session.scalar(select(LkeVersion.id).limit(1)) is None:
+                return []
+            satker = session.get(Satker, ref.id)
+            assert satker is not None
+            state = lke.load_satker(session, satker, lke.lke_year(session, self.today()))
+            wanted = item_code.strip().upper()
+            return [p for p in state.proposals if wanted in (i.upper() for i in p.items)]
 
     def lke_hasil(self, caller: Caller, satker: str, pairs: list[str]) -> HasilSaved:
         """An admin enters hasil inputs: ``ipak=3.62 ipkp=3.41 capaian=B`` (the same

@@ -210,3 +210,25 @@ def _buttons(message: dict[str, object]) -> list[tuple[str, str]]:
     return [
         (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
     ]
+
+
+def test_lapor_selesai_proposes_the_answers_it_completes(
+    tg: BotHarness, sessions: sessionmaker[Session], people: None
+) -> None:
+    with sessions.begin() as session:
+        for item in ("MP-01", "MP-02"):
+            lke.link_item(session, item=item, question="MP.P1.a", year=2026, now=NOW, actor="t")
+
+    # MP-02 is still open: nothing to propose yet.
+    assert len(sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-01 selesai"))) == 1
+    done, proposal = sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-02 selesai"))
+    assert "Selesai" in done.visible
+    assert proposal.visible.splitlines()[1] == "• MP.P1.a → Ya (item MP-01, MP-02)"
+    assert proposal.buttons() == [("✓ Konfirmasi Ya MP.P1.a", "lk:y:MP.P1.a")]
+    assert stored(sessions) == {}  # proposed, not counted
+
+    calls = tg.press(AGEN, proposal.message, "lk:y:MP.P1.a")
+    assert calls[1].visible.startswith("✓ Tersimpan — MP.P1.a: Ya")
+    assert stored(sessions) == {"MP.P1.a": ("Ya", None)}
+    # Nothing is proposed twice.
+    assert len(sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-02 selesai"))) == 1
