@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import warnings
 from typing import Any
@@ -38,6 +39,7 @@ from bot.runtime import Runtime
 from handlers.telegram import bukti, buttons, commands, contoh, groups, lapor, paket, verifikasi
 from handlers.telegram import instruksi as instruksi_handlers
 from handlers.telegram import kendala as kendala_handlers
+from handlers.telegram import lke as lke_handlers
 from handlers.telegram import throttle as throttle_handlers
 from handlers.telegram.context import BotData, ZiContext
 from handlers.telegram.notifier import TelegramNotifier
@@ -58,6 +60,8 @@ ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
 DEDUPE = -20
 THROTTLE = -10
 REVIEW_REASON = 1  # after group 0: a reply may be a Tanggapi answer or a rejection's reason
+LKE_NUMBERS = 2  # after group 0 and the rejection reason (see register_handlers)
+PROGRES_NILAI = filters.Regex(re.compile(r"^/progres(@\w+)?\s+nilai\b", re.IGNORECASE))
 
 PRIVATE_COMMANDS = [
     ("progres", texts.MENU_PROGRES),
@@ -72,6 +76,7 @@ PRIVATE_COMMANDS = [
     ("paketbukti", texts.MENU_PAKETBUKTI),
     ("contoh", texts.MENU_CONTOH),
     ("berbagi", texts.MENU_BERBAGI),
+    ("lke", texts.MENU_LKE),
     ("daftar", texts.MENU_DAFTAR),
     ("tautkan", texts.MENU_TAUTKAN),
     ("bantuan", texts.MENU_BANTUAN),
@@ -90,6 +95,7 @@ GROUP_COMMANDS = [
     ("paketbukti", texts.MENU_PAKETBUKTI),
     ("contoh", texts.MENU_CONTOH),
     ("berbagi", texts.MENU_BERBAGI),
+    ("lke", texts.MENU_LKE),
     ("hubungkan", texts.MENU_HUBUNGKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
@@ -312,13 +318,17 @@ def register_handlers(application: ZiApplication) -> None:
     add(CommandHandler("hubungkan", commands.hubungkan))
     add(CommandHandler("tautkan", commands.tautkan))  # link a WhatsApp/another account
 
-    # Reading progress.
+    # Reading progress; "/progres nilai" is the projected LKE score.
+    add(CommandHandler("progres", lke_handlers.progres_nilai, filters=PROGRES_NILAI))
     add(CommandHandler("progres", commands.progres))
     add(CommandHandler("tenggat", commands.tenggat))
     add(CommandHandler("rencana", commands.rencana))
 
     # Reporting progress.
     add(CommandHandler("lapor", lapor.lapor))
+
+    # The LKE self-assessment walk (its buttons go through the registry below) and hasil.
+    add(CommandHandler("lke", lke_handlers.lke))
 
     # Files that answer a /bukti prompt from before a restart; files sent without /bukti.
     add(
@@ -375,9 +385,21 @@ def register_handlers(application: ZiApplication) -> None:
             actions.INSTRUKSI_READ: instruksi_handlers.read_button,  # "Sudah dibaca"
             actions.REVIEW: verifikasi.review_button,  # "Kirim file", "Terima", "Tolak"
             actions.EXAMPLE_FILE: contoh.example_button,  # a file under /contoh
+            actions.LKE: lke_handlers.lke_button,  # the /lke walk
         }
     )
     add(CallbackQueryHandler(presses.dispatch))
+
+    # A number typed for the /lke walk's persen question (in groups: a reply to its prompt).
+    # Group 1, after group 0, so that a reply to a Tanggapi prompt still reaches its handler;
+    # text that answers no open /lke prompt is left alone.
+    add(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | filters.REPLY),
+            lke_handlers.number_reply,
+        ),
+        group=LKE_NUMBERS,
+    )
 
     application.add_error_handler(commands.on_error)
 

@@ -148,13 +148,22 @@ def init(
     """Buat atau perbarui skema basis data, lalu isi area perubahan dan satker bawaan."""
     from models.db import upgrade_schema
     from services import catalog
+    from services.lke.assessment import load_default_worksheet
 
     with _runtime(need_schema=False) as runtime:
         migrated = upgrade_schema(runtime.engine)
         with runtime.sessions.begin() as session:
             result = catalog.seed(session, seed)
+            # The shipped LKE worksheet, when no version is loaded yet (never a second time).
+            loaded = load_default_worksheet(session, now=runtime.clock(), actor="cli")
+        if loaded is not None:
+            out.print(
+                texts.INIT_LKE_LOADED.format(label=loaded.label, questions=loaded.questions),
+                highlight=False,
+            )
         if not migrated and not result.changed:
-            out.print(texts.INIT_NOTHING_CHANGED, highlight=False)
+            if loaded is None:
+                out.print(texts.INIT_NOTHING_CHANGED, highlight=False)
             return
         out.print(
             texts.INIT_DONE.format(
@@ -220,6 +229,8 @@ def import_command(
             session.commit()
     template = texts.IMPORT_DRY_RUN if dry_run else texts.IMPORT_DONE
     out.print(template.format(**vars(report), items=report.items), highlight=False)
+    if report.lke_links:
+        out.print(texts.IMPORT_LKE_LINKED.format(count=report.lke_links), highlight=False)
 
 
 @app.command()

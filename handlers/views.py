@@ -312,6 +312,7 @@ def help_text(style: Style, member: Member | None, is_private: bool) -> str:
     parts.append(style.fill(texts.HELP_READ))
     if member is not None and member.role in ("agen", "admin"):
         parts.append(style.fill(texts.HELP_WRITE))
+        parts.append(style.plain(texts.HELP_LKE))
     if member is not None and member.may_review:
         parts.append(style.plain(texts.REVIEW_USAGE_HELP))
     if member is not None and (member.role == "agen" or member.may_review):

@@ -27,8 +27,9 @@ KENDALA_CLOSE = "ks"  # "Selesai" under a posted ticket
 INSTRUKSI_READ = "ib"  # "Sudah dibaca" under an instruction
 REVIEW = "vf"  # "Kirim file", "Terima", "Tolak" under a bukti waiting for review
 EXAMPLE_FILE = "cx"  # a file button under /contoh (an accepted, shared bukti of another satker)
+LKE = "lk"  # the /lke self-assessment walk
 PREFIXES = (LAPOR, REMINDER_DONE, REMINDER_SNOOZE, KENDALA, KENDALA_ANSWER, KENDALA_CLOSE,
-            INSTRUKSI_READ, REVIEW, EXAMPLE_FILE)  # fmt: skip
+            INSTRUKSI_READ, REVIEW, EXAMPLE_FILE, LKE)  # fmt: skip
 # Steps of a review button: send the file again, accept, reject (then the reason is asked).
 REVIEW_STEPS = ("file", "ok", "no")
 
@@ -60,11 +61,18 @@ KINDS: dict[str, Kind] = {
              "send a bukti again / accept it / ask the reason to reject it"),
         Kind(EXAMPLE_FILE, "cx:<bukti id>", "member", None,
              "send an example file another satker shares (/contoh)"),
+        Kind(LKE, "lk:<step>[:<question or area>[:<n>]]", "writer", None,
+             "a step of the /lke walk: open an area, answer, criteria, skip, confirm, bukti"),
     )
 }  # fmt: skip
 
 # Steps of the /kendala conversation that carry no argument, and those that carry one.
 KENDALA_STEPS = ("umum", "skip", "send", "cancel")
+# Steps of the /lke walk: o(pen) an area, k(riteria), s(kip), y(es: confirm the proposal) take a
+# code; a(nswer) with the n-th label and b(ukti) with a file id take a code and a number; x ends.
+LKE_CODE_STEPS = ("o", "k", "s", "y")
+LKE_NUMBER_STEPS = ("a", "b")
+LKE_STOP = "x"
 
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")  # item codes (MP-01.02), area codes
 _WORD = re.compile(r"[a-z]{1,16}")  # statuses, categories
@@ -86,7 +94,7 @@ class Action:
     id: int | None = None  # a database id (rt, kt, ks, ib, kd:item, vf, cx)
     code: str | None = None  # an item or area code (lapor, rl, kd:area, kd:item)
     word: str | None = None  # a status (lapor) or a category (kd:cat)
-    step: str | None = None  # the /kendala step (area, item, cat, ...), a review step (vf)
+    step: str | None = None  # a /kendala step (area, item, cat, …), a review step (vf), a /lke step
 
 
 # --- encoding ------------------------------------------------------------------------------
@@ -153,6 +161,17 @@ def kendala_step(step: str) -> str:
     return _encode(KENDALA, step)
 
 
+def lke_step(step: str, code: str | None = None, number: int | None = None) -> str:
+    """A /lke walk button: ``lk:o:MP``, ``lk:a:MP.P1.a:1``, ``lk:b:MP.P1.a:<id>``, ``lk:x``."""
+    if step == LKE_STOP and code is None and number is None:
+        return _encode(LKE, step)
+    if step in LKE_CODE_STEPS and code is not None and number is None:
+        return _encode(LKE, step, _code(code))
+    if step in LKE_NUMBER_STEPS and code is not None and number is not None:
+        return _encode(LKE, step, _code(code), _id(number))
+    raise ValueError(f"no lke button {step!r} with {code!r}, {number!r}")
+
+
 def _encode(*parts: str) -> str:
     data = ":".join(parts)
     if len(data.encode("utf-8")) > MAX_PAYLOAD:
@@ -206,6 +225,8 @@ def decode(data: str | None, *expected: str) -> Action:
         return _decode_kendala(args)
     if prefix == REVIEW and len(args) == 2 and args[0] in REVIEW_STEPS:
         return Action(prefix, id=_arg_id(args[1]), step=args[0])
+    if prefix == LKE and args:
+        return _decode_lke(args)
     raise BadAction(f"no payload of the form {prefix!r} with {len(args)} argument(s)")
 
 
@@ -220,6 +241,17 @@ def _decode_kendala(args: list[str]) -> Action:
     if step == "item" and len(more) == 2:
         return Action(KENDALA, id=_arg_id(more[0]), code=_arg_code(more[1]), step=step)
     raise BadAction(f"unknown kendala step {step!r} with {len(more)} argument(s)")
+
+
+def _decode_lke(args: list[str]) -> Action:
+    step, more = args[0], args[1:]
+    if step == LKE_STOP and not more:
+        return Action(LKE, step=step)
+    if step in LKE_CODE_STEPS and len(more) == 1:
+        return Action(LKE, code=_arg_code(more[0]), step=step)
+    if step in LKE_NUMBER_STEPS and len(more) == 2:
+        return Action(LKE, code=_arg_code(more[0]), id=_arg_id(more[1]), step=step)
+    raise BadAction(f"unknown lke step {step!r} with {len(more)} argument(s)")
 
 
 def _arg_id(value: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from models import Area, BuktiDukung, RencanaAksi, Satker, Target
+from models import Area, BuktiDukung, LkeLink, RencanaAksi, Satker, Target
 from services import audit, events, texts
 from services.catalog import iter_area_pairs
 from services.errors import RowProblem, SpreadsheetRejected, ZibotError
@@ -37,6 +37,7 @@ class ImportReport:
     targets_added: int
     targets_removed: int
     dry_run: bool
+    lke_links: int = 0  # item–question links added from a "Kode LKE" column
 
     @property
     def items(self) -> int:
@@ -106,6 +107,8 @@ def import_plan(
         if unknown:
             reason = texts.IMPORT_SATKER_UNKNOWN.format(codes=", ".join(unknown))
             problems.append(RowProblem(parsed.row, "berlaku untuk", reason))
+    questions, lke_problems = _lke_questions(session, plan)
+    problems += lke_problems
     if problems:
         problems.sort(key=lambda p: p.row)
         raise SpreadsheetRejected(texts.SPREADSHEET_REJECTED.format(count=len(problems)), problems)
@@ -142,10 +145,11 @@ def import_plan(
     session.flush()
 
     targets_added, targets_removed = _sync_targets(session, stored, satkers)
+    lke_links = _link_questions(session, stored, questions, now=now, actor=actor)
     # New targets, or a new tenggat: progress figures are stale and the stages planned anew.
     events.publish(session, events.PlanChanged(tuple(item.id for item, _ in stored)))
     report = ImportReport(
-        plan.year, added, updated, unchanged, targets_added, targets_removed, dry_run
+        plan.year, added, updated, unchanged, targets_added, targets_removed, dry_run, lke_links
     )
     if not dry_run:
         audit.record(
@@ -198,6 +202,60 @@ def _sync_targets(
     if removable:
         session.execute(delete(Target).where(Target.id.in_(removable)))
     return len(new_rows), len(removable)
+
+
+def _lke_questions(session: Session, plan: ParsedPlan) -> tuple[dict[str, str], list[RowProblem]]:
+    """The worksheet question of every "Kode LKE" code in the plan (as typed → its code), and
+    a problem naming the row of each code the newest loaded worksheet does not have."""
+    typed = {code for parsed in plan.items for code in parsed.lke_codes}
+    if not typed:
+        return {}, []
+    from services.lke.assessment import latest_version, worksheet_of
+
+    try:
+        ws = worksheet_of(latest_version(session))
+    except ZibotError as exc:
+        return {}, [RowProblem(0, texts.IMPORT_LKE_COLUMN, str(exc))]
+    found = {code: q.code for code in typed if (q := ws.find_question(code)) is not None}
+    problems = [
+        RowProblem(
+            parsed.row,
+            texts.IMPORT_LKE_COLUMN,
+            texts.IMPORT_LKE_UNKNOWN.format(code=code, label=ws.label),
+        )
+        for parsed in plan.items
+        for code in parsed.lke_codes
+        if code not in found
+    ]
+    return found, problems
+
+
+def _link_questions(
+    session: Session,
+    stored: list[tuple[RencanaAksi, ParsedItem]],
+    questions: Mapping[str, str],
+    *,
+    now: datetime,
+    actor: str,
+) -> int:
+    """Link items to the questions their "Kode LKE" cells name; links are only ever added
+    (``zibot lke link`` makes them too). How many were new."""
+    wanted = {(item.id, questions[c]) for item, parsed in stored for c in parsed.lke_codes}
+    if not wanted:
+        return 0
+    item_ids = sorted({item_id for item_id, _ in wanted})
+    have = {
+        (item_id, question)
+        for item_id, question in session.execute(
+            select(LkeLink.item_id, LkeLink.question).where(LkeLink.item_id.in_(item_ids))
+        )
+    }
+    new = sorted(wanted - have)
+    for item_id, question in new:
+        session.add(LkeLink(item_id=item_id, question=question, created_by=actor[:100],
+                            created_at=now))  # fmt: skip
+    session.flush()
+    return len(new)
 
 
 def _codes(item: ParsedItem | RencanaAksi) -> set[str]:

@@ -47,6 +47,7 @@ class ParsedItem:
     pic: str | None  # "penanggung jawab" / "PIC" column, when present
     group: str = ""  # the upper level (rencana aksi over rincian, sub-indicator heading)
     sheet: str = ""  # the sheet it was read from (XLSX)
+    lke_codes: tuple[str, ...] = ()  # LKE worksheet questions it serves ("Kode LKE" column)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ _EVIDENCE = "evidence"
 _DEADLINE = "deadline"
 _APPLIES = "applies"
 _PIC = "pic"
+_LKE = "lke"  # the LKE worksheet questions an item serves ("Kode LKE", or "Indikator" of codes)
 _NOTE = "note"  # read and named in the dry run, never used: keterangan, status
 _MONTH = "month"
 _QUARTER = "quarter"
@@ -165,6 +167,8 @@ FIELD_NAMES: dict[str, str] = {
     "berlaku_untuk": _APPLIES,
     "pic": _PIC,
     "penanggung_jawab": _PIC,
+    "lke": _LKE,
+    "kode_lke": _LKE,
 }
 _FIELD_LABEL = {  # field -> the --column name shown to people
     _CODE: "kode",
@@ -175,6 +179,7 @@ _FIELD_LABEL = {  # field -> the --column name shown to people
     _DEADLINE: "tenggat",
     _APPLIES: "berlaku",
     _PIC: "pic",
+    _LKE: "lke",
     _NOTE: "catatan",
 }
 
@@ -238,6 +243,14 @@ _HEADER_LABELS: dict[str, str] = {
     "tim kerja": _PIC,
     "unit": _PIC,
     "unit kerja": _PIC,
+    "kode lke": _LKE,
+    "lke": _LKE,
+    "indikator lke": _LKE,
+    "kode indikator lke": _LKE,
+    "kode pertanyaan lke": _LKE,
+    "pertanyaan lke": _LKE,
+    "butir lke": _LKE,
+    "kode butir lke": _LKE,
     "keterangan": _NOTE,
     "ket": _NOTE,
     "status": _NOTE,
@@ -1117,6 +1130,7 @@ class _Draft:
     applies_codes: tuple[str, ...]
     pic: str | None
     group: str
+    lke: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -1356,7 +1370,7 @@ class _SheetParser:
         if row.text(self.column(_ACTIVITY)) not in ("", self.last_activity):
             return False  # merged across from a heading's cell, not down from the item's
         activity = self.column(_ACTIVITY) or 0
-        further = (_EVIDENCE, _PIC, _DEADLINE, _GROUP, "note", "grid")
+        further = (_EVIDENCE, _PIC, _DEADLINE, _GROUP, _LKE, "note", "grid")
         if any(row.own_text(c) and self.header.field_of(c) not in further for c in range(activity)):
             return False  # a heading or a new upper level in the columns left of the activity
         deadline = row.own_text(self.column(_DEADLINE))
@@ -1371,6 +1385,8 @@ class _SheetParser:
             if month is not None and isinstance(draft.when, int) and month > draft.when:
                 draft.when = month
             draft.pic = draft.pic or row.own_text(self.column(_PIC)) or None
+            more = lke_codes(row.own_text(self.column(_LKE)))
+            draft.lke += [c for c in more if c not in draft.lke]
         self.note(row, ROW_PART)
         return True
 
@@ -1491,6 +1507,7 @@ class _SheetParser:
             return
         pic = row.text(self.column(_PIC)) or None
         evidence = row.text(self.column(_EVIDENCE))
+        lke = lke_codes(row.own_text(self.column(_LKE)))
         draft = _Draft(
             row.number,
             self.sheet,
@@ -1504,6 +1521,7 @@ class _SheetParser:
             applies_codes,
             pic,
             group,
+            lke,
         )
         self.state.drafts.append(draft)
         self.last_draft = draft
@@ -1735,6 +1753,7 @@ def _finish(draft: _Draft, year: int) -> ParsedItem:
         draft.pic,
         draft.group,
         draft.sheet,
+        tuple(draft.lke),
     )
 
 
@@ -1830,6 +1849,40 @@ def _lowest_level_first(header: _Header, rows: Sequence[_Row]) -> _Header:
     return replace(header, columns=columns, labels=labels)
 
 
+_LKE_CODE = re.compile(r"[A-Za-z]{2,4}\.[A-Za-z0-9]{1,8}(?:\.[A-Za-z0-9]{1,8})*")
+_LKE_SEPARATORS = re.compile(r"[\s,;/]+")
+
+
+def lke_codes(text: str) -> list[str]:
+    """The LKE question codes in a cell (``MP.P1.a, MP.P1.b``), in order, each once."""
+    found: list[str] = []
+    for part in _LKE_SEPARATORS.split(text.strip()):
+        if part and part not in found:
+            found.append(part)
+    return found
+
+
+def _indicator_codes(header: _Header, rows: Sequence[_Row]) -> _Header:
+    """An "Indikator" column whose cells are LKE question codes (``MP.P1.a``) links items to
+    the worksheet rather than naming their evidence."""
+    if _LKE in header.columns:
+        return header
+    below = rows[header.last + 1 :]
+    for column, head in sorted(header.heads.items()):
+        if not _norm(head.split("/")[-1]).startswith("indikator"):
+            continue
+        cells = [r.own_text(column) for r in below if len(r.distinct_texts()) > 2]
+        filled = [c for c in cells if c]
+        if not filled or not all(
+            all(_LKE_CODE.fullmatch(code) for code in lke_codes(c)) for c in filled
+        ):
+            continue
+        columns = {k: c for k, c in header.columns.items() if c != column}
+        labels = {k: v for k, v in header.labels.items() if k in columns}
+        return replace(header, columns={**columns, _LKE: column}, labels={**labels, _LKE: head})
+    return header
+
+
 def _check_sure(header: _Header, where: str) -> None:
     """Refuse to guess between equally likely columns; say which option settles it."""
     for key, tied in header.ambiguous.items():
@@ -1901,6 +1954,8 @@ def parse_plan(
         header = source.header
         if not {"kegiatan", "kelompok"} & set(columns or {}):
             header = _lowest_level_first(header, source.rows)
+        if not {"lke", "kode_lke"} & set(columns or {}):
+            header = _indicator_codes(header, source.rows)
         header = _override(header, columns or {})
         where = f"lembar {source.sheet!r}" if source.sheet else f"berkas {path.name}"
         _check_sure(header, where)

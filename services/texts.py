@@ -1165,3 +1165,79 @@ HELP_CONTOH = (
 )
 MENU_CONTOH = "Contoh bukti dukung satker lain"
 MENU_BERBAGI = "Izinkan berbagi bukti dukung (admin)"
+# --- h-lke ---
+# The /lke self-assessment walk, /progres nilai and /lke hasil in chat. Marks, not HTML.
+LKE_WALK_UNKNOWN = "{value!r} bukan kode area maupun pertanyaan LKE. Area: {areas}."
+LKE_WALK_NO_CRITERIA = "Lembar kerja tidak memuat kriteria untuk pertanyaan ini."
+LKE_WALK_ANSWER_FIRST = "Jawab dahulu pertanyaan {code}, lalu tautkan bukti dukungnya."
+LKE_WALK_NUMBER_BAD = (
+    "{value!r} bukan angka. Ketik satu angka untuk {input} ({what}), mis. 12 atau 3,5."
+)
+LKE_WALK_NUMBER_NEGATIVE = "Angka untuk {input} ({what}) tidak boleh negatif."
+LKE_WALK_STOPPED = (
+    "Penilaian mandiri dihentikan. Jawaban yang sudah disimpan tetap tersimpan; lanjutkan "
+    "kapan saja dengan /lke."
+)
+LKE_HASIL_ADMIN_ONLY = "Hanya admin provinsi yang dapat mengisi nilai hasil LKE."
+LKE_HASIL_USAGE = (
+    "Tulis: /lke hasil KODE_SATKER ipak=3,62 ipkp=3,41 capaian=B "
+    "(IPAK dan IPKP indeks 0–4, capaian kinerja A–E; boleh sebagian)."
+)
+LKE_HASIL_PAIR_BAD = "{value!r} tidak dikenali; tulis NAMA=NILAI, mis. ipak=3,62 atau capaian=B."
+LKE_MENU_HEAD = "📝 **Penilaian mandiri LKE — {name}** ({code}), tahun {year}"
+LKE_MENU_SHEET = "__Lembar kerja: {label}__"
+LKE_MENU_AREA = "• **{code}** {name}: {answered}/{count} dijawab"
+LKE_MENU_CHOOSE = "Pilih area untuk mulai menjawab (atau ketik /lke MP, /lke MP.P1.a)."
+LKE_MENU_PROPOSALS = "💡 **Usulan jawaban** (semua item terkait selesai; konfirmasi dengan tombol):"
+LKE_MENU_PROPOSAL = "• {code} → {choice} (item {items})"
+LKE_COUNT_NOTE = (
+    "Dijawab {answered} dari {total} pertanyaan; yang belum dijawab dihitung 0 dalam proyeksi."
+)
+LKE_CARD_SAVED = "✓ Tersimpan — {saved}"
+LKE_CARD_HEAD = "**{code}** · {area} — pertanyaan {position} dari {count}"
+LKE_CARD_INDICATOR = "__Indikator {indicator} (bobot {weight})__"
+LKE_CARD_TEXT = "{text}"
+LKE_CARD_CURRENT = "Jawaban kini: **{answer}** (skor {score})"
+LKE_CARD_UNANSWERED = "Belum dijawab (dihitung 0)."
+LKE_CARD_ITEMS = "Item rencana aksi terkait:"
+LKE_CARD_ITEM = "• {code} {activity} — {status}"
+LKE_CARD_EVIDENCE = "Bukti dukung item terkait (tekan untuk menautkan ke jawaban / melepasnya):"
+LKE_CARD_EVIDENCE_LINE = "{icon} {name} ({item})"
+LKE_CARD_PROPOSAL = "💡 Usulan: **{choice}**, karena semua item terkait selesai. Konfirmasi?"
+LKE_CARD_CHOOSE = "Pilih jawaban: {choices}."
+LKE_CARD_INPUTS = "Jawaban berupa angka (rumus {formula}, dibatasi 0–1):"
+LKE_CARD_INPUT = "• {code} = {text}{value}"
+LKE_CARD_INPUT_VALUE = " → {value}"
+LKE_CARD_ASK = "Ketik angka untuk **{code}**: {text}"
+LKE_AREA_DONE = "Area **{code} {name}** sudah ditelusuri sampai akhir: {answered}/{count} dijawab."
+LKE_AREA_DONE_NEXT = "Lihat proyeksi nilai dengan /progres nilai, atau pilih area lain: /lke"
+LKE_CRITERIA = "📖 **Kriteria {code}**"
+LKE_ASK_NUMBER = "Ketik angka untuk {question} {code}: {text}"
+LKE_ASK_PLACEHOLDER = "angka untuk {code}"
+LKE_BUTTON_CRITERIA = "📖 Kriteria"
+LKE_BUTTON_SKIP = "Lewati ⏭"
+LKE_BUTTON_STOP = "Selesai"
+LKE_BUTTON_CONFIRM = "✓ Konfirmasi {choice}"
+LKE_BUTTON_EVIDENCE = "📎 {name}"
+LKE_BUTTON_EVIDENCE_ON = "✅ {name}"
+LKE_BUTTON_AREA = "{code} ({answered}/{count})"
+LKE_NILAI_HEAD = "📈 **Proyeksi nilai LKE — {name}** ({code}), tahun {year}"
+LKE_NILAI_SECTION = "**{title}**"
+LKE_NILAI_AREAS = "Pengungkit per area"
+LKE_NILAI_MINIMUMS = "Minimum {level}: {verdict}"
+LKE_NILAI_RANK_HEAD = "📈 **Proyeksi nilai LKE {year} — semua satker**"
+LKE_NILAI_RANK_LINE = (
+    "{rank}. {name} — **{total}** · minimum terlewat: WBK {wbk}, WBBM {wbbm} · "
+    "belum dijawab {unanswered}"
+)
+LKE_NILAI_RANK_EMPTY = "Belum ada satker."
+HELP_LKE = (
+    "/lke [area] — penilaian mandiri LKE lewat tombol (admin: /lke hasil KODE ipak=… ipkp=… "
+    "capaian=…)\n"
+    "/progres nilai — proyeksi nilai LKE terhadap minimum WBK/WBBM dan lima langkah terbesar"
+)
+MENU_LKE = "Penilaian mandiri LKE"
+IMPORT_LKE_COLUMN = "Kode LKE"
+IMPORT_LKE_UNKNOWN = "pertanyaan LKE {code!r} tidak ada di lembar kerja {label}"
+IMPORT_LKE_LINKED = "Kaitan item dengan pertanyaan LKE ditambahkan: {count}."
+INIT_LKE_LOADED = "Lembar kerja LKE dimuat: {label} ({questions} pertanyaan)."

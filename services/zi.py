@@ -1,10 +1,10 @@
 """``Zibot``: every use case of the application, for the chat adapters, in one object.
 
 The use cases live by feature in ``services.usecases`` (membership, linking of accounts,
-progress, lapor, bukti, kendala and its drafts, instruksi, review of evidence), each with its
-own queries; who may do what is ``services.access``. This class only puts them together over one
-database, one clock and one evidence folder, so that a handler reaches any use case through
-``context.zi``. Nothing is implemented here.
+progress, lapor, bukti, kendala and its drafts, instruksi, review of evidence, the LKE walk and
+projection), each with its own queries; who may do what is ``services.access``. This class only
+puts them together over one database, one clock and one evidence folder, so that a handler
+reaches any use case through ``context.zi``. Nothing is implemented here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
 from services.usecases.lapor import Lapor
 from services.usecases.linking import IssuedLinkCode, LinkedAccount, Linking
+from services.usecases.lke import Lke
+from services.usecases.lke_nilai import LkeNilai
 from services.usecases.membership import Membership
 from services.usecases.paket import BuiltPack, PackTooBig, Paket
 from services.usecases.progress import (
@@ -66,5 +68,7 @@ class Zibot(
     Review,
     Paket,
     Contoh,
+    Lke,
+    LkeNilai,
 ):
     """The application's use cases over one database and one clock (see the feature classes)."""

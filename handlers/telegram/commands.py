@@ -159,8 +159,9 @@ async def bantuan(update: Update, context: ZiContext) -> None:
 
 
 async def batal_idle(update: Update, context: ZiContext) -> None:
-    """/batal outside any conversation."""
-    await reply(update, TELEGRAM.fill(texts.BATAL_NOTHING))
+    """/batal outside PTB's conversations: ends a /lke walk, else there is nothing to end."""
+    stopped = await run(context.zi.lke_stop, caller_of(update))
+    await reply(update, TELEGRAM.fill(texts.LKE_WALK_STOPPED if stopped else texts.BATAL_NOTHING))
 
 
 async def on_error(update: object, context: ZiContext) -> None:

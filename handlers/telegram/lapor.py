@@ -6,6 +6,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 
 from handlers import views
+from handlers.telegram import lke as lke_handlers
 from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import caller_of, reply, text_after_command
 from handlers.telegram.context import ZiContext
@@ -14,6 +15,7 @@ from services import actions, texts
 from services.actions import Action
 from services.errors import ZibotError
 from services.formatting import tanggal
+from services.status import ItemStatus
 from services.tracking import STATUSES
 
 PREFIX = actions.LAPOR
@@ -70,6 +72,8 @@ async def lapor(update: Update, context: ZiContext) -> None:
     note = text_after_command(update, 2).strip() or None  # as typed, line breaks kept
     change = await run(context.zi.report, caller, args[0], args[1], note)
     await reply(update, views.lapor_done(TELEGRAM, change))
+    if change.new_status == ItemStatus.SELESAI:
+        await lke_handlers.offer_proposals(update, context, change.item.item_code)
 
 
 async def lapor_button(
@@ -94,6 +98,8 @@ async def lapor_button(
         return
     await query.answer(texts.LAPOR_SAVED)
     await _edit(query, views.lapor_done(TELEGRAM, change), None)
+    if change.new_status == ItemStatus.SELESAI:
+        await lke_handlers.offer_proposals(update, context, change.item.item_code)
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:

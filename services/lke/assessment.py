@@ -91,6 +91,13 @@ def load_worksheet(session: Session, path: Path | None, *, now: datetime, actor:
     return LoadResult(version.id, ws.label, digest, True, len(ws.questions))
 
 
+def load_default_worksheet(session: Session, *, now: datetime, actor: str) -> LoadResult | None:
+    """``zibot init``: the shipped worksheet, when no version is loaded yet; None otherwise."""
+    if session.scalar(select(LkeVersion.id).limit(1)) is not None:
+        return None
+    return load_worksheet(session, None, now=now, actor=actor)
+
+
 def latest_version(session: Session) -> LkeVersion:
     """The newest loaded worksheet version, or ZibotError asking to load one."""
     version = session.scalar(select(LkeVersion).order_by(LkeVersion.id.desc()).limit(1))

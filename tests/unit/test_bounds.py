@@ -103,6 +103,12 @@ def test_original_names_drop_control_characters() -> None:
         (actions.kendala_category("sarpras"), Action("kd", word="sarpras", step="cat")),
         (actions.kendala_step("skip"), Action("kd", step="skip")),
         (actions.kendala_step("cancel"), Action("kd", step="cancel")),
+        (actions.lke_step("o", "SDM"), Action("lk", code="SDM", step="o")),
+        (actions.lke_step("a", "MP.P1.a", 2), Action("lk", code="MP.P1.a", id=2, step="a")),
+        (actions.lke_step("b", "M" * 32, 2**63 - 1), Action("lk", code="M" * 32, id=2**63 - 1,
+                                                          step="b")),
+        (actions.lke_step("k", "PW.R2.a"), Action("lk", code="PW.R2.a", step="k")),
+        (actions.lke_step("x"), Action("lk", step="x")),
     ],
 )  # fmt: skip
 def test_every_payload_the_bot_offers_decodes_to_what_it_encoded(data: str, action: Action) -> None:
@@ -118,7 +124,8 @@ def test_every_payload_the_bot_offers_decodes_to_what_it_encoded(data: str, acti
         "ib:", "ib:1:2", "rt:abc", "rt:+5", "rt: 5", "kd:item:99999999999999999999:MP-01",
         "kd:item:5", "kd:area:", "kd:area:<b>", "kd:cat:Anggaran", "kd:cat:x:y", "kd:nope",
         "kd", "lapor:", "lapor:MP-01:selesai:x", "lapor:MP 01", "rl:", "xx:1", "ib:1" + "0" * 70,
-        "lapor:" + "A" * 40,
+        "lapor:" + "A" * 40, "lk", "lk:x:MP", "lk:o", "lk:a:MP.P1.a", "lk:a:MP.P1.a:0",
+        "lk:b:MP.P1.a:x", "lk:z:MP", "lk:k:MP.P1.a:1", "lk:o:<b>",
     ],
 )  # fmt: skip
 def test_forged_or_malformed_payloads_are_bad_actions(data: str | None) -> None:
@@ -139,6 +146,10 @@ def test_the_bot_never_builds_a_payload_it_would_refuse() -> None:
         lambda: actions.lapor_item("MP:01"),
         lambda: actions.kendala_category("Anggaran"),
         lambda: actions.kendala_step("lainnya"),
+        lambda: actions.lke_step("a", "MP.P1.a"),
+        lambda: actions.lke_step("a", "MP.P1.a", 0),
+        lambda: actions.lke_step("q", "MP"),
+        lambda: actions.lke_step("o", "MP P1"),
     ):
         with pytest.raises(ValueError):
             build()
