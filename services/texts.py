@@ -1166,7 +1166,7 @@ HELP_CONTOH = (
 MENU_CONTOH = "Contoh bukti dukung satker lain"
 MENU_BERBAGI = "Izinkan berbagi bukti dukung (admin)"
 # --- h-lke ---
-# The /lke self-assessment walk, /progres nilai and /lke hasil in chat. Marks, not HTML.
+# The /lke self-assessment walk, /progres nilai and /lke hasil in chat. Neutral marks only.
 LKE_WALK_UNKNOWN = "{value!r} bukan kode area maupun pertanyaan LKE. Area: {areas}."
 LKE_WALK_NO_CRITERIA = "Lembar kerja tidak memuat kriteria untuk pertanyaan ini."
 LKE_WALK_ANSWER_FIRST = "Jawab dahulu pertanyaan {code}, lalu tautkan bukti dukungnya."
