@@ -1,10 +1,12 @@
 """``Zibot``: every use case of the application, for the chat adapters, in one object.
 
 The use cases live by feature in ``services.usecases`` (membership, linking of accounts,
-progress, lapor, bukti, kendala and its drafts, instruksi, review of evidence, the LKE walk and
-projection), each with its own queries; who may do what is ``services.access``. This class only
-puts them together over one database, one clock and one evidence folder, so that a handler
-reaches any use case through ``context.zi``. Nothing is implemented here.
+progress, lapor, bukti, kendala and its drafts, instruksi, review of evidence, evidence packs
+and examples, the LKE walk and projection), each with its own queries; who may do what is
+``services.access``. This class only puts them together over one database, one clock and one
+evidence folder, built once by the composition root; a handler reaches only the feature it
+serves, typed as that feature (``context.lapor``, ``context.kendala`` ... in the Telegram
+channel). Nothing is implemented here.
 """
 
 from __future__ import annotations

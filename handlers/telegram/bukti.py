@@ -21,14 +21,14 @@ WAITING_FILE = 1
 async def bukti(update: Update, context: ZiContext) -> int:
     """/bukti <kode>: check the item, then ask for the file (ForceReply, for privacy mode)."""
     caller = caller_of(update)
-    slot = await run(context.zi.evidence_slot, caller, " ".join(context.args or []))
+    slot = await run(context.bukti.evidence_slot, caller, " ".join(context.args or []))
     prompt = await reply(
         update,
         views.bukti_ask(TELEGRAM, slot),
         reply_markup=ForceReply(selective=True, input_field_placeholder=texts.BUKTI_PLACEHOLDER),
     )
     if prompt is not None:  # the open step is kept in the database: a restart loses nothing
-        await run(context.zi.bukti_prompt_sent, caller, slot, str(prompt.message_id))
+        await run(context.bukti.bukti_prompt_sent, caller, slot, str(prompt.message_id))
     return WAITING_FILE
 
 
@@ -38,7 +38,7 @@ async def bukti_with_caption(update: Update, context: ZiContext) -> int:
     assert message is not None and message.caption is not None
     code = " ".join(message.caption.split()[1:])
     try:
-        slot = await run(context.zi.evidence_slot, caller_of(update), code)
+        slot = await run(context.bukti.evidence_slot, caller_of(update), code)
     except ZibotError as exc:
         await reply(update, views.refusal(TELEGRAM, exc))
         return ConversationHandler.END
@@ -53,7 +53,7 @@ async def receive_file(update: Update, context: ZiContext) -> int:
     if message.caption and message.caption.startswith("/bukti"):
         # A captioned file names its own item, whatever was asked for before.
         return await bukti_with_caption(update, context)
-    slot = await run(context.zi.bukti_open, caller_of(update))
+    slot = await run(context.bukti.bukti_open, caller_of(update))
     if slot is None:
         await reply(update, texts.BUKTI_USAGE)
         return ConversationHandler.END
@@ -69,7 +69,7 @@ async def _store(update: Update, context: ZiContext, message: Message, slot: Evi
     try:
         data = await download(context.bot, file)
         stored = await run(
-            context.zi.store_evidence, caller_of(update), slot, data, file.name, file.mime_type
+            context.bukti.store_evidence, caller_of(update), slot, data, file.name, file.mime_type
         )
     except ZibotError as exc:
         await reply(update, views.refusal(TELEGRAM, exc))
@@ -86,7 +86,7 @@ async def wrong_kind(update: Update, context: ZiContext) -> int:
 
 async def batal(update: Update, context: ZiContext) -> int:
     """/batal inside the conversation."""
-    await run(context.zi.bukti_end, caller_of(update))
+    await run(context.bukti.bukti_end, caller_of(update))
     await reply(update, texts.BATAL_DONE)
     return ConversationHandler.END
 
@@ -94,7 +94,7 @@ async def batal(update: Update, context: ZiContext) -> int:
 async def timed_out(update: Update, context: ZiContext) -> None:
     """The conversation expired: close the prompt quietly."""
     if update is not None and update.effective_user and update.effective_chat:
-        await run(context.zi.bukti_end, caller_of(update))
+        await run(context.bukti.bukti_end, caller_of(update))
 
 
 async def file_for_old_prompt(update: Update, context: ZiContext) -> None:
@@ -104,7 +104,7 @@ async def file_for_old_prompt(update: Update, context: ZiContext) -> None:
     prompt = message.reply_to_message if message else None
     if message is None or prompt is None:
         return
-    slot = await run(context.zi.bukti_open, caller_of(update), str(prompt.message_id))
+    slot = await run(context.bukti.bukti_open, caller_of(update), str(prompt.message_id))
     if slot is None:
         return
     await _store(update, context, message, slot)

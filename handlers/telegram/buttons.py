@@ -72,7 +72,7 @@ class Presses:
             await refuse(query, "no handler takes it")
             return
         try:
-            await run(context.zi.authorise_press, caller_of(update), action)
+            await run(context.membership.authorise_press, caller_of(update), action)
         except ZibotError as exc:
             await query.answer(str(exc)[:190], show_alert=True)
             return

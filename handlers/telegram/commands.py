@@ -59,7 +59,7 @@ async def start(update: Update, context: ZiContext) -> None:
     if context.args:
         await _register(update, context, " ".join(context.args))
         return
-    member = await run(context.zi.greet, caller)
+    member = await run(context.membership.greet, caller)
     await reply(update, views.greeting(TELEGRAM, member))
 
 
@@ -75,7 +75,7 @@ async def daftar(update: Update, context: ZiContext) -> None:
 
 async def _group_registration(update: Update, context: ZiContext, code: str) -> None:
     """Registration belongs in a private chat; a code shown in a group is revoked."""
-    revoked = await run(context.zi.revoke_shown_code, caller_of(update), code)
+    revoked = await run(context.membership.revoke_shown_code, caller_of(update), code)
     text = TELEGRAM.fill(texts.START_GROUP, username=context.bot.username)
     if revoked:
         text = f"{TELEGRAM.fill(texts.INVITE_LEAKED)}\n\n{text}"
@@ -83,7 +83,7 @@ async def _group_registration(update: Update, context: ZiContext, code: str) -> 
 
 
 async def _register(update: Update, context: ZiContext, code: str) -> None:
-    result = await run(context.zi.register, caller_of(update), code)
+    result = await run(context.membership.register, caller_of(update), code)
     await reply(update, views.registered(TELEGRAM, result))
 
 
@@ -92,7 +92,7 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
     """/hubungkan <satker code> or /hubungkan provinsi, in a group."""
     chat = update.effective_chat
     title = chat.title if chat else None
-    scope = await run(context.zi.link, caller_of(update), argument_text(context), title)
+    scope = await run(context.membership.link, caller_of(update), argument_text(context), title)
     await reply(update, views.linked(TELEGRAM, scope))
 
 
@@ -103,13 +103,13 @@ async def tautkan(update: Update, context: ZiContext) -> None:
     caller = caller_of(update)
     code = argument_text(context)
     if not caller.is_private:
-        revoked = await run(context.zi.revoke_link_code, code)
+        revoked = await run(context.linking.revoke_link_code, code)
         raise ZibotError(texts.LINK_CODE_LEAKED if revoked else texts.PRIVATE_ONLY)
     if code:
-        linked = await run(context.zi.redeem_link_code, caller.channel, caller.user_id, code)
+        linked = await run(context.linking.redeem_link_code, caller.channel, caller.user_id, code)
         await reply(update, views.account_linked(TELEGRAM, linked))
         return
-    issued = await run(context.zi.issue_link_code, caller)
+    issued = await run(context.linking.issue_link_code, caller)
     await reply(update, views.link_code(TELEGRAM, issued, caller.channel))
 
 
@@ -120,7 +120,7 @@ async def progres(update: Update, context: ZiContext) -> None:
     chart = argument.lower().startswith("grafik")
     if chart:
         argument = argument[len("grafik") :].strip()
-    report = await run(context.zi.progress, caller_of(update), argument)
+    report = await run(context.progress.progress, caller_of(update), argument)
     if chart:
         if isinstance(report, RankingReport):
             image = await run(charts.ranking_chart, report.ranking, report.year)
@@ -139,14 +139,14 @@ async def progres(update: Update, context: ZiContext) -> None:
 @refusals_answered
 async def tenggat(update: Update, context: ZiContext) -> None:
     """/tenggat [satker]."""
-    report = await run(context.zi.deadlines, caller_of(update), argument_text(context))
+    report = await run(context.progress.deadlines, caller_of(update), argument_text(context))
     await reply(update, views.deadlines(TELEGRAM, report))
 
 
 @refusals_answered
 async def rencana(update: Update, context: ZiContext) -> None:
     """/rencana [area]."""
-    report = await run(context.zi.plan, caller_of(update), argument_text(context))
+    report = await run(context.progress.plan, caller_of(update), argument_text(context))
     await reply(update, views.plan(TELEGRAM, report))
 
 
@@ -154,13 +154,13 @@ async def rencana(update: Update, context: ZiContext) -> None:
 async def bantuan(update: Update, context: ZiContext) -> None:
     """/bantuan: what this person can do here."""
     caller = caller_of(update)
-    member = await run(context.zi.member, caller)
+    member = await run(context.membership.member, caller)
     await reply(update, views.help_text(TELEGRAM, member, caller.is_private))
 
 
 async def batal_idle(update: Update, context: ZiContext) -> None:
     """/batal outside PTB's conversations: ends a /lke walk, else there is nothing to end."""
-    stopped = await run(context.zi.lke_stop, caller_of(update))
+    stopped = await run(context.lke.lke_stop, caller_of(update))
     await reply(update, TELEGRAM.fill(texts.LKE_WALK_STOPPED if stopped else texts.BATAL_NOTHING))
 
 

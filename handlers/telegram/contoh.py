@@ -74,7 +74,7 @@ def examples_view(report: ExamplesReport) -> tuple[str, list[list[str]]]:
 @refusals_answered
 async def contoh(update: Update, context: ZiContext) -> None:
     """/contoh KODE: accepted evidence other satkers share for the item, with file buttons."""
-    report = await run(context.zi.examples, caller_of(update), argument_text(context))
+    report = await run(context.contoh.examples, caller_of(update), argument_text(context))
     text, rows = examples_view(report)
     markup = None
     if rows:
@@ -90,7 +90,7 @@ async def example_button(
     """A file button under /contoh: send that example file into the chat."""
     assert action.id is not None
     try:
-        document = await run(context.zi.example_file, caller_of(update), action.id)
+        document = await run(context.contoh.example_file, caller_of(update), action.id)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -124,5 +124,5 @@ def sharing_view(state: SharingState, asked_change: bool) -> str:
 async def berbagi(update: Update, context: ZiContext) -> None:
     """/berbagi [ya|tidak]: see or (the satker's admin) change whether it shares evidence."""
     argument = argument_text(context)
-    state = await run(context.zi.sharing, caller_of(update), argument)
+    state = await run(context.contoh.sharing, caller_of(update), argument)
     await reply(update, sharing_view(state, bool(argument.strip())))

@@ -29,7 +29,7 @@ async def migrated(update: Update, context: ZiContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat_id
     else:
         return
-    if await run(context.zi.follow_migration, CHANNEL, str(old), str(new)):
+    if await run(context.membership.follow_migration, CHANNEL, str(old), str(new)):
         log.info("Group %s became supergroup %s: its link moved", old, new)
 
 
@@ -49,12 +49,12 @@ async def membership(update: Update, context: ZiContext) -> None:
     chat_id = str(change.chat.id)
     if was_in and not is_in:
         status = change.new_chat_member.status
-        removal = await run(context.zi.bot_removed, CHANNEL, chat_id, status)
+        removal = await run(context.membership.bot_removed, CHANNEL, chat_id, status)
         if removal is not None:
             log.info("The bot was removed (%s) from group %s", status, chat_id)
         return
     if is_in and not was_in:
-        scope = await run(context.zi.bot_added, CHANNEL, chat_id)
+        scope = await run(context.membership.bot_added, CHANNEL, chat_id)
         if scope is not None and scope.active:
             return  # linked and active already: nothing to say
         text = views.group_returned(TELEGRAM, scope)

@@ -21,10 +21,10 @@ async def instruksi(update: Update, context: ZiContext) -> None:
     args = context.args or []
     caller = caller_of(update)
     if args and args[0].lower() == "status":
-        result = await run(context.zi.instruksi_status, caller, " ".join(args[1:]))
-        await reply(update, views.instruksi_status(TELEGRAM, result, context.zi.tz))
+        result = await run(context.instruksi.instruksi_status, caller, " ".join(args[1:]))
+        await reply(update, views.instruksi_status(TELEGRAM, result, context.instruksi.tz))
         return
-    member = await run(context.zi.member, caller)
+    member = await run(context.membership.member, caller)
     if member is None or not member.is_admin:
         raise ZibotError(texts.INSTRUKSI_ADMIN_ONLY)
     text = text_after_command(update)  # as typed, line breaks kept
@@ -32,7 +32,7 @@ async def instruksi(update: Update, context: ZiContext) -> None:
         await reply(update, texts.INSTRUKSI_USAGE)
         return
     attachment = await _attachment(update, context)
-    sent = await run(context.zi.instruksi_send, caller, text, attachment)
+    sent = await run(context.instruksi.instruksi_send, caller, text, attachment)
     await reply(
         update,
         texts.INSTRUKSI_SENT.format(number=sent.number, groups=sent.groups, leaders=sent.leaders),
@@ -48,7 +48,9 @@ async def _attachment(update: Update, context: ZiContext) -> Attachment | None:
     if file is None:
         return None
     data = await download(context.bot, file)
-    return await run(context.zi.save_attachment, "instruksi", data, file.name, file.mime_type)
+    return await run(
+        context.instruksi.save_attachment, "instruksi", data, file.name, file.mime_type
+    )
 
 
 async def read_button(
@@ -57,7 +59,9 @@ async def read_button(
     """ "Sudah dibaca": record who confirmed and when, once."""
     assert action.id is not None
     try:
-        number, already = await run(context.zi.instruksi_confirm, caller_of(update), action.id)
+        number, already = await run(
+            context.instruksi.instruksi_confirm, caller_of(update), action.id
+        )
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return

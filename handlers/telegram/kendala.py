@@ -76,19 +76,19 @@ def _of_data(data: dict[str, Any]) -> Draft:
 
 async def _draft(update: Update, context: ZiContext) -> Draft | None:
     """The person's draft in this chat, from the database (a restart loses nothing)."""
-    found = await run(context.zi.draft, caller_of(update))
+    found = await run(context.drafts.draft, caller_of(update))
     return None if found is None else _of_data(found[1])
 
 
 async def _save(update: Update, context: ZiContext, draft: Draft, state: int) -> None:
-    await run(context.zi.draft_save, caller_of(update), STEPS[state], _to_data(draft))
+    await run(context.drafts.draft_save, caller_of(update), STEPS[state], _to_data(draft))
 
 
 async def _forget(update: Update, context: ZiContext) -> None:
     """Drop the draft; an attachment it staged and never sent is removed (no-op once sent)."""
-    data = await run(context.zi.draft_end, caller_of(update))
+    data = await run(context.drafts.draft_end, caller_of(update))
     if data is not None:
-        context.zi.discard_attachment(_of_data(data).attachment)
+        context.kendala.discard_attachment(_of_data(data).attachment)
 
 
 class DraftConversations(BasePersistence[Any, Any, Any]):
@@ -204,7 +204,7 @@ async def kendala(update: Update, context: ZiContext) -> int | None:
     if args:
         await _subcommand(update, context, args)
         return None
-    _, areas = await run(context.zi.kendala_scope, caller_of(update))
+    _, areas = await run(context.kendala.kendala_scope, caller_of(update))
     await _save(update, context, Draft(areas=areas), CHOOSE_ITEM)
     await reply(update, TELEGRAM.fill(texts.KENDALA_START_ITEM), reply_markup=_area_keyboard(areas))
     return CHOOSE_ITEM
@@ -214,11 +214,11 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
     word = args[0].lower()
     caller = caller_of(update)
     if word == "daftar":
-        tickets = await run(context.zi.kendala_list, caller)
+        tickets = await run(context.kendala.kendala_list, caller)
         await reply(update, views.kendala_list(TELEGRAM, tickets))
         return
     if word == "buka" and len(args) >= 2:
-        number = await run(context.zi.kendala_reopen, caller, args[1])
+        number = await run(context.kendala.kendala_reopen, caller, args[1])
         await reply(update, texts.KENDALA_REOPENED.format(number=number))
         return
     await reply(update, texts.KENDALA_SUBCOMMAND_UNKNOWN)
@@ -233,7 +233,7 @@ async def choose_item(update: Update, context: ZiContext) -> int | None:
     if action.step == "area":
         assert action.code is not None
         try:
-            items = await run(context.zi.kendala_items, caller_of(update), action.code)
+            items = await run(context.kendala.kendala_items, caller_of(update), action.code)
         except ZibotError as exc:
             await query.edit_message_text(views.refusal(TELEGRAM, exc))
             return ConversationHandler.END
@@ -317,7 +317,7 @@ async def add_file(update: Update, context: ZiContext) -> int:
     except ZibotError as exc:
         await reply(update, views.refusal(TELEGRAM, exc))
         return ADD_FILE
-    context.zi.discard_attachment(draft.attachment)  # a second file replaces the first
+    context.kendala.discard_attachment(draft.attachment)  # a second file replaces the first
     draft = replace(draft, attachment=attachment)
     await _save(update, context, draft, CONFIRM)
     await _confirm(update, draft)
@@ -346,7 +346,7 @@ async def _download(context: ZiContext, message: Message) -> Attachment:
     if file is None:
         raise ZibotError(texts.KENDALA_WRONG_STEP.format(expected=texts.KENDALA_EXPECT_FILE))
     data = await download(context.bot, file)
-    return await run(context.zi.save_attachment, "kendala", data, file.name, file.mime_type)
+    return await run(context.kendala.save_attachment, "kendala", data, file.name, file.mime_type)
 
 
 async def _confirm(update: Update, draft: Draft) -> None:
@@ -378,7 +378,7 @@ async def confirm(update: Update, context: ZiContext) -> int | None:
         return ConversationHandler.END
     try:
         number, linked = await run(
-            context.zi.kendala_submit,
+            context.kendala.kendala_submit,
             caller_of(update),
             target_id=draft.target_id,
             category=draft.category,
@@ -421,13 +421,15 @@ async def answer_button(
     assert action.id is not None
     ticket_id = action.id  # who may press it (admins) was checked by the registry
     try:
-        number = await run(context.zi.kendala_number, ticket_id)
+        number = await run(context.kendala.kendala_number, ticket_id)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer()
     prompt = await ask(update, context.bot, texts.KENDALA_ASK_ANSWER.format(number=number), number)
-    await run(context.zi.kendala_prompt_sent, caller_of(update), ticket_id, str(prompt.message_id))
+    await run(
+        context.kendala.kendala_prompt_sent, caller_of(update), ticket_id, str(prompt.message_id)
+    )
 
 
 async def answer_reply(update: Update, context: ZiContext) -> None:
@@ -439,7 +441,7 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
     prompt_id = str(message.reply_to_message.message_id)
     try:
         number = await run(
-            context.zi.kendala_answer_prompt, caller_of(update), prompt_id, message.text or ""
+            context.kendala.kendala_answer_prompt, caller_of(update), prompt_id, message.text or ""
         )
     except ZibotError as exc:
         await reply(update, views.refusal(TELEGRAM, exc))
@@ -455,7 +457,7 @@ async def close_button(
     """ "Selesai" under a posted ticket (admins)."""
     assert action.id is not None
     try:
-        number = await run(context.zi.kendala_close, caller_of(update), action.id)
+        number = await run(context.kendala.kendala_close, caller_of(update), action.id)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -470,5 +472,5 @@ async def tanggapi(update: Update, context: ZiContext) -> None:
         await reply(update, texts.TANGGAPI_USAGE)
         return
     answer = text_after_command(update, 1)  # as typed, line breaks kept
-    number = await run(context.zi.kendala_answer, caller_of(update), args[0], answer)
+    number = await run(context.kendala.kendala_answer, caller_of(update), args[0], answer)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))

@@ -46,7 +46,7 @@ async def lapor(update: Update, context: ZiContext) -> None:
     caller = caller_of(update)
     args = context.args or []
     if not args:
-        satker, items = await run(context.zi.open_items, caller)
+        satker, items = await run(context.lapor.open_items, caller)
         if not items:
             await reply(update, views.lapor_choose_item(TELEGRAM, satker.name, False))
             return
@@ -62,7 +62,7 @@ async def lapor(update: Update, context: ZiContext) -> None:
         )
         return
     if len(args) == 1:
-        item = await run(context.zi.item, caller, args[0])
+        item = await run(context.lapor.item, caller, args[0])
         await reply(
             update,
             views.lapor_choose_status(TELEGRAM, item),
@@ -70,7 +70,7 @@ async def lapor(update: Update, context: ZiContext) -> None:
         )
         return
     note = text_after_command(update, 2).strip() or None  # as typed, line breaks kept
-    change = await run(context.zi.report, caller, args[0], args[1], note)
+    change = await run(context.lapor.report, caller, args[0], args[1], note)
     await reply(update, views.lapor_done(TELEGRAM, change))
     if change.new_status == ItemStatus.SELESAI:
         await lke_handlers.offer_proposals(update, context, change.item.item_code)
@@ -84,7 +84,7 @@ async def lapor_button(
     caller = caller_of(update)
     try:
         if action.word is None:
-            item = await run(context.zi.item, caller, action.code)
+            item = await run(context.lapor.item, caller, action.code)
             await query.answer()
             await _edit(
                 query,
@@ -92,7 +92,7 @@ async def lapor_button(
                 _status_keyboard(item.item_code),
             )
             return
-        change = await run(context.zi.report, caller, action.code, action.word, None)
+        change = await run(context.lapor.report, caller, action.code, action.word, None)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -117,7 +117,7 @@ async def reminder_done(
     """ "Sudah selesai" under a reminder: open the /lapor status choice in a new message."""
     assert action.code is not None
     try:
-        item = await run(context.zi.item, caller_of(update), action.code)
+        item = await run(context.lapor.item, caller_of(update), action.code)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -135,7 +135,7 @@ async def reminder_snooze(
     """ "Ingatkan besok" under a reminder: snooze that item for this chat."""
     assert action.id is not None
     try:
-        code, until = await run(context.zi.snooze, caller_of(update), action.id)
+        code, until = await run(context.lapor.snooze, caller_of(update), action.id)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return

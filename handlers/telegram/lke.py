@@ -94,7 +94,7 @@ async def _show(
             update, context.bot, views.ask_number(fill, shown),
             texts.LKE_ASK_PLACEHOLDER.format(code=shown.asking[0]),
         )  # fmt: skip
-        await run(context.zi.lke_prompt_sent, caller_of(update), str(prompt.message_id))
+        await run(context.lke.lke_prompt_sent, caller_of(update), str(prompt.message_id))
 
 
 @refusals_answered
@@ -104,10 +104,10 @@ async def lke(update: Update, context: ZiContext) -> None:
     caller = caller_of(update)
     if args and args[0].lower() == "hasil":
         satker = args[1] if len(args) > 1 else ""
-        saved = await run(context.zi.lke_hasil, caller, satker, args[2:])
+        saved = await run(context.lke_nilai.lke_hasil, caller, satker, args[2:])
         await reply(update, views.hasil_saved(fill, saved))
         return
-    shown = await run(context.zi.lke_open, caller, argument_text(context))
+    shown = await run(context.lke.lke_open, caller, argument_text(context))
     await _show(update, context, shown)
 
 
@@ -160,7 +160,7 @@ async def number_reply(update: Update, context: ZiContext) -> None:
             return
         prompt_id = str(message.reply_to_message.message_id)
     try:
-        shown = await run(context.zi.lke_number, caller, message.text, prompt_id)
+        shown = await run(context.lke.lke_number, caller, message.text, prompt_id)
     except ZibotError as exc:
         await reply(update, e(exc))
         return
@@ -172,7 +172,7 @@ async def offer_proposals(update: Update, context: ZiContext, item_code: str) ->
     """After an item is reported selesai: propose the LKE answers it completes (a confirm
     button each). Never lets /lapor fail: a refusal here only means nothing to propose."""
     try:
-        found = await run(context.zi.lke_proposals, caller_of(update), item_code)
+        found = await run(context.lke_nilai.lke_proposals, caller_of(update), item_code)
     except ZibotError:
         return
     if found:
@@ -190,7 +190,7 @@ async def offer_proposals(update: Update, context: ZiContext, item_code: str) ->
 async def progres_nilai(update: Update, context: ZiContext) -> None:
     """/progres nilai [satker]: the projected LKE score, or every satker ranked."""
     argument = text_after_command(update, 1).strip()
-    result = await run(context.zi.lke_projection, caller_of(update), argument)
+    result = await run(context.lke_nilai.lke_projection, caller_of(update), argument)
     if isinstance(result, LkeRanking):
         await reply(update, views.ranking(fill, result))
     else:

@@ -30,10 +30,10 @@ async def paketbukti(update: Update, context: ZiContext) -> None:
     message = update.effective_message
     assert message is not None
     caller, argument, limit = caller_of(update), argument_text(context), UPLOAD_LIMIT
-    await run(context.zi.pack_request, caller, argument, limit)  # refusals before the wait
+    await run(context.paket.pack_request, caller, argument, limit)  # refusals before the wait
     await reply(update, texts.PACK_BUILDING)
     with tempfile.TemporaryDirectory(prefix="zibot-pack-") as folder:
-        built = await run(context.zi.evidence_pack, caller, argument, Path(folder), limit)
+        built = await run(context.paket.evidence_pack, caller, argument, Path(folder), limit)
         caption = fill(
             texts.PACK_CAPTION,
             name=built.satker.name,

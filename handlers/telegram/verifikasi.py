@@ -33,7 +33,7 @@ def _markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
 @refusals_answered
 async def verifikasi(update: Update, context: ZiContext) -> None:
     """/verifikasi [SATKER]: what waits for review, oldest first, one message per bukti."""
-    queue = await run(context.zi.review_queue, caller_of(update), argument_text(context))
+    queue = await run(context.review.review_queue, caller_of(update), argument_text(context))
     if not queue.entries:
         if queue.satker is None:
             await reply(update, fill(texts.REVIEW_QUEUE_EMPTY))
@@ -81,7 +81,7 @@ async def review_button(
     caller = caller_of(update)
     try:
         if action.step == "file":
-            found = await run(context.zi.review_file, caller, action.id)
+            found = await run(context.review.review_file, caller, action.id)
             await query.answer()
             chat = update.effective_chat
             assert chat is not None
@@ -94,11 +94,11 @@ async def review_button(
             )
             return
         if action.step == "ok":
-            outcome = await run(context.zi.review_accept, caller, action.id)
+            outcome = await run(context.review.review_accept, caller, action.id)
             await query.answer()
             await _close_entry(query, _done_text(outcome))
             return
-        entry = await run(context.zi.review_reject_start, caller, action.id)
+        entry = await run(context.review.review_reject_start, caller, action.id)
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
@@ -109,7 +109,7 @@ async def review_button(
         fill(texts.REVIEW_ASK_REASON, name=entry.file_name, code=entry.item_code),
         texts.REVIEW_ASK_REASON_PLACEHOLDER,
     )
-    await run(context.zi.review_prompt_sent, caller, action.id, str(prompt.message_id))
+    await run(context.review.review_prompt_sent, caller, action.id, str(prompt.message_id))
 
 
 async def _close_entry(query: CallbackQuery, outcome: str) -> None:
@@ -134,7 +134,7 @@ async def reason_reply(update: Update, context: ZiContext) -> None:
     elif not caller.is_private:
         return
     try:
-        outcome = await run(context.zi.review_reason, caller, message.text, prompt_id)
+        outcome = await run(context.review.review_reason, caller, message.text, prompt_id)
     except ZibotError as exc:
         await reply(update, e(exc))
         return
@@ -145,7 +145,7 @@ async def reason_reply(update: Update, context: ZiContext) -> None:
 
 async def batal(update: Update, context: ZiContext) -> None:
     """/batal outside the conversations: leaves an open "Tulis alasan" prompt, if any."""
-    if await run(context.zi.review_reason_cancel, caller_of(update)):
+    if await run(context.review.review_reason_cancel, caller_of(update)):
         await reply(update, fill(texts.REVIEW_REASON_CANCELLED))
         return
     await batal_idle(update, context)

@@ -151,7 +151,7 @@ def _redeem(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise ZibotError(texts.LINK_CODE_USED)
     user.identities.append(UserIdentity(channel=channel, external_id=external_id))
-    if channel == "telegram" and user.telegram_id is None:
+    if channel == "telegram" and user.telegram_id is None and external_id.lstrip("-").isdigit():
         user.telegram_id = int(external_id)  # the mirror of the identity just added
     elif channel == "whatsapp" and user.whatsapp is None and len(external_id) <= WHATSAPP_MAX:
         user.whatsapp = external_id

@@ -83,3 +83,8 @@ def test_command_replies_are_composed_without_a_chat_library() -> None:
     } | {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not imported & {"telegram", "pywa", "bot"}
     assert "handlers" not in imported  # not even the Telegram channel's helpers
+
+
+def test_handlers_reach_the_feature_they_serve_not_the_whole_facade() -> None:
+    for module in (ROOT / "handlers" / "telegram").glob("*.py"):
+        assert "context.zi." not in module.read_text(encoding="utf-8"), module.name
