@@ -17,7 +17,10 @@ from telegram import Update
 
 from bot.app import ZiApplication, build_application
 from bot.runtime import Runtime
+from bot.whatsapp import WhatsAppInbound, make_inbound
+from bot.whatsapp import routes as whatsapp_routes
 from handlers.telegram.common import CHANNEL
+from scheduler.engine import ReminderEngine
 from services import inbox
 
 log = logging.getLogger(__name__)
@@ -25,8 +28,11 @@ WEBHOOK_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
-    """The ASGI app: Telegram posts updates to ``/telegram``; ``/healthz`` answers ok."""
+def make_web_app(
+    application: ZiApplication, runtime: Runtime, whatsapp: WhatsAppInbound | None = None
+) -> Starlette:
+    """The ASGI app: Telegram posts updates to ``/telegram``, WhatsApp to ``/whatsapp`` (when
+    ``whatsapp`` is given); ``/healthz`` answers ok."""
     settings = runtime.settings
     secret = settings.webhook_secret.get()
 
@@ -68,14 +74,24 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
                 allowed_updates=Update.ALL_TYPES,
             )
             await application.start()
+            if whatsapp is not None:
+                # What a crash left in the inbox is processed before anything new.
+                engine = application.bot_data.engine
+                if isinstance(engine, ReminderEngine):
+                    engine.add_task(whatsapp.replay)
+                application.create_task(whatsapp.replay(), name="zibot-whatsapp-replay")
             yield
+            if whatsapp is not None:
+                await whatsapp.drain()
             await application.stop()
             if application.post_stop is not None:
                 await application.post_stop(application)
 
+    extra = [] if whatsapp is None else whatsapp_routes(settings, whatsapp)
     return Starlette(
         routes=[
             Route(WEBHOOK_PATH, telegram, methods=["POST"]),
+            *extra,
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
@@ -85,7 +101,12 @@ def make_web_app(application: ZiApplication, runtime: Runtime) -> Starlette:
 def serve(runtime: Runtime) -> None:
     """Run the webhook server on ``ZIBOT_LISTEN`` until interrupted."""
     application = build_application(runtime, updater=False)
-    web = make_web_app(application, runtime)
+    whatsapp = None
+    if runtime.settings.whatsapp_on:
+        zibot = application.bot_data.zibot
+        assert zibot is not None
+        _, whatsapp = make_inbound(runtime, zibot)
+    web = make_web_app(application, runtime, whatsapp)
     host, port = runtime.settings.listen
     # log_config=None: uvicorn logs through our handler, which masks the token and secret.
     uvicorn.run(web, host=host, port=port, log_level="warning", log_config=None)

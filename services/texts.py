@@ -879,3 +879,58 @@ SETTING_BAD_ADDRESS = (
 
 # --- core ---
 KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."
+
+# --- h-wa ---
+# WhatsApp (inbound): commands are words, with or without "/"; templates use **bold** marks.
+SETTING_MISSING_WHATSAPP = (
+    "Pengaturan {name} belum diisi, padahal WhatsApp aktif (ZIBOT_WHATSAPP_PHONE_ID dan "
+    "ZIBOT_WHATSAPP_TOKEN diisi): tanpa itu webhook WhatsApp tidak dapat diperiksa."
+)
+SETTING_BAD_PHONE_ID = "harus ID nomor telepon WhatsApp berupa angka: {value!r}"
+WA_MENU = (
+    "Halo! Saya **zibot**, asisten koordinasi pembangunan Zona Integritas.\n\n"
+    'Ketik salah satu kata ini (boleh dengan atau tanpa "/"):\n'
+    "• **progres** — kemajuan satker\n"
+    "• **tenggat** — item yang jatuh tempo dan yang terlambat\n"
+    "• **rencana** [area] — rencana aksi dengan statusnya\n"
+    "• **lapor** — perbarui status item\n"
+    "• **bukti** — kirim bukti dukung (dokumen atau foto)\n"
+    "• **kendala** — laporkan kendala ke provinsi; **kendala daftar** — kendala terbuka\n"
+    "• **daftar** KODE — mendaftar dengan kode undangan\n"
+    "• **tautkan** KODE — hubungkan dengan akun Telegram Anda\n"
+    "• **batal** — keluar dari percakapan; **bantuan** — pesan ini"
+)
+WA_LIST_BUTTON = "Pilih"
+WA_NUMBER_HINT = "Balas dengan nomor pilihan Anda (mis. 1)."
+WA_NUMBER_UNKNOWN = "Nomor {number} tidak ada dalam daftar pilihan. Ketik **bantuan** untuk menu."
+WA_UNSUPPORTED = (
+    "Saya hanya membaca pesan teks, dokumen dan foto. Ketik **bantuan** untuk melihat menu."
+)
+WA_BUTTON_GONE = "Pilihan ini sudah tidak berlaku. Mulai lagi dari menu (ketik **bantuan**)."
+WA_BUKTI_CHOOSE_ITEM = "Bukti dukung untuk item {name} yang mana?"
+WA_BUKTI_SEND_FILE = (
+    "Kirim bukti dukung untuk **{code}** {activity} sebagai dokumen atau foto. "
+    "Ketik **batal** untuk membatalkan."
+)
+WA_BUKTI_USAGE = (
+    "Ketik **bukti** lalu pilih itemnya, atau **bukti KODE_ITEM** (mis. bukti MP-01), lalu kirim "
+    "berkas atau fotonya. Berkas juga boleh dikirim dengan kode item sebagai keterangannya."
+)
+WA_MEDIA_UNKNOWN = "Berkas tidak dapat diambil dari WhatsApp: coba kirim ulang."
+WA_KENDALA_AREA_MORE = "Umum"
+WA_KENDALA_CHOOSE_AREA = (
+    "Laporkan kendala. Kendala ini terkait item di area perubahan mana? Pilih area, atau "
+    "**Umum** bila tidak terkait item tertentu. Ketik **batal** untuk keluar."
+)
+WA_KENDALA_ASK_TEXT = "Jelaskan kendalanya dalam satu pesan."
+WA_KENDALA_ASK_ATTACHMENT = "Bila ada, kirim foto atau dokumen pendukung, atau tekan **Lewati**."
+WA_KENDALA_WRONG_STEP = "Pada langkah ini saya menunggu {expected}. Ketik **batal** untuk keluar."
+WA_KENDALA_EXPECT_CHOICE = "pilihan dari daftar di atas"
+WA_KENDALA_EXPECT_TEXT = "uraian kendala berupa teks"
+WA_KENDALA_EXPECT_FILE = "foto/dokumen, atau tombol Lewati"
+WA_KENDALA_EXPIRED = "Laporan kendala ini sudah tidak berlaku. Mulai lagi dengan **kendala**."
+WA_GENERAL_DESCRIPTION = "Tidak terkait item tertentu"
+WA_TAUTKAN_USAGE = (
+    "Ketik **tautkan KODE** dengan kode sekali pakai dari perintah /tautkan di Telegram."
+)
+WA_TAUTKAN_SOON = "Menautkan akun Telegram belum tersedia."
