@@ -54,6 +54,22 @@ def _contact_for(message: Json, contacts: list[Json], index: int) -> Json | None
     return contacts[0] if contacts else None
 
 
+def _recipient(status: Json, contacts: list[Json]) -> Json:
+    """The contact pywa 4.5 reads a status's recipient from; status bodies before
+    business-scoped ids carry only ``recipient_id``."""
+    wa_id = status.get("recipient_id")
+    user_id = status.get("recipient_user_id")
+    for contact in contacts:
+        if (wa_id and contact.get("wa_id") == wa_id) or (
+            user_id and contact.get("user_id") == user_id
+        ):
+            return contact
+    made: Json = {"user_id": user_id or wa_id or ""}
+    if wa_id:
+        made["wa_id"] = wa_id
+    return made
+
+
 def _wrap(body: Json, entry: Json, field: str, value: Json) -> str:
     return json.dumps(
         {
@@ -101,7 +117,8 @@ def split(raw: bytes) -> list[Single]:
                 if not isinstance(status, dict) or not status.get("id"):
                     raise NotAnUpdate("a status without an id")
                 key = f"status:{status['id']}:{status.get('status', '')}"
-                found.append(Single(key, _wrap(body, entry, field, {**rest, "statuses": [status]})))
+                one = {**rest, "statuses": [status], "contacts": [_recipient(status, contacts)]}
+                found.append(Single(key, _wrap(body, entry, field, one)))
             if not messages and not statuses:
                 # Another field (template status, account update ...): kept once by content.
                 digest = hashlib.sha256(
