@@ -105,7 +105,13 @@ def serve(runtime: Runtime) -> None:
     if runtime.settings.whatsapp_on:
         zibot = application.bot_data.zibot
         assert zibot is not None
-        _, whatsapp = make_inbound(runtime, zibot)
+
+        def kick() -> None:
+            sweeper = application.bot_data.sweeper
+            if sweeper is not None:
+                sweeper.kick()
+
+        _, whatsapp = make_inbound(runtime, zibot, kick)
     web = make_web_app(application, runtime, whatsapp)
     host, port = runtime.settings.listen
     # log_config=None: uvicorn logs through our handler, which masks the token and secret.

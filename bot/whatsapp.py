@@ -216,12 +216,14 @@ class WhatsAppInbound:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-def make_inbound(runtime: Runtime, zibot: Zibot) -> tuple[WhatsApp, WhatsAppInbound]:
-    """The client and the inbox processing of this process."""
+def make_inbound(
+    runtime: Runtime, zibot: Zibot, kick: Callable[[], None] | None = None
+) -> tuple[WhatsApp, WhatsAppInbound]:
+    """The client and the inbox processing of this process; ``kick`` wakes the engine."""
     settings = runtime.settings
     client = make_client(settings)
     choices = Choices(runtime.sessions, runtime.clock, settings.timezone, settings.evidence_dir)
-    chat = WhatsAppChat(zibot, choices, PywaCloud(client))
+    chat = WhatsAppChat(zibot, choices, PywaCloud(client), kick)
     return client, WhatsAppInbound(runtime, client, chat, on_status=None)
 
 

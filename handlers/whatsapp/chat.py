@@ -67,10 +67,19 @@ class Incoming:
 class WhatsAppChat:
     """Every WhatsApp command and step, over the use cases and the Cloud API port."""
 
-    def __init__(self, zi: Zibot, choices: Choices, cloud: CloudPort) -> None:
+    def __init__(
+        self,
+        zi: Zibot,
+        choices: Choices,
+        cloud: CloudPort,
+        kick: Callable[[], None] | None = None,
+    ) -> None:
         self.zi = zi
         self.choices = choices
         self.cloud = cloud
+        # Wakes the reminder engine: a new ticket is posted to the province now, not at the
+        # next periodic sweep.
+        self.kick = kick or (lambda: None)
 
     # ------------------------------------------------------------------ entry point
 
@@ -421,6 +430,7 @@ class WhatsAppChat:
                 await self._kendala_list(caller)
             elif word == "buka" and len(args) >= 2:
                 number = await run(self.zi.kendala_reopen, caller, args[1])
+                self.kick()
                 await self.text(caller, texts.KENDALA_REOPENED.format(number=number))
             else:
                 await self.text(caller, from_html(texts.KENDALA_SUBCOMMAND_UNKNOWN))
@@ -585,6 +595,7 @@ class WhatsAppChat:
             )
         finally:
             await run(self.zi.draft_end, caller)  # the file is the ticket's now, or removed
+        self.kick()
         template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
         await self.text(caller, from_html(template.format(number=number)))
 

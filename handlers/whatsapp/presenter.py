@@ -128,14 +128,14 @@ def text_reply(text: str) -> Reply:
 
 
 def _body_and_prompt(body: str, limit: int) -> tuple[list[Outgoing], str]:
-    """A body too long to go with buttons is sent first as text; the buttons then come under
-    its last part (when that fits) or under a short prompt."""
+    """A body too long to go with buttons: its first parts go as text, and the buttons come
+    under its last part (at most ``limit`` characters); nothing is cut."""
     if len(body) <= limit:
         return [], body
     parts = split_text(body)
-    if len(parts[-1]) <= limit:
-        return [Text(p) for p in parts[:-1]], parts[-1]
-    return [Text(p) for p in parts], "⬇️"
+    if len(parts[-1]) > limit:
+        parts = parts[:-1] + split_text(parts[-1], limit)
+    return [Text(p) for p in parts[:-1]], parts[-1]
 
 
 def choose(
