@@ -31,6 +31,7 @@ from handlers.whatsapp.cloud import PywaCloud
 from handlers.whatsapp.presenter import text_reply
 from services import inbox, texts
 from services.usecases.choices import Choices
+from services.usecases.identity_moves import IdentityMoves
 from services.zi import Caller, Zibot
 
 log = logging.getLogger(__name__)
@@ -223,7 +224,8 @@ def make_inbound(
     settings = runtime.settings
     client = make_client(settings)
     choices = Choices(runtime.sessions, runtime.clock, settings.timezone, settings.evidence_dir)
-    chat = WhatsAppChat(zibot, choices, PywaCloud(client), kick)
+    ids = IdentityMoves(runtime.sessions, runtime.clock, settings.timezone, settings.evidence_dir)
+    chat = WhatsAppChat(zibot, choices, PywaCloud(client), kick, ids)
     return client, WhatsAppInbound(runtime, client, chat, on_status=None)
 
 

@@ -28,6 +28,7 @@ from services.tracking import STATUSES
 from services.usecases.bukti import BUKTI_PROMPT
 from services.usecases.choices import CHOICE, Choices
 from services.usecases.drafts import DRAFT
+from services.usecases.identity_moves import IdentityMoves
 from services.zi import Caller, EvidenceSlot, RankingReport, Zibot
 
 CHANNEL = "whatsapp"
@@ -62,6 +63,7 @@ class Incoming:
     payload: str | None = None
     media: Media | None = None
     unsupported: bool = False
+    phone: str | None = None  # the phone number, when WhatsApp also gave a business-scoped id
 
 
 class WhatsAppChat:
@@ -73,8 +75,10 @@ class WhatsAppChat:
         choices: Choices,
         cloud: CloudPort,
         kick: Callable[[], None] | None = None,
+        ids: IdentityMoves | None = None,
     ) -> None:
         self.zi = zi
+        self.ids = ids
         self.choices = choices
         self.cloud = cloud
         # Wakes the reminder engine: a new ticket is posted to the province now, not at the
@@ -92,6 +96,9 @@ class WhatsAppChat:
             user_id=incoming.user_id,
             user_name=incoming.user_name,
         )
+        if self.ids is not None and incoming.phone and incoming.phone != incoming.user_id:
+            # Registered by phone number before WhatsApp gave business-scoped ids: same person.
+            await run(self.ids.move_identity, CHANNEL, incoming.phone, incoming.user_id)
         try:
             await self._route(caller, incoming)
         except ZibotError as exc:

@@ -162,7 +162,8 @@ def incoming_of(update: Update) -> Incoming | None:
     user_id = user.bsuid or user.wa_id
     if not user_id:
         return None
-    base = Incoming(message_id=update.id, user_id=user_id, user_name=user.name or "")
+    phone = user.wa_id if user.wa_id and user.wa_id != user_id else None
+    base = Incoming(message_id=update.id, user_id=user_id, user_name=user.name or "", phone=phone)
     if isinstance(update, CallbackButton | CallbackSelection):
         return replace(base, payload=str(update.data))
     if update.chat.type != ChatType.PRIVATE:

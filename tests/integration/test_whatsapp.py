@@ -41,6 +41,7 @@ from models import BuktiDukung, ChatLink, InboxEntry, Kendala, Outbox, Target, U
 from services import catalog, invites, kendala, texts
 from services.importer import import_plan
 from services.usecases.choices import Choices
+from services.usecases.identity_moves import IdentityMoves
 from services.zi import Zibot
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -92,7 +93,8 @@ class Bot:
         self.cloud = FakeCloud()
         zi = Zibot(sessions, clock, WITA, self.settings.evidence_dir)
         choices = Choices(sessions, clock, WITA, self.settings.evidence_dir)
-        self.chat = WhatsAppChat(zi, choices, self.cloud)
+        ids = IdentityMoves(sessions, clock, WITA, self.settings.evidence_dir)
+        self.chat = WhatsAppChat(zi, choices, self.cloud, ids=ids)
         client = make_client(self.settings, transport=httpx.MockTransport(graph_never))
         self.statuses: list[object] = []
 
@@ -432,3 +434,21 @@ def replace_user(body: dict[str, object], user_id: str) -> dict[str, object]:
     contact = body["entry"][0]["changes"][0]["value"]["contacts"][0]  # type: ignore[index]
     contact["user_id"] = user_id
     return body
+
+
+def test_a_person_registered_by_phone_keeps_the_account_under_the_business_id(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    phone = "6281255555555"
+    with world.begin() as session:
+        badung = catalog.find_satker(session, "5103").id
+        user = User(name="Lama", role="agen", satker_id=badung, created_at=IMPORTED)
+        user.whatsapp = phone  # registered when WhatsApp gave phone numbers only
+        session.add(user)
+    run(bot.say(text_body(phone, "progres")))  # now with contacts[0].user_id
+    assert "KPU Kabupaten Badung" in bot.cloud.texts_to(user_id_of(phone))[0]
+    with world() as session:
+        user = session.scalars(select(User).where(User.name == "Lama")).one()
+        assert [(i.channel, i.external_id) for i in user.identities] == [
+            ("whatsapp", user_id_of(phone))
+        ]
