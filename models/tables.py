@@ -139,6 +139,9 @@ class UserIdentity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(255))
+    # When this account last wrote to the bot (WhatsApp's 24-hour customer-service window
+    # runs from it); None until it writes.
+    last_inbound_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="identities")
 
@@ -255,7 +258,7 @@ class Outbox(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))  # a WhatsApp BSUID reaches ~128+
     day: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     # JSON: [[{"text": ..., "data": ...}, ...], ...] inline keyboard rows, or "".
@@ -273,6 +276,13 @@ class Outbox(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(64))
+    # What the channel later reported about the sent message ("sent", "delivered", "read"),
+    # and when; WhatsApp's status webhooks.
+    receipt: Mapped[str | None] = mapped_column(String(16))
+    receipt_at: Mapped[datetime | None]
+    # Send it as the channel's approved template (WhatsApp outside the 24-hour window, after
+    # Meta refused the free-form message).
+    via_template: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Reminder(Base):
@@ -313,7 +323,7 @@ class Unreachable(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(Text)
     since: Mapped[datetime]
 

@@ -505,8 +505,9 @@ class GraphApiStandIn:
                 "origin": {"type": "utility" if sent and sent.template else "service"},
             }
             entry["pricing"] = {
-                "billable": True,
+                "billable": bool(sent and sent.template),
                 "pricing_model": "PMP",
+                "type": "regular" if sent and sent.template else "free_customer_service",
                 "category": "utility" if sent and sent.template else "service",
             }
         if status == "failed":
@@ -520,7 +521,14 @@ class GraphApiStandIn:
                     "href": HREF,
                 }
             ]
-        return self._envelope({"statuses": [entry]})
+        # Since the business-scoped user ids (2026) statuses name their recipient in
+        # ``contacts`` too; pywa 4.5 needs it.
+        contact = (
+            {"wa_id": recipient, "user_id": self.user_id_of(recipient)}
+            if recipient.isdigit()
+            else {"user_id": recipient}
+        )
+        return self._envelope({"contacts": [contact], "statuses": [entry]})
 
     def queue_status(self, message_id: str, status: str, code: int | None = None) -> JSONDict:
         """Queue a status webhook body (see ``take_statuses``) and return it."""
@@ -565,6 +573,11 @@ class GraphApiStandIn:
                         if user:
                             self.user_wrote(user, when)
 
+    @staticmethod
+    def user_id_of(wa_id: str) -> str:
+        """The business-scoped user id the stand-in gives a phone number (stable)."""
+        return f"ID.{int(hashlib.sha256(wa_id.encode()).hexdigest()[:15], 16)}"
+
     def _envelope(self, value: JSONDict) -> JSONDict:
         return {
             "object": "whatsapp_business_account",
@@ -600,8 +613,7 @@ class GraphApiStandIn:
     ) -> JSONDict:
         when = at or self.now()
         contact: JSONDict = {"profile": {"name": name}, "wa_id": wa_id}
-        digest = int(hashlib.sha256(wa_id.encode()).hexdigest()[:15], 16)
-        contact["user_id"] = user_id or f"ID.{digest}"
+        contact["user_id"] = user_id or self.user_id_of(wa_id)
         message: JSONDict = {
             "from": wa_id,
             "id": f"wamid.in{next(self._ids)}",
