@@ -29,7 +29,8 @@ API (everything is thread-safe; the server runs in a daemon thread):
   (non-template) messages to a user outside the window are refused with **131047**; with
   ``window_errors="late"`` they are accepted (200) and a ``failed`` 131047 status is queued, as
   Meta also does.
-* templates: ``approve_template(name, language, body, buttons=())`` registers an approved
+* templates: ``approve_readme_templates(readme_text)`` approves those the README documents;
+  ``approve_template(name, language, body, buttons=())`` registers an approved
   template whose body has ``{{1}}``.. parameters; sending an unknown one refuses 132001, a wrong
   parameter count 132000, ``pause_template(name)`` then 132015. The recorded message's ``text``
   is the filled body.
@@ -43,7 +44,8 @@ API (everything is thread-safe; the server runs in a daemon thread):
 * webhooks to the bot: ``sign(raw)`` gives the ``X-Hub-Signature-256`` value; ``post_webhook(url,
   body)`` posts a body signed with ``app_secret``; builders ``text_message_body``,
   ``button_reply_body``, ``list_reply_body``, ``quick_reply_body``, ``document_message_body``
-  (with ``add_media(data, mime_type)`` for the bytes the bot will download).
+  (with ``add_media(data, mime_type)`` for the bytes the bot will download); a user's
+  business-scoped id is ``user_id_of(wa_id)`` unless given.
 
 Meta's limits enforced (code 131009 "Parameter value is not valid" or 100 "Invalid parameter",
 with the detail in ``error_data.details``): text 1..4,096; interactive reply buttons 1..3, title
@@ -395,6 +397,20 @@ class GraphApiStandIn:
         with self._lock:
             self._templates[(name, language)] = template
         return template
+
+    def approve_readme_templates(self, readme: str, language: str = "id") -> list[Template]:
+        """Approve the templates the README tells admins to submit (its table rows
+        ``| `ZIBOT_WHATSAPP_TEMPLATE_…` | `name` | body | quick replies | parameters |``)."""
+        approved = []
+        for line in readme.splitlines():
+            match = re.match(
+                r"\| `ZIBOT_WHATSAPP_TEMPLATE_\w+` \| `(\w+)` \| (.+?) \| (.+?) \|", line
+            )
+            if match:
+                name, body, buttons = match.groups()
+                titles = [b.strip() for b in buttons.split(",")]
+                approved.append(self.approve_template(name, language, body.strip(), titles))
+        return approved
 
     def pause_template(self, name: str) -> None:
         """Meta paused ``name`` (every language): sends refuse 132015."""
