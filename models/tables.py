@@ -258,7 +258,7 @@ class Outbox(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(255))  # a WhatsApp BSUID reaches ~128+
+    chat_id: Mapped[str] = mapped_column(String(64))
     day: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     # JSON: [[{"text": ..., "data": ...}, ...], ...] inline keyboard rows, or "".
@@ -323,7 +323,7 @@ class Unreachable(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(255))
+    chat_id: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     since: Mapped[datetime]
 

@@ -1,4 +1,4 @@
-"""WhatsApp outbound: the 24-hour window, delivery receipts, template re-sends, long chat ids
+"""WhatsApp outbound: the 24-hour window, delivery receipts, template re-sends
 
 Revision ID: 0014
 Revises: 0010
@@ -8,8 +8,8 @@ Create Date: 2026-11-28 12:40:00
   window runs 24 hours from it); NULL for every existing identity (no window known).
 - outbox.receipt / receipt_at: the last status the channel reported (sent, delivered, read).
 - outbox.via_template: send as the approved template (Meta refused the free-form message).
-- outbox.chat_id and unreachable.chat_id widen to 255 characters (a WhatsApp business-scoped
-  user id can exceed 128); existing values are kept.
+Only columns are added (SQLite: ALTER TABLE ADD COLUMN, no table rebuilt, so no ON DELETE
+CASCADE of the reminders that point at outbox rows can fire).
 """
 
 from alembic import op
@@ -31,28 +31,10 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('via_template', sa.Boolean(), nullable=False, server_default='0')
         )
-        batch_op.alter_column(
-            'chat_id', existing_type=sa.String(length=64), type_=sa.String(length=255),
-            existing_nullable=False,
-        )
-    with op.batch_alter_table('unreachable', schema=None) as batch_op:
-        batch_op.alter_column(
-            'chat_id', existing_type=sa.String(length=64), type_=sa.String(length=255),
-            existing_nullable=False,
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('unreachable', schema=None) as batch_op:
-        batch_op.alter_column(
-            'chat_id', existing_type=sa.String(length=255), type_=sa.String(length=64),
-            existing_nullable=False,
-        )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.alter_column(
-            'chat_id', existing_type=sa.String(length=255), type_=sa.String(length=64),
-            existing_nullable=False,
-        )
         batch_op.drop_column('via_template')
         batch_op.drop_column('receipt_at')
         batch_op.drop_column('receipt')
