@@ -239,22 +239,17 @@ def template_call(notice: Notice | None, outbox_id: int) -> TemplateCall:
         return TemplateCall(
             REMINDER, (param(n.satker), param(day), str(count), param(_codes(n))), (detail,)
         )
-    if isinstance(
-        n, notices.InstruksiNotice | notices.InstruksiReminder | notices.InstruksiAttachment
-    ):
-        read = notices.payload(Action(notices.READ_INSTRUKSI, str(getattr(n, "instruksi_id", 0))))
+    if isinstance(n, notices.InstruksiNotice | notices.InstruksiReminder):
+        read = notices.payload(Action(notices.READ_INSTRUKSI, str(n.instruksi_id)))
         if isinstance(n, notices.InstruksiNotice):
             params = (param(n.number), param(n.admin), param(n.text))
-        elif isinstance(n, notices.InstruksiReminder):
+        else:
             excerpt = texts.WA_TPL_INSTRUKSI_REMINDER.format(excerpt=n.text)
             params = (param(n.number), texts.WA_TPL_PROVINCE, param(excerpt))
-        else:  # an attachment has no instruksi id: "Sudah dibaca" stays under the text
-            return TemplateCall(
-                PEMBERITAHUAN,
-                (param(f"{n.number}: {texts.WA_TPL_INSTRUKSI_ATTACHMENT}"),),
-                (detail,),
-            )
         return TemplateCall(INSTRUKSI, params, (detail, read))
+    if isinstance(n, notices.InstruksiAttachment):  # no instruksi id: "Sudah dibaca" is on the text
+        summary = f"{n.number}: {texts.WA_TPL_INSTRUKSI_ATTACHMENT}"
+        return TemplateCall(PEMBERITAHUAN, (param(summary),), (detail,))
     kendala = _kendala_summary(n)
     if kendala is not None:
         number, summary = kendala
