@@ -13,7 +13,7 @@ carried (``ob:<outbox id>``, ``biz_opaque_callback_data``):
 - ``failed`` with a template error (132xxx): the row fails and the province's admins are told;
 - anything else: the row fails.
 
-It also answers a "Lihat detail" press (``on_detail``): the full message behind the template.
+A "Lihat detail" press is a use case (``Zibot.window_detail``), routed like every button.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from handlers.whatsapp.notifier import WhatsAppNotifier, classify
 from services import receipts
 from services.identities import WHATSAPP
-from services.receipts import DetailResult, Failure, StatusOutcome
+from services.receipts import Failure, StatusOutcome
 
 log = logging.getLogger(__name__)
 
@@ -99,23 +99,3 @@ async def on_status(
             outcome.action or "nothing to do",
         )
     return outcome
-
-
-async def on_detail(
-    *,
-    chat_id: str,
-    outbox_id: int,
-    sessions: sessionmaker[Session],
-    clock: Callable[[], datetime],
-) -> DetailResult:
-    """A "Lihat detail" press (``wd:<outbox id>``) from ``chat_id``: the full message is queued
-    for that chat (the press itself opened the window: the dispatcher has noted the inbound
-    message first)."""
-
-    def apply() -> DetailResult:
-        with sessions.begin() as session:
-            return receipts.request_detail(
-                session, channel=WHATSAPP, chat_id=chat_id, outbox_id=outbox_id, now=clock()
-            )
-
-    return await asyncio.to_thread(apply)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.flood import WhatsAppPace
 from handlers.whatsapp.notifier import WhatsAppNotifier
-from handlers.whatsapp.status import on_detail, on_status
+from handlers.whatsapp.status import on_status
 from models import ChatLink, Outbox, Unreachable, User, UserIdentity
 from scheduler.outbox import Dispatcher
 from services import catalog, identities, notices, texts
@@ -30,6 +30,7 @@ from services.importer import import_plan
 from services.outbox import enqueue, outbox_row
 from services.receipts import StatusOutcome
 from services.reminders import ReminderPolicy, sweep_plan
+from services.zi import Caller, Zibot
 
 ROOT = Path(__file__).resolve().parents[2]
 WITA = ZoneInfo("Asia/Makassar")
@@ -376,17 +377,18 @@ def test_lihat_detail_brings_the_full_notice_to_its_own_recipient_only(
 
     later = MONDAY + timedelta(hours=2)
     api.now = lambda: later
-    refused = asyncio.run(on_detail(chat_id=OTHER, outbox_id=digest.id, sessions=world,
-                                    clock=Clock(later)))  # fmt: skip
-    assert (refused.queued, refused.reason) == (False, "not_yours")
-    assert asyncio.run(on_detail(chat_id=AGEN, outbox_id=10**9, sessions=world,
-                                 clock=Clock(later))).reason == "gone"  # fmt: skip
-    wrote(world, api, AGEN, later)  # the press is a message: the window opens
-    assert asyncio.run(on_detail(chat_id=AGEN, outbox_id=digest.id, sessions=world,
-                                 clock=Clock(later))).queued  # fmt: skip
-    assert asyncio.run(
-        on_detail(chat_id=AGEN, outbox_id=digest.id, sessions=world, clock=Clock(later))
-    ).queued  # twice in a minute: once
+    zi = Zibot(world, Clock(later), WITA, tmp_path)
+
+    def press(who: str, outbox_id: int) -> tuple[bool, str]:
+        result = zi.window_detail(Caller("whatsapp", who, True, who), outbox_id)
+        return result.queued, result.reason
+
+    assert press(OTHER, digest.id) == (False, "not_yours")
+    assert press(AGEN, 10**9) == (False, "gone")
+    assert zi.note_inbound("whatsapp", AGEN)  # the press is a message: the window opens
+    api.user_wrote(AGEN, later)
+    assert press(AGEN, digest.id) == (True, "")
+    assert press(AGEN, digest.id) == (True, "")  # twice in a minute: queued once
     drain(world, api, later, tmp_path)
     full = api.sent_to(AGEN)[1:]
     assert full and all(m.template is None for m in full)
