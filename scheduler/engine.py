@@ -38,6 +38,11 @@ class ReminderEngine:
         self._drain_lock = asyncio.Lock()
         self._planners: list[Callable[[Session, datetime], int]] = []
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The outbox dispatcher this engine drains with."""
+        return self._dispatcher
+
     def add_planner(self, planner: Callable[[Session, datetime], int]) -> None:
         """Another source of outbox messages (kendala escalations ...) run on each sweep."""
         self._planners.append(planner)

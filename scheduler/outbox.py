@@ -92,6 +92,11 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
 
+    def add_notifier(self, channel: str, notifier: Notifier) -> None:
+        """Send ``channel``'s messages through ``notifier`` too (a channel configured after the
+        engine was built: WhatsApp in ``zibot serve``)."""
+        self._notifiers[channel] = notifier
+
     def in_flight(self) -> list[int]:
         """Ids of the messages this process is sending right now."""
         with self._lock:
