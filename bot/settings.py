@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -68,7 +69,26 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_WHATSAPP_APP_SECRET": "",
     "ZIBOT_WHATSAPP_VERIFY_TOKEN": "",
     "ZIBOT_WHATSAPP_API_URL": "https://graph.facebook.com",
+    # --- h-waout: WhatsApp outbound ---
+    "ZIBOT_WHATSAPP_TEMPLATE_REMINDER": "zibot_pengingat",
+    "ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI": "zibot_instruksi",
+    "ZIBOT_WHATSAPP_TEMPLATE_KENDALA": "zibot_kendala",
+    "ZIBOT_WHATSAPP_TEMPLATE_PEMBERITAHUAN": "zibot_pemberitahuan",
+    "ZIBOT_WHATSAPP_TEMPLATE_LANG": "id",
+    "ZIBOT_WHATSAPP_RATE": "80",
 }
+
+
+@dataclass(frozen=True)
+class WhatsAppTemplates:
+    """The approved UTILITY templates sent outside WhatsApp's 24-hour window (README), and
+    their language code."""
+
+    reminder: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_REMINDER"]
+    instruksi: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI"]
+    kendala: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_KENDALA"]
+    pemberitahuan: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_PEMBERITAHUAN"]
+    language: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_LANG"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,9 @@ class Settings:
     whatsapp_app_secret: Secret = field(default_factory=lambda: Secret(""))
     whatsapp_verify_token: Secret = field(default_factory=lambda: Secret(""))
     whatsapp_api_url: str = DEFAULTS["ZIBOT_WHATSAPP_API_URL"]
+    # --- h-waout: WhatsApp outbound ---
+    whatsapp_templates: WhatsAppTemplates = field(default_factory=WhatsAppTemplates)
+    whatsapp_rate: int = 80  # messages a second per business number (Cloud API default)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Settings:
@@ -129,6 +152,9 @@ class Settings:
             whatsapp_app_secret=Secret(get("ZIBOT_WHATSAPP_APP_SECRET")),
             whatsapp_verify_token=Secret(get("ZIBOT_WHATSAPP_VERIFY_TOKEN")),
             whatsapp_api_url=_http_url("ZIBOT_WHATSAPP_API_URL", get("ZIBOT_WHATSAPP_API_URL")),
+            # --- h-waout: WhatsApp outbound ---
+            whatsapp_templates=_whatsapp_templates(get),
+            whatsapp_rate=_int("ZIBOT_WHATSAPP_RATE", get("ZIBOT_WHATSAPP_RATE"), 1, 1000),
         )
 
     def require_token(self) -> str:
@@ -276,3 +302,29 @@ def _address(name: str, value: str) -> str:
         return str(parse_address(value))
     except ZibotError:
         raise _fail(name, texts.SETTING_BAD_ADDRESS.format(value=value)) from None
+
+
+# --- h-waout: WhatsApp outbound ---------------------------------------------------------------
+_TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
+_TEMPLATE_LANG = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+
+def _whatsapp_templates(get: Callable[[str], str]) -> WhatsAppTemplates:
+    def name(setting: str) -> str:
+        value = get(setting)
+        if not _TEMPLATE_NAME.fullmatch(value):
+            raise _fail(setting, texts.SETTING_BAD_TEMPLATE.format(value=value))
+        return value
+
+    language = get("ZIBOT_WHATSAPP_TEMPLATE_LANG")
+    if not _TEMPLATE_LANG.fullmatch(language):
+        raise _fail(
+            "ZIBOT_WHATSAPP_TEMPLATE_LANG", texts.SETTING_BAD_TEMPLATE_LANG.format(value=language)
+        )
+    return WhatsAppTemplates(
+        reminder=name("ZIBOT_WHATSAPP_TEMPLATE_REMINDER"),
+        instruksi=name("ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI"),
+        kendala=name("ZIBOT_WHATSAPP_TEMPLATE_KENDALA"),
+        pemberitahuan=name("ZIBOT_WHATSAPP_TEMPLATE_PEMBERITAHUAN"),
+        language=language,
+    )

@@ -19,9 +19,11 @@ from bot.app import ZiApplication, build_application
 from bot.runtime import Runtime
 from bot.whatsapp import WhatsAppInbound, make_inbound
 from bot.whatsapp import routes as whatsapp_routes
+from bot.whatsapp_out import make_notifier, status_handler
 from handlers.telegram.common import CHANNEL
 from scheduler.engine import ReminderEngine
-from services import inbox
+from services import identities, inbox
+from services.identities import TELEGRAM, WHATSAPP
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram"
@@ -111,7 +113,14 @@ def serve(runtime: Runtime) -> None:
             if sweeper is not None:
                 sweeper.kick()
 
-        _, whatsapp = make_inbound(runtime, zibot, kick)
+        client, whatsapp = make_inbound(runtime, zibot, kick)
+        # Outbound (the outbox's notifier) and the status webhooks, through the same client.
+        notifier = make_notifier(runtime, client, runtime.settings.whatsapp_phone_id)
+        engine = application.bot_data.engine
+        assert isinstance(engine, ReminderEngine)
+        engine.dispatcher.add_notifier(WHATSAPP, notifier)
+        identities.use_channels(TELEGRAM, WHATSAPP)
+        whatsapp.on_status = status_handler(runtime, notifier, kick)
     web = make_web_app(application, runtime, whatsapp)
     host, port = runtime.settings.listen
     # log_config=None: uvicorn logs through our handler, which masks the token and secret.

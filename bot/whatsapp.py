@@ -94,7 +94,7 @@ def signature_ok(secret: str, body: bytes, header: str) -> bool:
 
 
 # The status webhooks (sent, delivered, read, failed) belong to the outbox.
-StatusHandler = Callable[[updates.Update], Awaitable[None]]
+StatusHandler = Callable[[object], Awaitable[None]]
 
 
 class WhatsAppInbound:
@@ -110,7 +110,7 @@ class WhatsAppInbound:
         self._runtime = runtime
         self._client = client
         self._chat = chat
-        self._on_status = on_status
+        self.on_status = on_status
         self._tasks: set[asyncio.Task[int]] = set()
 
     # ------------------------------------------------------------------ database steps
@@ -189,9 +189,10 @@ class WhatsAppInbound:
                 await self._apologise(incoming.user_id)
                 raise
             return
-        if self._on_status is not None:
-            # TODO(h-waout): handlers.whatsapp.status.on_status — the outbox's status updates.
-            await self._on_status(update)
+        if self.on_status is not None:
+            # Statuses (sent, delivered, read, failed) update the outbox: h-waout's
+            # bot.whatsapp_out.status_handler -> handlers.whatsapp.status.on_status.
+            await self.on_status(update)
 
     async def _apologise(self, user_id: str) -> None:
         try:

@@ -139,6 +139,9 @@ class UserIdentity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(255))
+    # When this account last wrote to the bot (WhatsApp's 24-hour customer-service window
+    # runs from it); None until it writes.
+    last_inbound_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="identities")
 
@@ -273,6 +276,13 @@ class Outbox(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     message_id: Mapped[str | None] = mapped_column(String(64))
+    # What the channel later reported about the sent message ("sent", "delivered", "read"),
+    # and when; WhatsApp's status webhooks.
+    receipt: Mapped[str | None] = mapped_column(String(16))
+    receipt_at: Mapped[datetime | None]
+    # Send it as the channel's approved template (WhatsApp outside the 24-hour window, after
+    # Meta refused the free-form message).
+    via_template: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Reminder(Base):

@@ -39,6 +39,11 @@ class ReminderEngine:
         self._planners: list[Callable[[Session, datetime], int]] = []
         self._tasks: list[Callable[[], Awaitable[object]]] = []
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The outbox dispatcher this engine drains with."""
+        return self._dispatcher
+
     def add_planner(self, planner: Callable[[Session, datetime], int]) -> None:
         """Another source of outbox messages (kendala escalations ...) run on each sweep."""
         self._planners.append(planner)

@@ -25,8 +25,9 @@ KENDALA = "kd"  # the /kendala conversation
 KENDALA_ANSWER = "kt"  # "Tanggapi" under a posted ticket
 KENDALA_CLOSE = "ks"  # "Selesai" under a posted ticket
 INSTRUKSI_READ = "ib"  # "Sudah dibaca" under an instruction
+WHATSAPP_DETAIL = "wd"  # "Lihat detail" under a WhatsApp template: the full message
 PREFIXES = (LAPOR, REMINDER_DONE, REMINDER_SNOOZE, KENDALA, KENDALA_ANSWER, KENDALA_CLOSE,
-            INSTRUKSI_READ)  # fmt: skip
+            INSTRUKSI_READ, WHATSAPP_DETAIL)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ KINDS: dict[str, Kind] = {
              "ask the admin for an answer to a ticket"),
         Kind(KENDALA_CLOSE, "ks:<ticket id>", "admin", texts.KENDALA_ADMIN_ONLY, "close a ticket"),
         Kind(INSTRUKSI_READ, "ib:<instruksi id>", "member", None, "confirm an instruction read"),
+        Kind(WHATSAPP_DETAIL, "wd:<outbox id>", "anyone", None,
+             "send the full message behind a WhatsApp template (to its own recipient only)"),
     )
 }  # fmt: skip
 
@@ -133,6 +136,11 @@ def kendala_step(step: str) -> str:
     return _encode(KENDALA, step)
 
 
+def whatsapp_detail(outbox_id: int) -> str:
+    """``wd:<outbox id>``: the full message behind a template sent outside the window."""
+    return _encode(WHATSAPP_DETAIL, _id(outbox_id))
+
+
 def _encode(*parts: str) -> str:
     data = ":".join(parts)
     if len(data.encode("utf-8")) > MAX_PAYLOAD:
@@ -178,7 +186,7 @@ def decode(data: str | None, *expected: str) -> Action:
     if prefix == REMINDER_DONE and len(args) == 1:
         return Action(prefix, code=_arg_code(args[0]))
     if (
-        prefix in (REMINDER_SNOOZE, KENDALA_ANSWER, KENDALA_CLOSE, INSTRUKSI_READ)
+        prefix in (REMINDER_SNOOZE, KENDALA_ANSWER, KENDALA_CLOSE, INSTRUKSI_READ, WHATSAPP_DETAIL)
         and len(args) == 1
     ):
         return Action(prefix, id=_arg_id(args[0]))

@@ -313,3 +313,15 @@ class GroupLost(Notice):
     title: str
     satker: str
     code: str
+
+
+# --- WhatsApp (h-waout) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateRejected(Notice):
+    """Meta refused one of the approved WhatsApp templates: the province's admins are told."""
+
+    kind: ClassVar[str] = "template_rejected"
+    template: str
+    error: str  # Meta's code and title, e.g. "132001 Template name does not exist ..."

@@ -934,3 +934,37 @@ WA_TAUTKAN_USAGE = (
     "Ketik **tautkan KODE** dengan kode sekali pakai dari perintah /tautkan di Telegram."
 )
 WA_TAUTKAN_SOON = "Menautkan akun Telegram belum tersedia."
+# --- h-waout ---
+# WhatsApp notices inside the 24-hour window (free-form), and the parameters of the approved
+# templates sent outside it (README: "WhatsApp templates"). A template parameter may hold no
+# line break, tab or run of spaces, and the template body at most 1,024 characters.
+WA_REMINDER_FOOT = "Perbarui dengan **lapor KODE selesai**, atau pilih di bawah."
+WA_CHOOSE = "Pilih tindakan:"
+WA_LIST_BUTTON = "Pilih tindakan"
+WA_MORE_ACTIONS = "Tombol lain: balas **lapor KODE selesai** untuk item yang belum tercantum."
+WA_BUTTON_DETAIL = "Lihat detail"
+WA_BUTTON_READ = "Sudah dibaca"
+WA_EXCERPT_MORE = "…"
+WA_TPL_ITEMS_MORE = "{codes} dan {more} lainnya"
+WA_TPL_PROVINCE = "admin KPU Provinsi"
+WA_TPL_INSTRUKSI_ATTACHMENT = "lampiran instruksi ini."
+WA_TPL_INSTRUKSI_REMINDER = "mohon tandai sudah dibaca: {excerpt}"
+WA_TPL_KENDALA_ANSWER = "sudah ditanggapi oleh {admin}."
+WA_TPL_KENDALA_CLOSED = "sudah ditutup; dapat dibuka kembali dalam {days} hari."
+WA_TPL_KENDALA_POST = "laporan baru dari {satker}."
+WA_TPL_KENDALA_ATTACHMENT = "lampiran laporan."
+WA_TPL_KENDALA_ESCALATION = "dari {satker} belum ditanggapi {days} hari kerja."
+WA_TPL_GROUP_LOST = "bot dikeluarkan dari grup milik {satker} ({code})."
+WA_TPL_WEEKLY = "rekap mingguan ZI {year}."
+WA_TPL_GENERIC = "pesan baru menunggu Anda."
+WA_TPL_TEMPLATE_REJECTED = "templat WhatsApp {template} ditolak Meta."
+WA_DETAIL_GONE = "Pesan itu sudah tidak tersedia."
+WA_DETAIL_NOT_YOURS = "Tombol tidak berlaku."
+TEMPLATE_REJECTED_NOTICE = (
+    "⚠️ **Templat WhatsApp {name} ditolak Meta** ({error}). Pengingat dan instruksi untuk "
+    "pengguna WhatsApp yang sudah lebih dari 24 jam tidak menulis ke bot tidak terkirim sampai "
+    "templat itu disetujui kembali di WhatsApp Manager (atau nama/bahasanya diperbaiki di "
+    "ZIBOT_WHATSAPP_TEMPLATE_*)."
+)
+SETTING_BAD_TEMPLATE = "harus nama templat WhatsApp (huruf kecil, angka, garis bawah): {value!r}"
+SETTING_BAD_TEMPLATE_LANG = "harus kode bahasa templat WhatsApp, mis. id atau en_US: {value!r}"

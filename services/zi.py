@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from services.access import Caller, Forbidden, LinkInactive, NotLinked, NotRegistered
 from services.usecases.bukti import Bukti, EvidenceSlot
+from services.usecases.delivery import Deliveries
 from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
@@ -43,5 +44,5 @@ __all__ = [
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis):
+class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Deliveries):
     """The application's use cases over one database and one clock (see the feature classes)."""

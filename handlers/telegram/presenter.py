@@ -158,6 +158,8 @@ def _text(notice: Notice) -> str:
         return fill(texts.INSTRUKSI_REMINDER, number=n.number, text=n.text)
     if isinstance(n, notices.GroupLost):
         return fill(texts.GROUP_LOST_NOTICE, title=n.title, satker=n.satker, code=n.code)
+    if isinstance(n, notices.TemplateRejected):
+        return fill(texts.TEMPLATE_REJECTED_NOTICE, name=n.template, error=n.error)
     raise ValueError(f"no Telegram rendering for notice {notice.kind!r}")
 
 

@@ -103,6 +103,8 @@ class WhatsAppChat:
             await self._route(caller, incoming)
         except ZibotError as exc:
             await self.say(caller, presenter.text_reply(from_html(str(exc))))
+        # The person wrote: their 24-hour window opens (after a registration too).
+        await run(self.zi.note_inbound, CHANNEL, incoming.user_id)
 
     async def say(self, caller: Caller, reply: Reply) -> None:
         """Send a reply; a numbered list is remembered so that the answer is understood."""
@@ -263,6 +265,15 @@ class WhatsAppChat:
             assert action.id is not None
             code, until = await run(self.zi.snooze, caller, action.id)
             await self.text(caller, from_html(texts.SNOOZED.format(code=code, date=tanggal(until))))
+        elif action.prefix == actions.WHATSAPP_DETAIL:
+            assert action.id is not None
+            detail = await run(self.zi.window_detail, caller, action.id)
+            if detail.queued:
+                self.kick()  # the full message follows through the outbox
+            elif detail.reason == "gone":
+                await self.text(caller, texts.WA_DETAIL_GONE)
+            else:
+                await self.text(caller, texts.WA_DETAIL_NOT_YOURS)
         elif action.prefix == actions.INSTRUKSI_READ:
             assert action.id is not None
             number, already = await run(self.zi.instruksi_confirm, caller, action.id)

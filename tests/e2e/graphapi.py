@@ -29,7 +29,8 @@ API (everything is thread-safe; the server runs in a daemon thread):
   (non-template) messages to a user outside the window are refused with **131047**; with
   ``window_errors="late"`` they are accepted (200) and a ``failed`` 131047 status is queued, as
   Meta also does.
-* templates: ``approve_template(name, language, body, buttons=())`` registers an approved
+* templates: ``approve_readme_templates(readme_text)`` approves those the README documents;
+  ``approve_template(name, language, body, buttons=())`` registers an approved
   template whose body has ``{{1}}``.. parameters; sending an unknown one refuses 132001, a wrong
   parameter count 132000, ``pause_template(name)`` then 132015. The recorded message's ``text``
   is the filled body.
@@ -43,7 +44,8 @@ API (everything is thread-safe; the server runs in a daemon thread):
 * webhooks to the bot: ``sign(raw)`` gives the ``X-Hub-Signature-256`` value; ``post_webhook(url,
   body)`` posts a body signed with ``app_secret``; builders ``text_message_body``,
   ``button_reply_body``, ``list_reply_body``, ``quick_reply_body``, ``document_message_body``
-  (with ``add_media(data, mime_type)`` for the bytes the bot will download).
+  (with ``add_media(data, mime_type)`` for the bytes the bot will download); a user's
+  business-scoped id is ``user_id_of(wa_id)`` unless given.
 
 Meta's limits enforced (code 131009 "Parameter value is not valid" or 100 "Invalid parameter",
 with the detail in ``error_data.details``): text 1..4,096; interactive reply buttons 1..3, title
@@ -396,6 +398,20 @@ class GraphApiStandIn:
             self._templates[(name, language)] = template
         return template
 
+    def approve_readme_templates(self, readme: str, language: str = "id") -> list[Template]:
+        """Approve the templates the README tells admins to submit (its table rows
+        ``| `ZIBOT_WHATSAPP_TEMPLATE_…` | `name` | body | quick replies | parameters |``)."""
+        approved = []
+        for line in readme.splitlines():
+            match = re.match(
+                r"\| `ZIBOT_WHATSAPP_TEMPLATE_\w+` \| `(\w+)` \| (.+?) \| (.+?) \|", line
+            )
+            if match:
+                name, body, buttons = match.groups()
+                titles = [b.strip() for b in buttons.split(",")]
+                approved.append(self.approve_template(name, language, body.strip(), titles))
+        return approved
+
     def pause_template(self, name: str) -> None:
         """Meta paused ``name`` (every language): sends refuse 132015."""
         with self._lock:
@@ -505,8 +521,9 @@ class GraphApiStandIn:
                 "origin": {"type": "utility" if sent and sent.template else "service"},
             }
             entry["pricing"] = {
-                "billable": True,
+                "billable": bool(sent and sent.template),
                 "pricing_model": "PMP",
+                "type": "regular" if sent and sent.template else "free_customer_service",
                 "category": "utility" if sent and sent.template else "service",
             }
         if status == "failed":
@@ -520,7 +537,14 @@ class GraphApiStandIn:
                     "href": HREF,
                 }
             ]
-        return self._envelope({"statuses": [entry]})
+        # Since the business-scoped user ids (2026) statuses name their recipient in
+        # ``contacts`` too; pywa 4.5 needs it.
+        contact = (
+            {"wa_id": recipient, "user_id": self.user_id_of(recipient)}
+            if recipient.isdigit()
+            else {"user_id": recipient}
+        )
+        return self._envelope({"contacts": [contact], "statuses": [entry]})
 
     def queue_status(self, message_id: str, status: str, code: int | None = None) -> JSONDict:
         """Queue a status webhook body (see ``take_statuses``) and return it."""
@@ -565,6 +589,11 @@ class GraphApiStandIn:
                         if user:
                             self.user_wrote(user, when)
 
+    @staticmethod
+    def user_id_of(wa_id: str) -> str:
+        """The business-scoped user id the stand-in gives a phone number (stable)."""
+        return f"ID.{int(hashlib.sha256(wa_id.encode()).hexdigest()[:15], 16)}"
+
     def _envelope(self, value: JSONDict) -> JSONDict:
         return {
             "object": "whatsapp_business_account",
@@ -600,8 +629,7 @@ class GraphApiStandIn:
     ) -> JSONDict:
         when = at or self.now()
         contact: JSONDict = {"profile": {"name": name}, "wa_id": wa_id}
-        digest = int(hashlib.sha256(wa_id.encode()).hexdigest()[:15], 16)
-        contact["user_id"] = user_id or f"ID.{digest}"
+        contact["user_id"] = user_id or self.user_id_of(wa_id)
         message: JSONDict = {
             "from": wa_id,
             "id": f"wamid.in{next(self._ids)}",
