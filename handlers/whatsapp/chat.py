@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from handlers.telegram import views  # TODO(h-core2): handlers/views.py with a WhatsApp Style
+from handlers import views
 from handlers.whatsapp import presenter
 from handlers.whatsapp.cloud import CloudPort
-from handlers.whatsapp.presenter import Choice, Reply, fill, from_html
+from handlers.whatsapp.presenter import WHATSAPP, Choice, Reply, fill
 from handlers.whatsapp.words import is_greeting, parse_command, parse_number
 from services import actions, bounds, texts
 from services.errors import ZibotError
@@ -102,7 +102,7 @@ class WhatsAppChat:
         try:
             await self._route(caller, incoming)
         except ZibotError as exc:
-            await self.say(caller, presenter.text_reply(from_html(str(exc))))
+            await self.say(caller, presenter.text_reply(WHATSAPP.refusal(exc)))
         # The person wrote: their 24-hour window opens (after a registration too).
         await run(self.zi.note_inbound, CHANNEL, incoming.user_id)
 
@@ -146,7 +146,7 @@ class WhatsAppChat:
                 await self.kendala_text(caller, step, incoming.text)
                 return
             if kind == BUKTI_PROMPT:
-                await self.text(caller, from_html(texts.BUKTI_WRONG_KIND))
+                await self.text(caller, fill(texts.BUKTI_WRONG_KIND))
                 return
         await self.text(caller, fill(texts.WA_MENU))
 
@@ -163,10 +163,10 @@ class WhatsAppChat:
             await self.progres(caller, rest)
         elif name == "tenggat":
             report = await run(self.zi.deadlines, caller, rest)
-            await self.text(caller, from_html(views.deadlines(report)))
+            await self.text(caller, views.deadlines(WHATSAPP, report))
         elif name == "rencana":
             plan = await run(self.zi.plan, caller, rest)
-            await self.text(caller, from_html(views.plan(plan)))
+            await self.text(caller, views.plan(WHATSAPP, plan))
         elif name == "lapor":
             await self.lapor(caller, rest)
         elif name == "bukti":
@@ -183,16 +183,7 @@ class WhatsAppChat:
     async def daftar(self, caller: Caller, code: str) -> None:
         """``daftar KODE``: the same registration as Telegram's /daftar."""
         result = await run(self.zi.register, caller, code)
-        template = texts.DAFTAR_ALREADY if result.already else texts.DAFTAR_DONE
-        member = result.member
-        await self.text(
-            caller,
-            from_html(
-                template.format(
-                    name=member.name, role=texts.ROLE_LABELS[member.role], satker=member.satker.name
-                )
-            ),
-        )
+        await self.text(caller, views.registered(WHATSAPP, result))
 
     async def tautkan(self, caller: Caller, code: str) -> None:
         """``tautkan KODE``: link this WhatsApp to an existing Telegram account."""
@@ -206,27 +197,30 @@ class WhatsAppChat:
         """``progres [satker|semua]``."""
         report = await run(self.zi.progress, caller, argument)
         if isinstance(report, RankingReport):
-            await self.text(caller, from_html(views.ranking(report)))
+            await self.text(caller, views.ranking(WHATSAPP, report))
         else:
-            await self.text(caller, from_html(views.satker_progress(report)))
+            await self.text(caller, views.satker_progress(WHATSAPP, report))
 
     async def bantuan(self, caller: Caller) -> None:
         """``bantuan``: the menu, and who the person is."""
         member = await run(self.zi.member, caller)
         head = fill(texts.WA_MENU)
         if member is None:
-            await self.text(caller, f"{head}\n\n{from_html(texts.HELP_NOT_REGISTERED)}")
+            await self.text(caller, f"{head}\n\n{fill(texts.HELP_NOT_REGISTERED)}")
             return
-        who = texts.HELP_WHO.format(
-            name=member.name, role=texts.ROLE_LABELS[member.role], satker=member.satker.name
+        who = fill(
+            texts.HELP_WHO,
+            name=member.name,
+            role=texts.ROLE_LABELS[member.role],
+            satker=member.satker.name,
         )
-        await self.text(caller, f"{head}\n\n{from_html(who)}")
+        await self.text(caller, f"{head}\n\n{who}")
 
     async def batal(self, caller: Caller) -> None:
         """``batal``: leave whatever step is open (a staged kendala file is removed)."""
         open_step = await run(self.choices.open_kind, caller)
         if open_step is None:
-            await self.text(caller, texts.BATAL_NOTHING)
+            await self.text(caller, fill(texts.BATAL_NOTHING))
             return
         kind = open_step[0]
         if kind == DRAFT:
@@ -235,7 +229,7 @@ class WhatsAppChat:
             await run(self.zi.bukti_end, caller)
         elif kind == CHOICE:
             await run(self.choices.end_choice, caller)
-        await self.text(caller, texts.BATAL_DONE)
+        await self.text(caller, fill(texts.BATAL_DONE))
 
     # ------------------------------------------------------------------ presses
 
@@ -264,21 +258,21 @@ class WhatsAppChat:
         elif action.prefix == actions.REMINDER_SNOOZE:
             assert action.id is not None
             code, until = await run(self.zi.snooze, caller, action.id)
-            await self.text(caller, from_html(texts.SNOOZED.format(code=code, date=tanggal(until))))
+            await self.text(caller, fill(texts.SNOOZED, code=code, date=tanggal(until)))
         elif action.prefix == actions.WHATSAPP_DETAIL:
             assert action.id is not None
             detail = await run(self.zi.window_detail, caller, action.id)
             if detail.queued:
                 self.kick()  # the full message follows through the outbox
             elif detail.reason == "gone":
-                await self.text(caller, texts.WA_DETAIL_GONE)
+                await self.text(caller, fill(texts.WA_DETAIL_GONE))
             else:
-                await self.text(caller, texts.WA_DETAIL_NOT_YOURS)
+                await self.text(caller, fill(texts.WA_DETAIL_NOT_YOURS))
         elif action.prefix == actions.INSTRUKSI_READ:
             assert action.id is not None
             number, already = await run(self.zi.instruksi_confirm, caller, action.id)
             template = texts.INSTRUKSI_ALREADY if already else texts.INSTRUKSI_CONFIRMED
-            await self.text(caller, from_html(template.format(number=number)))
+            await self.text(caller, fill(template, number=number))
         else:  # kt/ks: the province answers tickets in its Telegram group
             await self.text(caller, fill(texts.WA_BUTTON_GONE))
 
@@ -291,7 +285,7 @@ class WhatsAppChat:
         if not args:
             satker, items = await run(self.zi.open_items, caller)
             if not items:
-                await self.text(caller, texts.LAPOR_NOTHING_OPEN.format(name=satker.name))
+                await self.text(caller, views.lapor_choose_item(WHATSAPP, satker.name, False))
                 return
             choices = [
                 Choice(
@@ -302,18 +296,12 @@ class WhatsAppChat:
                 for i in items
             ]
             await self.say(
-                caller, self._choose(texts.LAPOR_CHOOSE_ITEM.format(name=satker.name), choices)
+                caller, self._choose(views.lapor_choose_item(WHATSAPP, satker.name, True), choices)
             )
             return
         if len(args) == 1:
             item = await run(self.zi.item, caller, args[0])
-            body = from_html(
-                texts.LAPOR_CHOOSE_STATUS.format(
-                    code=item.item_code,
-                    activity=item.activity,
-                    status=texts.STATUS_LABELS[item.status],
-                )
-            )
+            body = views.lapor_choose_status(WHATSAPP, item)
             choices = [
                 Choice(actions.lapor_status(item.item_code, s), texts.STATUS_LABELS[s])
                 for s in STATUSES
@@ -325,18 +313,7 @@ class WhatsAppChat:
 
     async def _report(self, caller: Caller, code: str, status: str, note: str | None) -> None:
         change = await run(self.zi.report, caller, code, status, note)
-        await self.text(
-            caller,
-            from_html(
-                texts.LAPOR_DONE.format(
-                    code=change.item.item_code,
-                    activity=change.item.activity,
-                    old=texts.STATUS_LABELS[change.old_status],
-                    new=texts.STATUS_LABELS[change.new_status],
-                    note=texts.LAPOR_NOTE.format(note=change.note) if change.note else "",
-                )
-            ),
-        )
+        await self.text(caller, views.lapor_done(WHATSAPP, change))
 
     @staticmethod
     def _choose(body: str, choices: list[Choice]) -> Reply:
@@ -352,7 +329,7 @@ class WhatsAppChat:
         if not code:
             satker, items = await run(self.zi.open_items, caller)
             if not items:
-                await self.text(caller, texts.LAPOR_NOTHING_OPEN.format(name=satker.name))
+                await self.text(caller, views.lapor_choose_item(WHATSAPP, satker.name, False))
                 return
             choices = [
                 Choice(
@@ -425,17 +402,7 @@ class WhatsAppChat:
     async def _store(self, caller: Caller, slot: EvidenceSlot, media: Media) -> None:
         data = await self._fetch(media)
         stored = await run(self.zi.store_evidence, caller, slot, data, media.name, media.mime_type)
-        await self.text(
-            caller,
-            from_html(
-                texts.BUKTI_STORED.format(
-                    code=stored.item_code,
-                    name=stored.file_name,
-                    size=f"{stored.size / 1024:.0f} KB",
-                    sha=stored.sha256[:12],
-                )
-            ),
-        )
+        await self.text(caller, views.bukti_stored(WHATSAPP, stored))
 
     # ------------------------------------------------------------------ kendala
 
@@ -449,9 +416,9 @@ class WhatsAppChat:
             elif word == "buka" and len(args) >= 2:
                 number = await run(self.zi.kendala_reopen, caller, args[1])
                 self.kick()
-                await self.text(caller, texts.KENDALA_REOPENED.format(number=number))
+                await self.text(caller, fill(texts.KENDALA_REOPENED, number=number))
             else:
-                await self.text(caller, from_html(texts.KENDALA_SUBCOMMAND_UNKNOWN))
+                await self.text(caller, fill(texts.KENDALA_SUBCOMMAND_UNKNOWN))
             return
         _, areas = await run(self.zi.kendala_scope, caller)
         await self._forget_draft(caller)
@@ -465,24 +432,7 @@ class WhatsAppChat:
 
     async def _kendala_list(self, caller: Caller) -> None:
         tickets = await run(self.zi.kendala_list, caller)
-        if not tickets:
-            await self.text(caller, texts.KENDALA_LIST_EMPTY)
-            return
-        lines = [from_html(texts.KENDALA_LIST_HEAD.format(count=len(tickets)))]
-        lines += [
-            from_html(
-                texts.KENDALA_LIST_LINE.format(
-                    number=t.number,
-                    satker=t.satker_name,
-                    category=t.category,
-                    status=texts.KENDALA_STATUS_LABELS[t.status],
-                    age=t.age_working_days,
-                    description=bounds.excerpt(t.description, 120),
-                )
-            )
-            for t in tickets
-        ]
-        await self.text(caller, "\n".join(lines))
+        await self.text(caller, views.kendala_list(WHATSAPP, tickets))
 
     async def _draft(self, caller: Caller) -> tuple[str, dict[str, Any]] | None:
         return await run(self.zi.draft, caller)
@@ -514,7 +464,7 @@ class WhatsAppChat:
                        texts.WA_GENERAL_DESCRIPTION)
             )  # fmt: skip
             await run(self.zi.draft_save, caller, "item", data)
-            body = from_html(texts.KENDALA_CHOOSE_ITEM.format(area=action.code))
+            body = views.kendala_choose_item(WHATSAPP, action.code)
             await self.say(caller, self._choose(body, choices))
             return
         if action.step in ("item", "umum"):
@@ -526,7 +476,7 @@ class WhatsAppChat:
             choices = [
                 Choice(actions.kendala_category(key), label) for key, label in CATEGORIES.items()
             ]
-            body = texts.KENDALA_CHOOSE_CATEGORY.format(item=data["item_label"])
+            body = views.kendala_choose_category(WHATSAPP, str(data["item_label"]))
             await self.say(caller, self._choose(body, choices))
             return
         if action.step == "cat" and action.word is not None:
@@ -539,7 +489,7 @@ class WhatsAppChat:
             return
         if action.step == "cancel":
             await self._forget_draft(caller)
-            await self.text(caller, texts.BATAL_DONE)
+            await self.text(caller, fill(texts.BATAL_DONE))
             return
         if action.step == "send" and step == "confirm":
             await self._kendala_send(caller, data)
@@ -588,11 +538,12 @@ class WhatsAppChat:
     async def _kendala_confirm(self, caller: Caller, data: dict[str, Any]) -> None:
         attachment = _attachment(data)
         category = str(data.get("category", ""))
-        body = texts.KENDALA_CONFIRM.format(
-            item=data.get("item_label", texts.KENDALA_GENERAL),
-            category=CATEGORIES.get(category, category),
-            description=data.get("description", ""),
-            attachment=attachment.name if attachment else texts.KENDALA_NO_ATTACHMENT,
+        body = views.kendala_confirm(
+            WHATSAPP,
+            str(data.get("item_label", texts.KENDALA_GENERAL)),
+            category,
+            str(data.get("description", "")),
+            attachment.name if attachment else None,
         )
         choices = [
             Choice(actions.kendala_step("send"), texts.KENDALA_BUTTON_SEND),
@@ -615,7 +566,7 @@ class WhatsAppChat:
             await run(self.zi.draft_end, caller)  # the file is the ticket's now, or removed
         self.kick()
         template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
-        await self.text(caller, from_html(template.format(number=number)))
+        await self.text(caller, fill(template, number=number))
 
 
 def _draft(areas: list[tuple[str, str]]) -> dict[str, Any]:

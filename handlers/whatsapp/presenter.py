@@ -10,9 +10,10 @@ text list the person answers with a number.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from html import unescape
+
+from handlers.views import Markup
+from handlers.whatsapp.notices import literal, markup
 
 MAX_TEXT = 4096
 MAX_BODY_WITH_BUTTONS = 1024
@@ -24,35 +25,38 @@ MAX_ROW_DESCRIPTION = 72
 MAX_LIST_BUTTON = 20
 MAX_PAYLOAD = 200  # a list row's id; a button's may be 256
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
-_ITALIC = re.compile(r"__(.+?)__", re.DOTALL)
-_HTML_BOLD = re.compile(r"<b>(.*?)</b>", re.DOTALL | re.IGNORECASE)
-_HTML_ITALIC = re.compile(r"<i>(.*?)</i>", re.DOTALL | re.IGNORECASE)
-_HTML_PRE = re.compile(r"<(pre|code)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
-_HTML_LINK = re.compile(r'<a href="[^"]*">(.*?)</a>', re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+class WhatsAppStyle:
+    """WhatsApp's way of saying the templates (``handlers.views.Style``): its own marks
+    (``*bold*``, ``_italic_``, ```monospace```), every text value literal (a word joiner after
+    each of its formatting characters, so that what people wrote is never formatted)."""
+
+    max_text: int = MAX_TEXT
+
+    def fill(self, template: str, **values: object) -> str:
+        """The template in WhatsApp formatting, text values literal (``Markup`` as it is)."""
+        return markup(template).format(
+            **{
+                k: literal(v) if isinstance(v, str) and not isinstance(v, Markup) else v
+                for k, v in values.items()
+            }
+        )
+
+    def plain(self, text: object) -> str:
+        """Text shown as it is."""
+        return literal(str(text))
+
+    def refusal(self, exc: BaseException) -> str:
+        """A refused request's reason (an Indonesian sentence from ``services.texts``)."""
+        return markup(str(exc))
 
 
-def markup(template: str) -> str:
-    """A template's emphasis marks (``**bold**``, ``__italic__``) as WhatsApp formatting."""
-    return _ITALIC.sub(r"_\1_", _BOLD.sub(r"*\1*", template))
+WHATSAPP = WhatsAppStyle()
 
 
 def fill(template: str, **values: object) -> str:
-    """The template in WhatsApp formatting with the values inserted as they are: WhatsApp has
-    no escaping, and people's text is shown literally (no HTML entity ever reaches them)."""
-    return markup(template).format(**values)
-
-
-def from_html(text: str) -> str:
-    """Telegram HTML (from templates and views written for Telegram) as WhatsApp text: tags
-    become WhatsApp formatting or go, entities become the characters they stand for."""
-    text = _HTML_PRE.sub(lambda m: f"```{m.group(2)}```", text)
-    text = _HTML_BOLD.sub(r"*\1*", text)
-    text = _HTML_ITALIC.sub(r"_\1_", text)
-    text = _HTML_LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    return markup(unescape(text))
+    """A template in WhatsApp formatting with its values literal."""
+    return WHATSAPP.fill(template, **values)
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

@@ -21,7 +21,6 @@ from handlers.whatsapp.presenter import (
     check,
     choose,
     fill,
-    from_html,
     split_text,
 )
 from handlers.whatsapp.words import Command, is_greeting, parse_command, parse_number
@@ -63,9 +62,11 @@ def test_greetings_and_numbers() -> None:
 
 def test_whatsapp_formatting_never_html() -> None:
     assert fill("**Kendala {n}** __{d}__", n="KDL-1", d="<b>&") == "*Kendala KDL-1* _<b>&_"
-    assert from_html("<b>MP</b> &lt;a&gt; &amp; <i>x</i>\n<pre>bar</pre>") == (
-        "*MP* <a> & _x_\n```bar```"
-    )
+    shown = fill("**{name}**: {text}", name="Made", text="*penting* _sekali_ `x` ~y~")
+    assert shown.startswith("*Made*: ")
+    # people's marks are kept but made literal (a word joiner after each), never formatting
+    assert shown.replace("\u2060", "") == "*Made*: *penting* _sekali_ `x` ~y~"
+    assert "*\u2060penting*\u2060" in shown
 
 
 @given(st.text(alphabet=st.sampled_from("ab \n✅"), max_size=12000))
