@@ -11,6 +11,7 @@ replayed at start-up and by every sweep of the reminder engine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -112,6 +113,11 @@ class WhatsAppInbound:
         self._chat = chat
         self.on_status = on_status
         self._tasks: set[asyncio.Task[int]] = set()
+        # One person's updates are processed in order (this process; a redelivery to another
+        # replica is processed there once, by the claim).
+        self._senders: dict[str, str] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
 
     # ------------------------------------------------------------------ database steps
 
@@ -143,15 +149,36 @@ class WhatsAppInbound:
         """Store every update of a verified body (committed before the webhook is answered);
         the keys, to process."""
         singles = updates.split(raw)
+        for single in singles:
+            self._senders[single.key] = single.sender
         return await asyncio.to_thread(self._store, singles)
 
     def process_soon(self, keys: list[str]) -> None:
-        """Process entries in a task of this process (after the answer went out)."""
+        """Process entries in a task of this process (after the answer went out); one
+        person's messages one after the other, in the order they arrived."""
         if not keys:
             return
-        task = asyncio.get_running_loop().create_task(self.process(keys))
+        senders = sorted({self._senders.pop(key, "") for key in keys} - {""})
+        task = asyncio.get_running_loop().create_task(self._in_order(senders, keys))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _in_order(self, senders: list[str], keys: list[str]) -> int:
+        # Tasks reach their locks in the order they were created (no await before), and
+        # asyncio's locks are first come, first served.
+        async with contextlib.AsyncExitStack() as stack:
+            for sender in senders:
+                lock = self._locks.setdefault(sender, asyncio.Lock())
+                self._waiting[sender] = self._waiting.get(sender, 0) + 1
+                stack.callback(self._leave, sender)
+                await stack.enter_async_context(lock)
+            return await self.process(keys)
+
+    def _leave(self, sender: str) -> None:
+        self._waiting[sender] -= 1
+        if not self._waiting[sender]:
+            del self._waiting[sender]
+            self._locks.pop(sender, None)
 
     async def process(self, keys: list[str]) -> int:
         """Process each entry this process can claim, in order; how many it processed."""

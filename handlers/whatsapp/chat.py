@@ -140,14 +140,17 @@ class WhatsAppChat:
             await self.press(caller, payload)
             return
         open_step = await run(self.choices.open_kind, caller)
-        if open_step is not None and not is_greeting(incoming.text):
-            kind, step = open_step
-            if kind == DRAFT:
-                await self.kendala_text(caller, step, incoming.text)
-                return
-            if kind == BUKTI_PROMPT:
-                await self.text(caller, fill(texts.BUKTI_WRONG_KIND))
-                return
+        if open_step is not None and open_step[0] == DRAFT:
+            # Any text is the description when it is asked for ("Selamat pagi, kami ..." too).
+            await self.kendala_text(caller, open_step[1], incoming.text)
+            return
+        if (
+            open_step is not None
+            and open_step[0] == BUKTI_PROMPT
+            and not is_greeting(incoming.text)
+        ):
+            await self.text(caller, fill(texts.BUKTI_WRONG_KIND))
+            return
         await self.text(caller, fill(texts.WA_MENU))
 
     async def command(self, caller: Caller, name: str, rest: str, incoming: Incoming) -> None:
@@ -194,7 +197,9 @@ class WhatsAppChat:
         await self.text(caller, fill(texts.WA_TAUTKAN_SOON))
 
     async def progres(self, caller: Caller, argument: str) -> None:
-        """``progres [satker|semua]``."""
+        """``progres [satker|semua]`` (``grafik``, a Telegram chart, is answered as text)."""
+        if argument.lower().startswith("grafik"):
+            argument = argument[len("grafik") :].strip()
         report = await run(self.zi.progress, caller, argument)
         if isinstance(report, RankingReport):
             await self.text(caller, views.ranking(WHATSAPP, report))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pywa.types.chat import ChatType
+from pywa.types.message import MessageType
 from pywa_async import WhatsApp
 from pywa_async.types import (
     CallbackButton,
@@ -35,10 +36,12 @@ class NotAnUpdate(ValueError):
 
 @dataclass(frozen=True)
 class Single:
-    """One update cut out of a webhook body: its inbox key and its own body (JSON text)."""
+    """One update cut out of a webhook body: its inbox key, its own body (JSON text) and who
+    sent it (the business-scoped id or phone; empty for statuses and other fields)."""
 
     key: str
     body: str
+    sender: str = ""
 
 
 def _contact_for(message: Json, contacts: list[Json], index: int) -> Json | None:
@@ -112,7 +115,11 @@ def split(raw: bytes) -> list[Single]:
                     if not contact.get("user_id"):  # pywa 4.5 needs it; older bodies lack it
                         contact["user_id"] = contact.get("wa_id") or message.get("from")
                     one["contacts"] = [contact]
-                found.append(Single(f"msg:{message['id']}", _wrap(body, entry, field, one)))
+                sender = ""
+                if contact is not None:
+                    sender = str(contact.get("user_id") or "")
+                key = f"msg:{message['id']}"
+                found.append(Single(key, _wrap(body, entry, field, one), sender))
             for status in statuses:
                 if not isinstance(status, dict) or not status.get("id"):
                     raise NotAnUpdate("a status without an id")
@@ -128,6 +135,9 @@ def split(raw: bytes) -> list[Single]:
     return found
 
 
+# A reaction to a reply, an edit or deletion of a message, a number change: nothing to answer.
+IGNORED = frozenset({"reaction", "edit", "revoke", "system", "unsupported"})
+
 Update = Message | CallbackButton[str] | CallbackSelection[str] | MessageStatus | RawUpdate
 
 
@@ -142,6 +152,8 @@ def read(client: WhatsApp, body: str) -> Update:
         return MessageStatus.from_update(client=client, update=raw)
     message = value["messages"][0]
     kind = message.get("type")
+    if kind in IGNORED:
+        return raw
     if kind == "button":  # a template's quick reply
         return CallbackButton.from_update(client=client, update=raw)
     if kind == "interactive":
@@ -168,6 +180,8 @@ def incoming_of(update: Update) -> Incoming | None:
         return replace(base, payload=str(update.data))
     if update.chat.type != ChatType.PRIVATE:
         return None
+    if update.type == MessageType.REQUEST_WELCOME:  # the person opened the chat: the menu
+        return base
     if update.document is not None:
         doc = update.document
         name = doc.filename or "dokumen"

@@ -372,14 +372,15 @@ def test_a_kendala_from_whatsapp_reaches_the_province_group(
     categories = bot.cloud.last(AGEN_ID)
     assert isinstance(categories, ListMessage) and len(categories.choices) == 6
     run(bot.say(list_body(AGEN, "kd:cat:anggaran")))
-    run(bot.say(text_body(AGEN, "Anggaran *pelatihan* <belum> cair & tertunda")))
+    run(bot.say(text_body(AGEN, "Selamat pagi, anggaran *pelatihan* <belum> cair & tertunda")))
     skip = bot.cloud.last(AGEN_ID)
     assert isinstance(skip, ReplyButtons)
     run(bot.say(button_body(AGEN, choices_of(skip)[0][0])))
     confirm = bot.cloud.last(AGEN_ID)
     assert isinstance(confirm, ReplyButtons)
     shown = confirm.body.replace("\u2060", "")  # marks made literal with word joiners
-    assert "Anggaran *pelatihan* <belum> cair & tertunda" in shown and "\u2060" in confirm.body
+    assert "Selamat pagi, anggaran *pelatihan* <belum> cair & tertunda" in shown
+    assert "\u2060" in confirm.body
     run(bot.say(button_body(AGEN, "kd:send")))
     assert "KDL-2026-" in bot.cloud.texts_to(AGEN_ID)[-1]
     assert "diteruskan ke Divisi" in bot.cloud.texts_to(AGEN_ID)[-1]

@@ -177,3 +177,18 @@ def test_status_keys_carry_the_status() -> None:
 def test_what_is_no_update(raw: bytes) -> None:
     with pytest.raises(updates.NotAnUpdate):
         updates.split(raw)
+
+
+def test_reactions_and_edits_are_not_answered() -> None:
+    from pywa_async import WhatsApp
+
+    client = WhatsApp(phone_id="1", token="t", server=None)
+    for content in (
+        {"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": "👍"}},
+        {"type": "system", "system": {"body": "changed", "type": "user_changed_number"}},
+    ):
+        body = text_body("62811", "x")
+        body["entry"][0]["changes"][0]["value"]["messages"][0].pop("text")
+        body["entry"][0]["changes"][0]["value"]["messages"][0].update(content)
+        [single] = updates.split(json.dumps(body).encode())
+        assert updates.incoming_of(updates.read(client, single.body)) is None
