@@ -137,6 +137,10 @@ class WhatsAppInbound:
         with self._runtime.sessions.begin() as session:
             inbox.finish(session, CHANNEL, key, self._runtime.clock(), error)
 
+    def _release(self, key: str) -> None:
+        with self._runtime.sessions.begin() as session:
+            inbox.release(session, CHANNEL, key)
+
     def _pending(self) -> list[str]:
         now = self._runtime.clock()
         with self._runtime.sessions.begin() as session:
@@ -201,6 +205,13 @@ class WhatsAppInbound:
             await self._dispatch(claimed.body)
         except Exception as exc:
             log.exception("Error while handling WhatsApp update %s", key)
+            if not key.startswith("msg:"):
+                # A status (or another field) changes only the outbox's records: it is tried
+                # again by the next sweep (at most INBOX_ATTEMPTS times).
+                await asyncio.to_thread(self._release, key)
+                return False
+            # A message was answered with an apology; processing it again could repeat what
+            # it already did, so it is not replayed.
             await asyncio.to_thread(self._finish, key, f"{type(exc).__name__}: {exc}")
             return True
         await asyncio.to_thread(self._finish, key)

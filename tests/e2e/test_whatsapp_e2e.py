@@ -237,6 +237,30 @@ def test_a_forged_signature_is_refused_and_changes_nothing(wa: Server, signature
     assert wa.graph.sent_to(person.user_id) == []
 
 
+def test_serve_refuses_to_start_without_the_app_secret(wa: Server) -> None:
+    listen = f"127.0.0.1:{free_port()}"
+    base = {
+        "ZIBOT_LISTEN": listen,
+        "ZIBOT_WEBHOOK_URL": PUBLIC_URL,
+        "ZIBOT_WEBHOOK_SECRET": SECRET,
+        "ZIBOT_WHATSAPP_PHONE_ID": wa.graph.phone_id,
+        "ZIBOT_WHATSAPP_TOKEN": wa.graph.token,
+        "ZIBOT_WHATSAPP_API_URL": wa.graph.base_url,
+    }
+    results = wa.deployment.cli_together(
+        (("serve",), {**base, "ZIBOT_WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN}),
+        (("serve",), {**base, "ZIBOT_WHATSAPP_APP_SECRET": wa.graph.app_secret}),
+        check=False,
+    )
+    for missing, result in zip(
+        ("ZIBOT_WHATSAPP_APP_SECRET", "ZIBOT_WHATSAPP_VERIFY_TOKEN"), results, strict=True
+    ):
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and missing in lines[0], result.stderr
+        assert wa.graph.token not in result.stderr
+
+
 def test_no_whatsapp_secret_in_the_log(wa: Server) -> None:
     """Runs last: it stops the server."""
     person = wa.registered()

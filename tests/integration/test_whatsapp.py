@@ -454,3 +454,23 @@ def test_a_person_registered_by_phone_keeps_the_account_under_the_business_id(
         assert [(i.channel, i.external_id) for i in user.identities] == [
             ("whatsapp", user_id_of(phone))
         ]
+
+
+def test_a_failing_status_is_tried_again_then_given_up(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    calls: list[object] = []
+
+    async def flaky(update: object) -> None:
+        calls.append(update)
+        raise RuntimeError("database went away")
+
+    bot.inbound.on_status = flaky
+    run(bot.say(status_body("wamid.out9", "read", AGEN)))
+    [row] = inbox_rows(world)
+    assert row.done_at is None and row.claimed_until is None  # released for the next sweep
+    assert run(bot.inbound.replay()) == 0 and len(calls) == 2
+    run(bot.inbound.replay())
+    run(bot.inbound.replay())  # the fourth claim gives it up
+    [row] = inbox_rows(world)
+    assert len(calls) == 3 and row.done_at is not None and row.error == "given up"
