@@ -218,8 +218,14 @@ class WhatsAppInbound:
         return True
 
     async def _dispatch(self, body: str) -> None:
-        update = updates.read(self._client, body)
-        incoming = updates.incoming_of(update)
+        try:
+            update: object = updates.read(self._client, body)
+            incoming = updates.incoming_of(update)  # type: ignore[arg-type]
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            log.warning("pywa could not read a WhatsApp update (%s: %s)", type(exc).__name__, exc)
+            incoming = updates.fallback(body)
+            if incoming is None:
+                return
         if incoming is not None:
             try:
                 await self._chat.handle(incoming)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pywa.errors import PywaUnknownEnumMemberWarning
 from pywa.types.chat import ChatType
 from pywa.types.message import MessageType
 from pywa_async import WhatsApp
@@ -136,14 +138,21 @@ def split(raw: bytes) -> list[Single]:
 
 
 # A reaction to a reply, an edit or deletion of a message, a number change: nothing to answer.
-IGNORED = frozenset({"reaction", "edit", "revoke", "system", "unsupported"})
+IGNORED = frozenset({"reaction", "edit", "revoke", "system"})
 
 Update = Message | CallbackButton[str] | CallbackSelection[str] | MessageStatus | RawUpdate
 
 
 def read(client: WhatsApp, body: str) -> Update:
     """The typed pywa update of a single body (``split``); the raw update when pywa has no
-    type for it."""
+    type for it. A message type newer than pywa is read as unknown (pywa's warning about it
+    is not repeated for every such message)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PywaUnknownEnumMemberWarning)
+        return _read(client, body)
+
+
+def _read(client: WhatsApp, body: str) -> Update:
     raw = RawUpdate(body.encode("utf-8"), hmac_header=None, update_hash="")
     value = raw.value
     if raw.field != "messages":
@@ -194,3 +203,19 @@ def incoming_of(update: Update) -> Incoming | None:
     if update.text is not None:
         return replace(base, text=update.text)
     return replace(base, unsupported=True)
+
+
+def fallback(body: str) -> Incoming | None:
+    """A message pywa could not read (a type or shape it does not know): who sent it, to be
+    told what the bot reads; None when it is no message."""
+    try:
+        value = json.loads(body)["entry"][0]["changes"][0]["value"]
+        message = value["messages"][0]
+        contact = (value.get("contacts") or [{}])[0]
+        user_id = str(contact.get("user_id") or contact.get("wa_id") or message.get("from") or "")
+        if not user_id or message.get("type") in IGNORED:
+            return None
+        name = str((contact.get("profile") or {}).get("name") or "")
+        return Incoming(str(message["id"]), user_id, name, unsupported=True)
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None

@@ -474,3 +474,18 @@ def test_a_failing_status_is_tried_again_then_given_up(
     run(bot.inbound.replay())  # the fourth claim gives it up
     [row] = inbox_rows(world)
     assert len(calls) == 3 and row.done_at is not None and row.error == "given up"
+
+
+def test_a_message_pywa_cannot_read_is_answered_plainly(bot: Bot) -> None:
+    body = text_body(AGEN, "x")
+    message = body["entry"][0]["changes"][0]["value"]["messages"][0]  # type: ignore[index]
+    message.pop("text")
+    message.update({"type": "poll_of_the_future", "poll_of_the_future": {"q": 1}})
+    run(bot.say(body))
+    sticker = text_body(AGEN, "x")
+    message = sticker["entry"][0]["changes"][0]["value"]["messages"][0]  # type: ignore[index]
+    message.pop("text")
+    message.update({"type": "sticker", "sticker": {"id": "9", "mime_type": "image/webp"}})
+    run(bot.say(sticker))
+    unsupported = texts.WA_UNSUPPORTED.replace("**", "*")
+    assert bot.cloud.texts_to(AGEN_ID) == [unsupported, unsupported]
