@@ -395,7 +395,11 @@ class WhatsAppChat:
 
     async def _fetch(self, media: Media) -> bytes:
         """Size and type checked from the media's metadata before anything is downloaded."""
-        info = await self.cloud.media_info(media.media_id)
+        try:
+            info = await self.cloud.media_info(media.media_id)
+        except Exception as exc:  # an expired media id, the Cloud API unreachable
+            log.warning("No metadata for WhatsApp media %s: %s", media.media_id, exc)
+            raise ZibotError(texts.WA_MEDIA_UNKNOWN) from None
         mime = info.mime_type or media.mime_type
         check_upload(media.name, mime, info.size)
         try:

@@ -513,3 +513,9 @@ def test_tautkan_links_this_whatsapp_to_a_telegram_account(
     run(bot.say(text_body(phone, "tautkan")))  # and a code for another Telegram account
     code_reply = bot.cloud.texts_to(user_id_of(phone))[-1]
     assert code_reply.startswith("Kode penautan Anda: `") and "*/tautkan " in code_reply
+
+
+def test_a_file_the_cloud_api_no_longer_has_is_told_plainly(bot: Bot) -> None:
+    run(bot.say(text_body(AGEN, "bukti MP-01")))
+    run(bot.say(document_body(AGEN, "expired", "x.pdf", "application/pdf")))
+    assert bot.cloud.texts_to(AGEN_ID)[-1] == texts.WA_MEDIA_UNKNOWN
