@@ -267,3 +267,46 @@ def dedupe_handler(
             raise ApplicationHandlerStop
 
     return TypeHandler(Update, check)
+
+
+# --- WhatsApp (h-waout) ----------------------------------------------------------------------
+
+
+class WhatsAppPace:
+    """The Cloud API's throughput per business number (80 messages a second by default),
+    shared by every replica through ``rate_slot`` like Telegram's limits; a 130429 answer holds
+    the number for every replica (``hold``). The pair rate (131056, too many to one person) is
+    left to the outbox, which retries that one message later."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        phone_id: str,
+        *,
+        rate: int = 80,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._sessions = sessions
+        self._name = flood.whatsapp_key(phone_id)
+        self._limit = flood.Limit(interval=1 / rate)
+        self._wall_clock = wall_clock
+
+    def _reserve(self) -> float:
+        with self._sessions.begin() as session:
+            return flood.reserve(session, self._name, self._wall_clock(), self._limit)
+
+    def _pause(self, until: float) -> None:
+        with self._sessions.begin() as session:
+            flood.pause(session, self._name, until, self._limit)
+
+    async def wait(self) -> None:
+        """Reserve the number's next slot and sleep until it."""
+        at = await asyncio.to_thread(self._reserve)
+        delay = at - self._wall_clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def hold(self, seconds: float) -> None:
+        """Nothing goes from the number for ``seconds``, from any replica."""
+        log.info("WhatsApp throughput reached: every replica waits %.1f s", seconds)
+        await asyncio.to_thread(self._pause, self._wall_clock() + seconds)

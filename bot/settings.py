@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -63,7 +64,32 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_KENDALA_SLA_DAYS": "2",
     "ZIBOT_ESCALATION_CHAT": "",
     "ZIBOT_REMINDERS_UNTIL": "selesai",
+    # WhatsApp Cloud API (on when the phone number id and the token are set)
+    "ZIBOT_WHATSAPP_PHONE_ID": "",
+    "ZIBOT_WHATSAPP_TOKEN": "",
+    "ZIBOT_WHATSAPP_APP_SECRET": "",
+    "ZIBOT_WHATSAPP_VERIFY_TOKEN": "",
+    "ZIBOT_WHATSAPP_API_URL": "https://graph.facebook.com",
+    # --- h-waout: WhatsApp outbound ---
+    "ZIBOT_WHATSAPP_TEMPLATE_REMINDER": "zibot_pengingat",
+    "ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI": "zibot_instruksi",
+    "ZIBOT_WHATSAPP_TEMPLATE_KENDALA": "zibot_kendala",
+    "ZIBOT_WHATSAPP_TEMPLATE_PEMBERITAHUAN": "zibot_pemberitahuan",
+    "ZIBOT_WHATSAPP_TEMPLATE_LANG": "id",
+    "ZIBOT_WHATSAPP_RATE": "80",
 }
+
+
+@dataclass(frozen=True)
+class WhatsAppTemplates:
+    """The approved UTILITY templates sent outside WhatsApp's 24-hour window (README), and
+    their language code."""
+
+    reminder: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_REMINDER"]
+    instruksi: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI"]
+    kendala: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_KENDALA"]
+    pemberitahuan: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_PEMBERITAHUAN"]
+    language: str = DEFAULTS["ZIBOT_WHATSAPP_TEMPLATE_LANG"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,15 @@ class Settings:
     kendala_sla_days: int = 2
     escalation_chat: str = ""
     reminders_until: str = "selesai"  # or "terverifikasi"
+    # WhatsApp (inbound webhook and replies); on when phone id and token are both set.
+    whatsapp_phone_id: str = ""
+    whatsapp_token: Secret = field(default_factory=lambda: Secret(""))
+    whatsapp_app_secret: Secret = field(default_factory=lambda: Secret(""))
+    whatsapp_verify_token: Secret = field(default_factory=lambda: Secret(""))
+    whatsapp_api_url: str = DEFAULTS["ZIBOT_WHATSAPP_API_URL"]
+    # --- h-waout: WhatsApp outbound ---
+    whatsapp_templates: WhatsAppTemplates = field(default_factory=WhatsAppTemplates)
+    whatsapp_rate: int = 80  # messages a second per business number (Cloud API default)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Settings:
@@ -117,6 +152,14 @@ class Settings:
             reminders_until=_choice(
                 "ZIBOT_REMINDERS_UNTIL", get("ZIBOT_REMINDERS_UNTIL"), ("selesai", "terverifikasi")
             ),
+            whatsapp_phone_id=_phone_id("ZIBOT_WHATSAPP_PHONE_ID", get("ZIBOT_WHATSAPP_PHONE_ID")),
+            whatsapp_token=Secret(get("ZIBOT_WHATSAPP_TOKEN")),
+            whatsapp_app_secret=Secret(get("ZIBOT_WHATSAPP_APP_SECRET")),
+            whatsapp_verify_token=Secret(get("ZIBOT_WHATSAPP_VERIFY_TOKEN")),
+            whatsapp_api_url=_http_url("ZIBOT_WHATSAPP_API_URL", get("ZIBOT_WHATSAPP_API_URL")),
+            # --- h-waout: WhatsApp outbound ---
+            whatsapp_templates=_whatsapp_templates(get),
+            whatsapp_rate=_int("ZIBOT_WHATSAPP_RATE", get("ZIBOT_WHATSAPP_RATE"), 1, 1000),
         )
 
     def require_token(self) -> str:
@@ -132,6 +175,25 @@ class Settings:
             raise SettingsError(texts.SETTING_MISSING.format(name="ZIBOT_WEBHOOK_URL"))
         if not self.webhook_secret:
             raise SettingsError(texts.SETTING_MISSING.format(name="ZIBOT_WEBHOOK_SECRET"))
+
+    @property
+    def whatsapp_on(self) -> bool:
+        """WhatsApp is configured: a phone number id and an access token are set."""
+        return bool(self.whatsapp_phone_id) and bool(self.whatsapp_token)
+
+    def require_whatsapp(self) -> None:
+        """Check the settings WhatsApp needs once it is on: without the app secret no
+        webhook signature could be checked, so zibot refuses to start."""
+        if not self.whatsapp_on:
+            return
+        if not self.whatsapp_app_secret:
+            raise SettingsError(
+                texts.SETTING_MISSING_WHATSAPP.format(name="ZIBOT_WHATSAPP_APP_SECRET")
+            )
+        if not self.whatsapp_verify_token:
+            raise SettingsError(
+                texts.SETTING_MISSING_WHATSAPP.format(name="ZIBOT_WHATSAPP_VERIFY_TOKEN")
+            )
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
@@ -206,6 +268,12 @@ def _webhook_secret(name: str, value: str) -> Secret:
     return Secret(value)
 
 
+def _phone_id(name: str, value: str) -> str:
+    if value and not value.isdigit():
+        raise _fail(name, texts.SETTING_BAD_PHONE_ID.format(value=value))
+    return value
+
+
 def _int(name: str, value: str, low: int, high: int) -> int:
     try:
         number = int(value)
@@ -246,3 +314,29 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
     if word not in choices:
         raise _fail(name, texts.SETTING_BAD_CHOICE.format(value=value, choices=", ".join(choices)))
     return word
+
+
+# --- h-waout: WhatsApp outbound ---------------------------------------------------------------
+_TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
+_TEMPLATE_LANG = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+
+def _whatsapp_templates(get: Callable[[str], str]) -> WhatsAppTemplates:
+    def name(setting: str) -> str:
+        value = get(setting)
+        if not _TEMPLATE_NAME.fullmatch(value):
+            raise _fail(setting, texts.SETTING_BAD_TEMPLATE.format(value=value))
+        return value
+
+    language = get("ZIBOT_WHATSAPP_TEMPLATE_LANG")
+    if not _TEMPLATE_LANG.fullmatch(language):
+        raise _fail(
+            "ZIBOT_WHATSAPP_TEMPLATE_LANG", texts.SETTING_BAD_TEMPLATE_LANG.format(value=language)
+        )
+    return WhatsAppTemplates(
+        reminder=name("ZIBOT_WHATSAPP_TEMPLATE_REMINDER"),
+        instruksi=name("ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI"),
+        kendala=name("ZIBOT_WHATSAPP_TEMPLATE_KENDALA"),
+        pemberitahuan=name("ZIBOT_WHATSAPP_TEMPLATE_PEMBERITAHUAN"),
+        language=language,
+    )

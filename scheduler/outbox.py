@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from models import Outbox, Unreachable
+from models import Outbox
 from services import notices
+from services.identities import window_open
 from services.members import bot_removed, move_chat
 from services.notify import (
     Attachment,
+    DeliveringNotifier,
+    Delivery,
     Moved,
     Notifier,
     Removed,
@@ -33,18 +35,13 @@ from services.notify import (
     RetryLater,
     SendFailed,
     Sent,
+    TemplateRejected,
 )
 from services.notify import Unreachable as ChatUnreachable
+from services.outbox import MAX_ATTEMPTS, backoff, mark_unreachable
+from services.receipts import report_template_rejected
 
 log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 8
-MAX_BACKOFF = timedelta(minutes=15)
-
-
-def backoff(attempts: int) -> timedelta:
-    """How long to wait before attempt ``attempts + 1``: 5 s, 10 s, 20 s ... up to 15 min."""
-    return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
 @dataclass
@@ -70,6 +67,8 @@ class Claim:
     attempts: int
     attachment: Attachment | None = None
     payload: str | None = None  # a notice (kind + parameters), rendered when it is sent
+    window_open: bool = True  # a free-form message may go (WhatsApp's 24-hour window)
+    via_template: bool = False  # it must go as the channel's approved template
 
 
 class Dispatcher:
@@ -92,6 +91,11 @@ class Dispatcher:
         self._in_flight: set[int] = set()
         self._lock = threading.Lock()
         self._postgres = sessions.kw["bind"].dialect.name == "postgresql"
+
+    def add_notifier(self, channel: str, notifier: Notifier) -> None:
+        """Send ``channel``'s messages through ``notifier`` too (a channel configured after the
+        engine was built: WhatsApp in ``zibot serve``)."""
+        self._notifiers[channel] = notifier
 
     def in_flight(self) -> list[int]:
         """Ids of the messages this process is sending right now."""
@@ -132,6 +136,10 @@ class Dispatcher:
                 self._finish_unreachable, session, claim, str(exc), isinstance(exc, Removed)
             )
             stats.unreachable += 1
+        except TemplateRejected as exc:
+            await asyncio.to_thread(self._finish_template_rejected, session, claim, exc)
+            stats.failed += 1
+            stats.errors.append(str(exc))
         except RetryLater as exc:
             failed = await asyncio.to_thread(
                 self._finish_retry, session, claim, str(exc), exc.retry_after
@@ -146,7 +154,7 @@ class Dispatcher:
             await asyncio.to_thread(self._release, session, claim)
             raise
         else:
-            await asyncio.to_thread(self._finish_sent, session, claim, sent.message_id)
+            await asyncio.to_thread(self._finish_sent, session, claim, sent)
             stats.sent += 1
         return True
 
@@ -155,13 +163,19 @@ class Dispatcher:
         """Render the message's notice through the channel's presenter (rows written before
         notices carry their text), then send it: the attachment with the first part, the
         buttons under the last."""
+        notice = None
         if claim.payload:
             try:
-                parts = notifier.presenter.render(notices.load(claim.payload))
+                notice = notices.load(claim.payload)
+                parts = notifier.presenter.render(notice)
             except (ValueError, KeyError, TypeError) as exc:
                 raise SendFailed(f"cannot render notice: {exc}") from exc
         else:
             parts = [Rendered(claim.text, claim.buttons)]
+        if isinstance(notifier, DeliveringNotifier):
+            # The channel decides how (free-form or template, tracked by the outbox id).
+            delivery = Delivery(claim.id, notice, claim.window_open, claim.via_template)
+            return await notifier.deliver(claim.chat_id, delivery, parts, claim.attachment)
         sent = Sent(None)
         for number, part in enumerate(parts):
             attachment = claim.attachment if number == 0 else None
@@ -211,6 +225,8 @@ class Dispatcher:
                 row.attempts,
                 Attachment(row.attachment, row.attachment_type or "") if row.attachment else None,
                 row.payload,
+                window_open(session, row.channel, row.chat_id, now),
+                bool(row.via_template),
             )
         except BaseException:
             session.rollback()
@@ -235,16 +251,17 @@ class Dispatcher:
             with self._lock:
                 self._in_flight.discard(claim.id)
 
-    def _finish_sent(
-        self, session: Session | None, claim: Claim, message_id: str | int | None
-    ) -> None:
+    def _finish_sent(self, session: Session | None, claim: Claim, sent: Sent) -> None:
         self._done(
             session,
             claim,
             status="sent",
             sent_at=self._clock(),
-            message_id=None if message_id is None else str(message_id),
+            message_id=None if sent.message_id is None else str(sent.message_id),
             attempts=claim.attempts + 1,
+            via_template=claim.via_template or sent.via_template,
+            receipt=None,
+            receipt_at=None,
         )
 
     def _finish_retry(
@@ -265,6 +282,25 @@ class Dispatcher:
         )
         return False
 
+    def _finish_template_rejected(
+        self, session: Session | None, claim: Claim, exc: TemplateRejected
+    ) -> None:
+        """The message failed, and the province's admins hear that the template is refused
+        (once a day per template and error)."""
+        log.warning("Outbox message %s: template %s refused: %s", claim.id, exc.template, exc)
+        active = self._sessions() if session is None else session
+        try:
+            row = active.get(Outbox, claim.id)
+            if row is not None and row.status == "pending":
+                row.status, row.attempts = "failed", claim.attempts + 1
+                row.last_error = str(exc)[:500]
+            report_template_rejected(active, exc.template, str(exc), self._clock())
+            active.commit()
+        finally:
+            active.close()
+            with self._lock:
+                self._in_flight.discard(claim.id)
+
     def _finish_failed(self, session: Session | None, claim: Claim, error: str) -> None:
         log.warning("Outbox message %s failed: %s", claim.id, error)
         self._done(session, claim, status="failed", attempts=claim.attempts + 1, last_error=error)
@@ -274,36 +310,19 @@ class Dispatcher:
     ) -> None:
         active = self._sessions() if session is None else session
         try:
-            known = active.scalar(
-                select(Unreachable).where(
-                    Unreachable.channel == claim.channel, Unreachable.chat_id == claim.chat_id
-                )
+            now = self._clock()
+            with self._lock:
+                busy = set(self._in_flight)
+            mark_unreachable(
+                active,
+                channel=claim.channel,
+                chat_id=claim.chat_id,
+                reason=error,
+                now=now,
+                this_id=claim.id,
+                in_flight=busy,
             )
-            if known is None:
-                try:
-                    with active.begin_nested():  # other workers may learn it at the same time
-                        active.add(
-                            Unreachable(
-                                channel=claim.channel,
-                                chat_id=claim.chat_id,
-                                reason=error[:500],
-                                since=self._clock(),
-                            )
-                        )
-                except IntegrityError:
-                    pass  # another worker recorded it first
-            # Everything else waiting for that chat is undeliverable too.
-            for row in active.scalars(
-                select(Outbox).where(
-                    Outbox.channel == claim.channel,
-                    Outbox.chat_id == claim.chat_id,
-                    Outbox.status == "pending",
-                )
-            ):
-                if row.id == claim.id or row.id not in self._in_flight:
-                    row.status, row.last_error = "undeliverable", error[:500]
             if removed:  # the group lost the bot: as if its my_chat_member update had come
-                now = self._clock()
                 bot_removed(
                     active,
                     channel=claim.channel,

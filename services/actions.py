@@ -28,8 +28,9 @@ INSTRUKSI_READ = "ib"  # "Sudah dibaca" under an instruction
 REVIEW = "vf"  # "Kirim file", "Terima", "Tolak" under a bukti waiting for review
 EXAMPLE_FILE = "cx"  # a file button under /contoh (an accepted, shared bukti of another satker)
 LKE = "lk"  # the /lke self-assessment walk
+WHATSAPP_DETAIL = "wd"  # "Lihat detail" under a WhatsApp template: the full message
 PREFIXES = (LAPOR, REMINDER_DONE, REMINDER_SNOOZE, KENDALA, KENDALA_ANSWER, KENDALA_CLOSE,
-            INSTRUKSI_READ, REVIEW, EXAMPLE_FILE, LKE)  # fmt: skip
+            INSTRUKSI_READ, REVIEW, EXAMPLE_FILE, LKE, WHATSAPP_DETAIL)  # fmt: skip
 # Steps of a review button: send the file again, accept, reject (then the reason is asked).
 REVIEW_STEPS = ("file", "ok", "no")
 
@@ -63,6 +64,8 @@ KINDS: dict[str, Kind] = {
              "send an example file another satker shares (/contoh)"),
         Kind(LKE, "lk:<step>[:<question or area>[:<n>]]", "writer", None,
              "a step of the /lke walk: open an area, answer, criteria, skip, confirm, bukti"),
+        Kind(WHATSAPP_DETAIL, "wd:<outbox id>", "anyone", None,
+             "send the full message behind a WhatsApp template (to its own recipient only)"),
     )
 }  # fmt: skip
 
@@ -172,6 +175,11 @@ def lke_step(step: str, code: str | None = None, number: int | None = None) -> s
     raise ValueError(f"no lke button {step!r} with {code!r}, {number!r}")
 
 
+def whatsapp_detail(outbox_id: int) -> str:
+    """``wd:<outbox id>``: the full message behind a template sent outside the window."""
+    return _encode(WHATSAPP_DETAIL, _id(outbox_id))
+
+
 def _encode(*parts: str) -> str:
     data = ":".join(parts)
     if len(data.encode("utf-8")) > MAX_PAYLOAD:
@@ -217,7 +225,15 @@ def decode(data: str | None, *expected: str) -> Action:
     if prefix == REMINDER_DONE and len(args) == 1:
         return Action(prefix, code=_arg_code(args[0]))
     if (
-        prefix in (REMINDER_SNOOZE, KENDALA_ANSWER, KENDALA_CLOSE, INSTRUKSI_READ, EXAMPLE_FILE)
+        prefix
+        in (
+            REMINDER_SNOOZE,
+            KENDALA_ANSWER,
+            KENDALA_CLOSE,
+            INSTRUKSI_READ,
+            EXAMPLE_FILE,
+            WHATSAPP_DETAIL,
+        )
         and len(args) == 1
     ):
         return Action(prefix, id=_arg_id(args[0]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -69,3 +70,45 @@ def addresses(session: Session, user_ids: Iterable[int]) -> dict[int, list[tuple
         ):
             found.setdefault(user_id, []).append((channel, external_id))
     return found
+
+
+# --- WhatsApp's customer-service window (h-waout) -------------------------------------------
+
+WHATSAPP = "whatsapp"
+# Meta lets a business write free-form only within 24 hours of the person's last message;
+# outside it, only an approved template may be sent.
+WINDOW = timedelta(hours=24)
+
+
+def note_inbound(session: Session, channel: str, external_id: str, now: datetime) -> bool:
+    """``external_id`` of ``channel`` wrote to the bot at ``now``: its window opens (never moves
+    back for a late, older message). False when no identity is known for it (a stranger)."""
+    identity = session.scalar(
+        select(UserIdentity).where(
+            UserIdentity.channel == channel, UserIdentity.external_id == str(external_id)
+        )
+    )
+    if identity is None:
+        return False
+    last = identity.last_inbound_at
+    if last is None or last < now:
+        identity.last_inbound_at = now
+    return True
+
+
+def last_inbound(session: Session, channel: str, external_id: str) -> datetime | None:
+    """When ``external_id`` last wrote to the bot, if it ever did (aware, UTC)."""
+    return session.scalar(
+        select(UserIdentity.last_inbound_at).where(
+            UserIdentity.channel == channel, UserIdentity.external_id == str(external_id)
+        )
+    )
+
+
+def window_open(session: Session, channel: str, external_id: str, now: datetime) -> bool:
+    """Whether a free-form message may go to ``external_id`` now: always outside WhatsApp,
+    within 24 hours of the person's last message on WhatsApp."""
+    if channel != WHATSAPP:
+        return True
+    last = last_inbound(session, channel, external_id)
+    return last is not None and now - last < WINDOW

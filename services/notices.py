@@ -367,3 +367,15 @@ class ReviewRequest(Notice):
                 Action(REVIEW_REJECT, ref),
             ),
         )
+
+
+# --- WhatsApp (h-waout) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateRejected(Notice):
+    """Meta refused one of the approved WhatsApp templates: the province's admins are told."""
+
+    kind: ClassVar[str] = "template_rejected"
+    template: str
+    error: str  # Meta's code and title, e.g. "132001 Template name does not exist ..."

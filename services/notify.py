@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from services.notices import Notice
@@ -46,6 +46,7 @@ class Sent:
     """What the channel answered for an accepted message."""
 
     message_id: str | int | None  # the channel's id of the message (stored as text)
+    via_template: bool = False  # it went as the channel's approved template (WhatsApp)
 
 
 @dataclass(frozen=True)
@@ -85,4 +86,40 @@ class Notifier(Protocol):
     ) -> Sent:
         """Deliver ``text`` (channel markup; the caption when there is an attachment) with
         inline buttons; raise ``SendFailed``."""
+        ...
+
+
+# --- channels that decide at send time (WhatsApp) ------------------------------------------
+
+
+class TemplateRejected(SendFailed):
+    """The channel refused the approved template itself (unknown name, paused, parameters not
+    matching): every message that needs it will fail the same way until an admin fixes it."""
+
+    def __init__(self, reason: str, template: str) -> None:
+        super().__init__(reason)
+        self.template = template
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a channel that decides how to send at send time learns about one outbox message:
+    its id (the tracker statuses come back with), its notice, whether a free-form message may
+    go (WhatsApp's 24-hour window) and whether it must go as the approved template."""
+
+    outbox_id: int
+    notice: Notice | None
+    window_open: bool = True
+    via_template: bool = False
+
+
+@runtime_checkable
+class DeliveringNotifier(Protocol):
+    """A notifier that sends a whole outbox message itself (parts, template or not)."""
+
+    async def deliver(
+        self, chat_id: str, delivery: Delivery, parts: list[Rendered], attachment: Attachment | None
+    ) -> Sent:
+        """Send ``parts`` (the notice as the channel's presenter rendered it) or, outside the
+        window, the template for ``delivery.notice``; raise ``SendFailed``."""
         ...

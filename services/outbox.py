@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import date, datetime
+import logging
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Outbox
+from models import Outbox, Unreachable
 from services import events
 from services.notices import Notice, dump
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=15)
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 
@@ -62,3 +69,41 @@ def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
         session.execute(insert(Outbox), fresh)
         events.publish(session, events.OutboxQueued(len(fresh)))
     return len(fresh)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before attempt ``attempts + 1``: 5 s, 10 s, 20 s ... up to 15 min."""
+    return min(timedelta(seconds=5 * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+def mark_unreachable(
+    session: Session,
+    *,
+    channel: str,
+    chat_id: str,
+    reason: str,
+    now: datetime,
+    this_id: int | None = None,
+    in_flight: Collection[int] = (),
+) -> None:
+    """The chat blocked the bot or does not exist: remember it, and everything still waiting
+    for it is undeliverable (``this_id`` too; rows other workers are sending are left to them).
+    In the caller's transaction."""
+    known = session.scalar(
+        select(Unreachable).where(Unreachable.channel == channel, Unreachable.chat_id == chat_id)
+    )
+    if known is None:
+        try:
+            with session.begin_nested():  # other workers may learn it at the same time
+                session.add(
+                    Unreachable(channel=channel, chat_id=chat_id, reason=reason[:500], since=now)
+                )
+        except IntegrityError:
+            pass  # another worker recorded it first
+    for row in session.scalars(
+        select(Outbox).where(
+            Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.status == "pending"
+        )
+    ):
+        if row.id == this_id or row.id not in in_flight:
+            row.status, row.last_error = "undeliverable", reason[:500]

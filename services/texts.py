@@ -884,6 +884,92 @@ SETTING_BAD_ADDRESS = (
 # --- core ---
 KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."
 
+# --- h-wa ---
+# WhatsApp (inbound): commands are words, with or without "/"; templates use **bold** marks.
+SETTING_MISSING_WHATSAPP = (
+    "Pengaturan {name} belum diisi, padahal WhatsApp aktif (ZIBOT_WHATSAPP_PHONE_ID dan "
+    "ZIBOT_WHATSAPP_TOKEN diisi): tanpa itu webhook WhatsApp tidak dapat diperiksa."
+)
+SETTING_BAD_PHONE_ID = "harus ID nomor telepon WhatsApp berupa angka: {value!r}"
+WA_MENU = (
+    "Halo! Saya **zibot**, asisten koordinasi pembangunan Zona Integritas.\n\n"
+    'Ketik salah satu kata ini (boleh dengan atau tanpa "/"):\n'
+    "• **progres** — kemajuan satker\n"
+    "• **tenggat** — item yang jatuh tempo dan yang terlambat\n"
+    "• **rencana** [area] — rencana aksi dengan statusnya\n"
+    "• **lapor** — perbarui status item\n"
+    "• **bukti** — kirim bukti dukung (dokumen atau foto)\n"
+    "• **kendala** — laporkan kendala ke provinsi; **kendala daftar** — kendala terbuka\n"
+    "• **daftar** KODE — mendaftar dengan kode undangan\n"
+    "• **tautkan** KODE — tautkan WhatsApp ini ke akun Telegram Anda (kode dari /tautkan di "
+    "Telegram); **tautkan** saja — kode untuk menautkan akun Telegram ke akun ini\n"
+    "• **batal** — keluar dari percakapan; **bantuan** — pesan ini"
+)
+WA_LIST_BUTTON = "Pilih"
+WA_NUMBER_HINT = "Balas dengan nomor pilihan Anda (mis. 1)."
+WA_NUMBER_UNKNOWN = "Nomor {number} tidak ada dalam daftar pilihan. Ketik **bantuan** untuk menu."
+WA_UNSUPPORTED = (
+    "Saya hanya membaca pesan teks, dokumen dan foto. Ketik **bantuan** untuk melihat menu."
+)
+WA_BUTTON_GONE = "Pilihan ini sudah tidak berlaku. Mulai lagi dari menu (ketik **bantuan**)."
+WA_BUKTI_CHOOSE_ITEM = "Bukti dukung untuk item {name} yang mana?"
+WA_BUKTI_SEND_FILE = (
+    "Kirim bukti dukung untuk **{code}** {activity} sebagai dokumen atau foto. "
+    "Ketik **batal** untuk membatalkan."
+)
+WA_BUKTI_USAGE = (
+    "Ketik **bukti** lalu pilih itemnya, atau **bukti KODE_ITEM** (mis. bukti MP-01), lalu kirim "
+    "berkas atau fotonya. Berkas juga boleh dikirim dengan kode item sebagai keterangannya."
+)
+WA_MEDIA_UNKNOWN = "Berkas tidak dapat diambil dari WhatsApp: coba kirim ulang."
+WA_KENDALA_AREA_MORE = "Umum"
+WA_KENDALA_CHOOSE_AREA = (
+    "Laporkan kendala. Kendala ini terkait item di area perubahan mana? Pilih area, atau "
+    "**Umum** bila tidak terkait item tertentu. Ketik **batal** untuk keluar."
+)
+WA_KENDALA_ASK_TEXT = "Jelaskan kendalanya dalam satu pesan."
+WA_KENDALA_ASK_ATTACHMENT = "Bila ada, kirim foto atau dokumen pendukung, atau tekan **Lewati**."
+WA_KENDALA_WRONG_STEP = "Pada langkah ini saya menunggu {expected}. Ketik **batal** untuk keluar."
+WA_KENDALA_EXPECT_CHOICE = "pilihan dari daftar di atas"
+WA_KENDALA_EXPECT_TEXT = "uraian kendala berupa teks"
+WA_KENDALA_EXPECT_FILE = "foto/dokumen, atau tombol Lewati"
+WA_KENDALA_EXPIRED = "Laporan kendala ini sudah tidak berlaku. Mulai lagi dengan **kendala**."
+WA_GENERAL_DESCRIPTION = "Tidak terkait item tertentu"
+# --- h-waout ---
+# WhatsApp notices inside the 24-hour window (free-form), and the parameters of the approved
+# templates sent outside it (README: "WhatsApp templates"). A template parameter may hold no
+# line break, tab or run of spaces, and the template body at most 1,024 characters.
+WA_REMINDER_FOOT = "Perbarui dengan **lapor KODE selesai**, atau pilih di bawah."
+WA_CHOOSE = "Pilih tindakan:"
+WA_LIST_BUTTON = "Pilih tindakan"
+WA_MORE_ACTIONS = "Tombol lain: balas **lapor KODE selesai** untuk item yang belum tercantum."
+WA_BUTTON_DETAIL = "Lihat detail"
+WA_BUTTON_READ = "Sudah dibaca"
+WA_EXCERPT_MORE = "…"
+WA_TPL_ITEMS_MORE = "{codes} dan {more} lainnya"
+WA_TPL_PROVINCE = "admin KPU Provinsi"
+WA_TPL_INSTRUKSI_ATTACHMENT = "lampiran instruksi ini."
+WA_TPL_INSTRUKSI_REMINDER = "mohon tandai sudah dibaca: {excerpt}"
+WA_TPL_KENDALA_ANSWER = "sudah ditanggapi oleh {admin}."
+WA_TPL_KENDALA_CLOSED = "sudah ditutup; dapat dibuka kembali dalam {days} hari."
+WA_TPL_KENDALA_POST = "laporan baru dari {satker}."
+WA_TPL_KENDALA_ATTACHMENT = "lampiran laporan."
+WA_TPL_KENDALA_ESCALATION = "dari {satker} belum ditanggapi {days} hari kerja."
+WA_TPL_GROUP_LOST = "bot dikeluarkan dari grup milik {satker} ({code})."
+WA_TPL_WEEKLY = "rekap mingguan ZI {year}."
+WA_TPL_GENERIC = "pesan baru menunggu Anda."
+WA_TPL_TEMPLATE_REJECTED = "templat WhatsApp {template} ditolak Meta."
+WA_DETAIL_GONE = "Pesan itu sudah tidak tersedia."
+WA_DETAIL_NOT_YOURS = "Tombol tidak berlaku."
+TEMPLATE_REJECTED_NOTICE = (
+    "⚠️ **Templat WhatsApp {name} ditolak Meta** ({error}). Pengingat dan instruksi untuk "
+    "pengguna WhatsApp yang sudah lebih dari 24 jam tidak menulis ke bot tidak terkirim sampai "
+    "templat itu disetujui kembali di WhatsApp Manager (atau nama/bahasanya diperbaiki di "
+    "ZIBOT_WHATSAPP_TEMPLATE_*)."
+)
+SETTING_BAD_TEMPLATE = "harus nama templat WhatsApp (huruf kecil, angka, garis bawah): {value!r}"
+SETTING_BAD_TEMPLATE_LANG = "harus kode bahasa templat WhatsApp, mis. id atau en_US: {value!r}"
+
 # --- h-core2 ---
 VIEW_AREA_TABLE = "```{rows}```"
 VIEW_AREA_NAME = "**{area}**"

@@ -14,6 +14,7 @@ from __future__ import annotations
 from services.access import Caller, Forbidden, LinkInactive, NotLinked, NotRegistered
 from services.usecases.bukti import Bukti, EvidenceSlot
 from services.usecases.contoh import Contoh, ExampleDocument, ExamplesReport, SharingState
+from services.usecases.delivery import Deliveries
 from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
@@ -72,5 +73,6 @@ class Zibot(
     Contoh,
     Lke,
     LkeNilai,
+    Deliveries,
 ):
     """The application's use cases over one database and one clock (see the feature classes)."""

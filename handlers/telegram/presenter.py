@@ -206,6 +206,8 @@ def _text(notice: Notice) -> str:
         return fill(texts.GROUP_LOST_NOTICE, title=n.title, satker=n.satker, code=n.code)
     if isinstance(n, notices.EvidenceReviewed | notices.ReviewRequest):
         return _review(n)
+    if isinstance(n, notices.TemplateRejected):
+        return fill(texts.TEMPLATE_REJECTED_NOTICE, name=n.template, error=n.error)
     raise ValueError(f"no Telegram rendering for notice {notice.kind!r}")
 
 
