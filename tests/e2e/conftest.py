@@ -49,8 +49,10 @@ INVITES = ((BADUNG, "agen", 16), (BADUNG, "pimpinan", 6), (PROVINCE, "admin", 2)
 # middle of the sample plan, before the 08:00 reminder time, so that no reminder from the
 # periodic sweep can slip in between a command and its answer.
 FROZEN_NOW = "2026-11-27T07:00:00+08:00"
-START_TIMEOUT = 30.0
-REPLY_TIMEOUT = 10.0
+# Upper bounds only (a passing test never waits them out): generous, because CI runs two test
+# workers, each with its bot processes, on two cores.
+START_TIMEOUT = 60.0
+REPLY_TIMEOUT = 20.0
 LOG_TAIL_LINES = 200
 
 
