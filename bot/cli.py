@@ -676,6 +676,7 @@ def _bot_runtime(*, webhook: bool) -> Runtime:
     settings = _settings()
     try:
         settings.require_webhook() if webhook else settings.require_token()
+        settings.require_whatsapp()
     except SettingsError as exc:
         fail(str(exc), code=2)
     if _sqlite_file_missing(settings.database_url):

@@ -39,7 +39,13 @@ def configure_logging(settings: Settings) -> None:
     handler.setFormatter(
         RedactingFormatter(
             "%(asctime)s %(levelname)s %(name)s: %(message)s",
-            [settings.telegram_token.get(), settings.webhook_secret.get()],
+            [
+                settings.telegram_token.get(),
+                settings.webhook_secret.get(),
+                settings.whatsapp_token.get(),
+                settings.whatsapp_app_secret.get(),
+                settings.whatsapp_verify_token.get(),
+            ],
         )
     )
     root = logging.getLogger()
@@ -48,3 +54,6 @@ def configure_logging(settings: Settings) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # pywa logs request bodies and raw updates at DEBUG: people's messages stay out of the log.
+    logging.getLogger("pywa").setLevel(logging.WARNING)
+    logging.getLogger("pywa_async").setLevel(logging.WARNING)

@@ -63,6 +63,12 @@ DEFAULTS: dict[str, str] = {
     "ZIBOT_CLOCK_FILE": "",
     "ZIBOT_KENDALA_SLA_DAYS": "2",
     "ZIBOT_ESCALATION_CHAT": "",
+    # WhatsApp Cloud API (on when the phone number id and the token are set)
+    "ZIBOT_WHATSAPP_PHONE_ID": "",
+    "ZIBOT_WHATSAPP_TOKEN": "",
+    "ZIBOT_WHATSAPP_APP_SECRET": "",
+    "ZIBOT_WHATSAPP_VERIFY_TOKEN": "",
+    "ZIBOT_WHATSAPP_API_URL": "https://graph.facebook.com",
     # --- h-waout: WhatsApp outbound ---
     "ZIBOT_WHATSAPP_TEMPLATE_REMINDER": "zibot_pengingat",
     "ZIBOT_WHATSAPP_TEMPLATE_INSTRUKSI": "zibot_instruksi",
@@ -106,6 +112,12 @@ class Settings:
     clock_file: Path | None = None
     kendala_sla_days: int = 2
     escalation_chat: str = ""
+    # WhatsApp (inbound webhook and replies); on when phone id and token are both set.
+    whatsapp_phone_id: str = ""
+    whatsapp_token: Secret = field(default_factory=lambda: Secret(""))
+    whatsapp_app_secret: Secret = field(default_factory=lambda: Secret(""))
+    whatsapp_verify_token: Secret = field(default_factory=lambda: Secret(""))
+    whatsapp_api_url: str = DEFAULTS["ZIBOT_WHATSAPP_API_URL"]
     # --- h-waout: WhatsApp outbound ---
     whatsapp_templates: WhatsAppTemplates = field(default_factory=WhatsAppTemplates)
     whatsapp_rate: int = 80  # messages a second per business number (Cloud API default)
@@ -135,6 +147,11 @@ class Settings:
             clock_file=Path(get("ZIBOT_CLOCK_FILE")) if get("ZIBOT_CLOCK_FILE") else None,
             kendala_sla_days=_int("ZIBOT_KENDALA_SLA_DAYS", get("ZIBOT_KENDALA_SLA_DAYS"), 1, 60),
             escalation_chat=_address("ZIBOT_ESCALATION_CHAT", get("ZIBOT_ESCALATION_CHAT")),
+            whatsapp_phone_id=_phone_id("ZIBOT_WHATSAPP_PHONE_ID", get("ZIBOT_WHATSAPP_PHONE_ID")),
+            whatsapp_token=Secret(get("ZIBOT_WHATSAPP_TOKEN")),
+            whatsapp_app_secret=Secret(get("ZIBOT_WHATSAPP_APP_SECRET")),
+            whatsapp_verify_token=Secret(get("ZIBOT_WHATSAPP_VERIFY_TOKEN")),
+            whatsapp_api_url=_http_url("ZIBOT_WHATSAPP_API_URL", get("ZIBOT_WHATSAPP_API_URL")),
             # --- h-waout: WhatsApp outbound ---
             whatsapp_templates=_whatsapp_templates(get),
             whatsapp_rate=_int("ZIBOT_WHATSAPP_RATE", get("ZIBOT_WHATSAPP_RATE"), 1, 1000),
@@ -153,6 +170,25 @@ class Settings:
             raise SettingsError(texts.SETTING_MISSING.format(name="ZIBOT_WEBHOOK_URL"))
         if not self.webhook_secret:
             raise SettingsError(texts.SETTING_MISSING.format(name="ZIBOT_WEBHOOK_SECRET"))
+
+    @property
+    def whatsapp_on(self) -> bool:
+        """WhatsApp is configured: a phone number id and an access token are set."""
+        return bool(self.whatsapp_phone_id) and bool(self.whatsapp_token)
+
+    def require_whatsapp(self) -> None:
+        """Check the settings WhatsApp needs once it is on: without the app secret no
+        webhook signature could be checked, so zibot refuses to start."""
+        if not self.whatsapp_on:
+            return
+        if not self.whatsapp_app_secret:
+            raise SettingsError(
+                texts.SETTING_MISSING_WHATSAPP.format(name="ZIBOT_WHATSAPP_APP_SECRET")
+            )
+        if not self.whatsapp_verify_token:
+            raise SettingsError(
+                texts.SETTING_MISSING_WHATSAPP.format(name="ZIBOT_WHATSAPP_VERIFY_TOKEN")
+            )
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
@@ -225,6 +261,12 @@ def _webhook_secret(name: str, value: str) -> Secret:
     if len(value) > 256:
         raise _fail(name, texts.SETTING_BAD_SECRET)
     return Secret(value)
+
+
+def _phone_id(name: str, value: str) -> str:
+    if value and not value.isdigit():
+        raise _fail(name, texts.SETTING_BAD_PHONE_ID.format(value=value))
+    return value
 
 
 def _int(name: str, value: str, low: int, high: int) -> int:

@@ -114,7 +114,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     satker_id: Mapped[int] = mapped_column(ForeignKey("satker.id"), index=True)
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    whatsapp: Mapped[str | None] = mapped_column(String(32), unique=True)
+    whatsapp: Mapped[str | None] = mapped_column(String(255), unique=True)
     # For pimpinan: "komisioner" (Ketua/Anggota) or "sekretariat" (Sekretaris/Kasubbag).
     structure: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
@@ -172,7 +172,7 @@ class ChatLink(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
     satker_id: Mapped[int | None] = mapped_column(ForeignKey("satker.id"), index=True)
     is_province: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str | None] = mapped_column(String(200))
@@ -213,7 +213,7 @@ class AuditLog(Base):
     at: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     # "cli", "telegram:<id>", ...: who acted when there is no registered user.
-    actor_label: Mapped[str] = mapped_column(String(100))
+    actor_label: Mapped[str] = mapped_column(String(255))
     action: Mapped[str] = mapped_column(String(50))
     entity: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str | None] = mapped_column(String(64))
@@ -258,7 +258,7 @@ class Outbox(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
     day: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     # JSON: [[{"text": ..., "data": ...}, ...], ...] inline keyboard rows, or "".
@@ -296,7 +296,7 @@ class Reminder(Base):
     # "h7", "h3", "h1", "h0" (days before), "late1", "late2", ... or "ulang:2026-12-01".
     stage: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
     day: Mapped[date] = mapped_column(Date)
 
@@ -310,7 +310,7 @@ class Snooze(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
     until: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime]
 
@@ -323,7 +323,7 @@ class Unreachable(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
     reason: Mapped[str] = mapped_column(Text)
     since: Mapped[datetime]
 
@@ -350,7 +350,7 @@ class Kendala(Base):
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment_name: Mapped[str | None] = mapped_column(String(255))
     channel: Mapped[str] = mapped_column(String(16))
-    origin_chat_id: Mapped[str] = mapped_column(String(64))
+    origin_chat_id: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16), default="baru")
     created_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
@@ -545,13 +545,36 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    chat_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(16))
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text, default="{}")
     expires_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
+
+
+class InboxEntry(Base):
+    """A webhook update as it arrived (one WhatsApp message or status), stored before it is
+    answered: unique by its key, so a redelivery is recognised by every replica; processed
+    once (claimed for a while, then marked done); what a crash left unprocessed is replayed."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "key"),
+        Index("ix_inbox_pending", "done_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    # "msg:<message id>" or "status:<message id>:<status>"
+    key: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 @event.listens_for(Session, "before_flush")

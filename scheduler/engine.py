@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ class ReminderEngine:
         self._policy = policy
         self._drain_lock = asyncio.Lock()
         self._planners: list[Callable[[Session, datetime], int]] = []
+        self._tasks: list[Callable[[], Awaitable[object]]] = []
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -46,6 +47,11 @@ class ReminderEngine:
     def add_planner(self, planner: Callable[[Session, datetime], int]) -> None:
         """Another source of outbox messages (kendala escalations ...) run on each sweep."""
         self._planners.append(planner)
+
+    def add_task(self, task: Callable[[], Awaitable[object]]) -> None:
+        """Work of another kind run at each sweep, before planning (the WhatsApp inbox's
+        replay); a failure is logged and the sweep goes on."""
+        self._tasks.append(task)
 
     def plan(self) -> SweepResult:
         """Record what is due now (one unit of work)."""
@@ -63,6 +69,11 @@ class ReminderEngine:
 
     async def sweep(self) -> DrainStats | None:
         """Plan, then send what is pending, unless a drain is already running."""
+        for task in self._tasks:
+            try:
+                await task()
+            except Exception:
+                log.exception("A sweep task failed; the next sweep runs it again")
         result = await asyncio.to_thread(self.plan)
         if result.messages:
             log.info("Sweep recorded %s messages (%s reminders)", *result.__dict__.values())

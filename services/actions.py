@@ -45,8 +45,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.prefix: kind
     for kind in (
-        Kind(LAPOR, "lapor:<code>[:<status>]", "writer", None, "item status choice / status set"),
-        Kind(REMINDER_DONE, "rl:<code>", "writer", None, "open the status choice for an item"),
+        Kind(LAPOR, "lapor:<item code>[:<status>]", "writer", None, "status choice / status set"),
+        Kind(REMINDER_DONE, "rl:<item code>", "writer", None, "open the status choice for an item"),
         Kind(REMINDER_SNOOZE, "rt:<target id>", "member", None, "snooze a target in this chat"),
         Kind(KENDALA, "kd:<step>[:args]", "anyone", None, "a step of the /kendala conversation"),
         Kind(KENDALA_ANSWER, "kt:<ticket id>", "admin_quietly", texts.KENDALA_ADMIN_ONLY,

@@ -1,7 +1,10 @@
 """Every sentence zibot shows a person, in Bahasa Indonesia, kept in one place for review.
 
-Strings are ``str.format`` templates; callers fill in named fields.  Text that came from users
-must be escaped by the caller before it is put into HTML messages.
+Strings are ``str.format`` templates; callers fill in named fields. Chat templates mark
+emphasis in a channel-neutral way: ``**bold**``, ``__italic__``, ```` `code` ```` and
+```` ```preformatted``` ````. Each channel's style (``handlers/views.py``) turns the marks into
+its own formatting and escapes the values it fills in; a template itself holds no markup of
+any channel.
 """
 
 from __future__ import annotations
@@ -196,44 +199,44 @@ EVIDENCE_BAD_TYPE = (
     "dll.) atau foto."
 )
 
-# --- chat: views (Telegram HTML) --------------------------------------------------------------
+# --- chat: command replies (handlers/views.py) -----------------------------------------------
 ROLE_LABELS = {"admin": "admin provinsi", "agen": "agen perubahan/PIC", "pimpinan": "pimpinan"}
 STATUS_ICONS = {"belum": "⚪", "proses": "🟡", "selesai": "✅", "terlambat": "🔴"}
 DAYS_TODAY = "hari ini"
 DAYS_LEFT = "{days} hari lagi"
 DAYS_LATE = "terlambat {days} hari"
-TG_ITEM_LINE = "• <b>{code}</b> {activity} — {tenggat} ({when})"
-TG_AND_MORE = "… dan {count} item lainnya"
-TG_AS_OF = "<i>Per {date}</i>"
-TG_PROGRESS_HEAD = "<b>Kemajuan ZI {name}</b> ({code}) · rencana aksi {year}"
-TG_PROGRESS_TOTAL = "Selesai <b>{percent}</b> {bar} ({done} dari {total} item)"
-TG_PROGRESS_AREAS = "<b>Per area perubahan</b>"
-TG_AREA_LINE = "{code} {bar} {percent} {done}/{total}"
-TG_OVERDUE_HEAD = "<b>🔴 Terlambat ({count})</b>"
-TG_NO_OVERDUE = "Tidak ada item yang terlambat. 👍"
-TG_NEXT_HEAD = "<b>Tenggat berikutnya</b>"
-TG_NO_UPCOMING = "Tidak ada tenggat berikutnya yang belum selesai."
-TG_RANK_HEAD = "<b>Peringkat kemajuan ZI {year}</b>"
-TG_RANK_LINE = "{rank}. {name} — <b>{percent}</b> {bar} · terlambat {overdue}"
-TG_RANK_EMPTY = "Belum ada satker dengan target."
-TG_DEADLINE_HEAD = "<b>Tenggat {name}</b> · rencana aksi {year}"
-TG_DEADLINE_HEAD_PLAN = "<b>Tenggat rencana aksi {year}, semua satker</b>"
-TG_DUE_HEAD = "<b>Jatuh tempo dalam {days} hari</b>"
-TG_NO_DUE = "Tidak ada item yang jatuh tempo dalam {days} hari."
-TG_PLAN_ITEM_LINE = "• <b>{code}</b> {activity} — {tenggat} ({when}); selesai {done}/{total} satker"
-TG_PLAN_HEAD = "<b>Rencana aksi {year} — {name}</b>"
-TG_PLAN_HEAD_ALL = "<b>Rencana aksi {year} — semua satker</b>"
-TG_PLAN_LINE = "{icon} <b>{code}</b> {activity} — {tenggat} · {status}{evidence}"
-TG_PLAN_ALL_LINE = "• <b>{code}</b> {activity} — {tenggat} · selesai {done}/{total} satker"
-TG_PLAN_EMPTY = "Tidak ada item."
-TG_EVIDENCE_COUNT = " · 📎 {count}"
-HELP_HEAD = "<b>Bantuan zibot</b> — koordinasi pembangunan Zona Integritas"
+VIEW_ITEM_LINE = "• **{code}** {activity} — {tenggat} ({when})"
+VIEW_AND_MORE = "… dan {count} item lainnya"
+VIEW_AS_OF = "__Per {date}__"
+VIEW_PROGRESS_HEAD = "**Kemajuan ZI {name}** ({code}) · rencana aksi {year}"
+VIEW_PROGRESS_TOTAL = "Selesai **{percent}** {bar} ({done} dari {total} item)"
+VIEW_PROGRESS_AREAS = "**Per area perubahan**"
+VIEW_AREA_LINE = "{code} {bar} {percent} {done}/{total}"
+VIEW_OVERDUE_HEAD = "**🔴 Terlambat ({count})**"
+VIEW_NO_OVERDUE = "Tidak ada item yang terlambat. 👍"
+VIEW_NEXT_HEAD = "**Tenggat berikutnya**"
+VIEW_NO_UPCOMING = "Tidak ada tenggat berikutnya yang belum selesai."
+VIEW_RANK_HEAD = "**Peringkat kemajuan ZI {year}**"
+VIEW_RANK_LINE = "{rank}. {name} — **{percent}** {bar} · terlambat {overdue}"
+VIEW_RANK_EMPTY = "Belum ada satker dengan target."
+VIEW_DEADLINE_HEAD = "**Tenggat {name}** · rencana aksi {year}"
+VIEW_DEADLINE_HEAD_PLAN = "**Tenggat rencana aksi {year}, semua satker**"
+VIEW_DUE_HEAD = "**Jatuh tempo dalam {days} hari**"
+VIEW_NO_DUE = "Tidak ada item yang jatuh tempo dalam {days} hari."
+VIEW_PLAN_ITEM_LINE = "• **{code}** {activity} — {tenggat} ({when}); selesai {done}/{total} satker"
+VIEW_PLAN_HEAD = "**Rencana aksi {year} — {name}**"
+VIEW_PLAN_HEAD_ALL = "**Rencana aksi {year} — semua satker**"
+VIEW_PLAN_LINE = "{icon} **{code}** {activity} — {tenggat} · {status}{evidence}"
+VIEW_PLAN_ALL_LINE = "• **{code}** {activity} — {tenggat} · selesai {done}/{total} satker"
+VIEW_PLAN_EMPTY = "Tidak ada item."
+VIEW_EVIDENCE_COUNT = " · 📎 {count}"
+HELP_HEAD = "**Bantuan zibot** — koordinasi pembangunan Zona Integritas"
 HELP_NOT_REGISTERED = (
     "Anda belum terdaftar. Minta kode undangan kepada admin provinsi, lalu kirim "
     "/daftar KODE di sini."
 )
 HELP_GROUP_ANYONE = "Untuk mendaftar, tulis ke saya secara pribadi dengan /daftar KODE."
-HELP_WHO = "Anda terdaftar sebagai <b>{role}</b> di {satker} ({name})."
+HELP_WHO = "Anda terdaftar sebagai **{role}** di {satker} ({name})."
 HELP_READ = (
     "/progres — kemajuan satker (atau /progres KODE, /progres semua, /progres grafik)\n"
     "/tenggat — item yang jatuh tempo 14 hari ke depan dan yang terlambat\n"
@@ -253,25 +256,25 @@ START_GROUP = (
     "https://t.me/{username}"
 )
 START_NEW = (
-    "Selamat datang di <b>zibot</b>, asisten koordinasi pembangunan Zona Integritas.\n\n"
+    "Selamat datang di **zibot**, asisten koordinasi pembangunan Zona Integritas.\n\n"
     "Untuk mendaftar, minta kode undangan kepada admin provinsi lalu kirim /daftar KODE. "
     "Ketik /bantuan untuk melihat apa yang dapat saya lakukan."
 )
 START_KNOWN = (
-    "Halo {name}! Anda terdaftar sebagai <b>{role}</b> di {satker}. "
+    "Halo {name}! Anda terdaftar sebagai **{role}** di {satker}. "
     "Ketik /bantuan untuk melihat perintah yang tersedia."
 )
 DAFTAR_DONE = (
-    "Pendaftaran berhasil. {name}, Anda terdaftar sebagai <b>{role}</b> di {satker}. "
+    "Pendaftaran berhasil. {name}, Anda terdaftar sebagai **{role}** di {satker}. "
     "Ketik /bantuan untuk melihat perintah yang tersedia."
 )
-DAFTAR_ALREADY = "Anda sudah terdaftar sebagai <b>{role}</b> di {satker}. Tidak ada yang berubah."
+DAFTAR_ALREADY = "Anda sudah terdaftar sebagai **{role}** di {satker}. Tidak ada yang berubah."
 LINKED_SATKER = (
-    "Grup ini sekarang terhubung ke <b>{name}</b> ({code}). /progres dan pengingat di grup ini "
+    "Grup ini sekarang terhubung ke **{name}** ({code}). /progres dan pengingat di grup ini "
     "berlaku untuk satker tersebut."
 )
 LINKED_PROVINCE = (
-    "Grup ini sekarang menjadi <b>grup koordinasi provinsi</b>. /progres di sini menampilkan "
+    "Grup ini sekarang menjadi **grup koordinasi provinsi**. /progres di sini menampilkan "
     "peringkat semua satker."
 )
 BATAL_NOTHING = "Tidak ada percakapan yang sedang berjalan."
@@ -287,13 +290,13 @@ CHART_SATKER_TITLE = "{name}: {percent} selesai ({year})"
 
 # --- chat: lapor and bukti --------------------------------------------------------------------
 LAPOR_CHOOSE_ITEM = "Pilih item {name} yang akan diperbarui:"
-LAPOR_CHOOSE_STATUS = "<b>{code}</b> {activity}\nStatus sekarang: {status}. Pilih status baru:"
+LAPOR_CHOOSE_STATUS = "**{code}** {activity}\nStatus sekarang: {status}. Pilih status baru:"
 LAPOR_NOTHING_OPEN = "Semua item {name} sudah selesai. 🎉"
-LAPOR_DONE = "✅ <b>{code}</b> {activity}\nStatus: {old} → <b>{new}</b>{note}"
+LAPOR_DONE = "✅ **{code}** {activity}\nStatus: {old} → **{new}**{note}"
 LAPOR_NOTE = "\nCatatan: {note}"
 LAPOR_SAVED = "Tersimpan."
 BUKTI_SEND_FILE = (
-    "Kirim bukti dukung untuk <b>{code}</b> {activity} sebagai dokumen atau foto, "
+    "Kirim bukti dukung untuk **{code}** {activity} sebagai dokumen atau foto, "
     "dengan membalas pesan ini. Ketik /batal untuk membatalkan."
 )
 BUKTI_PLACEHOLDER = "Lampirkan dokumen atau foto"
@@ -301,7 +304,7 @@ BUKTI_WRONG_KIND = (
     "Yang saya tunggu adalah dokumen (PDF, Word, Excel, dll.) atau foto. "
     "Kirim berkasnya, atau /batal untuk membatalkan."
 )
-BUKTI_STORED = "📎 Bukti dukung <b>{code}</b> tersimpan: {name} ({size}, SHA-256 {sha}…)."
+BUKTI_STORED = "📎 Bukti dukung **{code}** tersimpan: {name} ({size}, SHA-256 {sha}…)."
 
 # --- chat: command menus ----------------------------------------------------------------------
 MENU_PROGRES = "Kemajuan ZI satker atau semua satker"
@@ -409,7 +412,7 @@ KENDALA_PROVINCE_REMINDER = (
 )
 KENDALA_START_ITEM = (
     "Laporkan kendala. Kendala ini terkait item di area perubahan mana? "
-    "Pilih area, atau <b>Umum</b> bila tidak terkait item tertentu. /batal untuk keluar."
+    "Pilih area, atau **Umum** bila tidak terkait item tertentu. /batal untuk keluar."
 )
 KENDALA_BUTTON_GENERAL = "Umum"
 KENDALA_CHOOSE_ITEM = "Pilih item di area {area}:"
@@ -428,11 +431,11 @@ KENDALA_NO_ATTACHMENT = "tidak ada"
 KENDALA_BUTTON_SEND = "📨 Kirim"
 KENDALA_BUTTON_CANCEL = "Batal"
 KENDALA_SAVED = (
-    "Kendala tercatat dengan nomor <b>{number}</b> dan diteruskan ke Divisi Hukum dan "
+    "Kendala tercatat dengan nomor **{number}** dan diteruskan ke Divisi Hukum dan "
     "Pengawasan provinsi. Tanggapan akan dikirim ke sini."
 )
 KENDALA_SAVED_WAITING = (
-    "Kendala tercatat dengan nomor <b>{number}</b>. Grup provinsi belum terhubung, jadi laporan "
+    "Kendala tercatat dengan nomor **{number}**. Grup provinsi belum terhubung, jadi laporan "
     "menunggu dan akan diteruskan begitu grup provinsi terhubung."
 )
 KENDALA_WRONG_STEP = "Pada langkah ini saya menunggu {expected}. Ketik /batal untuk keluar."
@@ -450,9 +453,9 @@ TANGGAPI_USAGE = (
     "Kirim /tanggapi NOMOR_TIKET teks tanggapan, mis. /tanggapi KDL-2026-0007 Sudah kami "
     "koordinasikan."
 )
-KENDALA_LIST_HEAD = "<b>Kendala terbuka</b> ({count}), terlama dahulu:"
+KENDALA_LIST_HEAD = "**Kendala terbuka** ({count}), terlama dahulu:"
 KENDALA_LIST_LINE = (
-    "• <b>{number}</b> {satker} — {category}, {status}, {age} hari kerja: {description}"
+    "• **{number}** {satker} — {category}, {status}, {age} hari kerja: {description}"
 )
 KENDALA_LIST_EMPTY = "Tidak ada kendala terbuka. 👍"
 KENDALA_STATUS_LABELS = {
@@ -487,8 +490,8 @@ INSTRUKSI_ALREADY = "Konfirmasi Anda untuk {number} sudah tercatat sebelumnya."
 INSTRUKSI_REMINDER = (
     "⏰ Mohon konfirmasi instruksi {number} yang belum Anda tandai sudah dibaca:\n\n{text}"
 )
-INSTRUKSI_STATUS_HEAD = "<b>Status instruksi {number}</b> ({date})\n{text}"
-INSTRUKSI_STATUS_SATKER = "\n<b>{satker}</b>"
+INSTRUKSI_STATUS_HEAD = "**Status instruksi {number}** ({date})\n{text}"
+INSTRUKSI_STATUS_SATKER = "\n**{satker}**"
 INSTRUKSI_STATUS_LINE = "  {icon} {name} ({structure}){when}"
 INSTRUKSI_STATUS_NONE = "  (belum ada pimpinan terdaftar)"
 INSTRUKSI_STATUS_FOOT = "\nSudah: {done} · Belum: {missing} · Konfirmasi lain di grup: {others}"
@@ -870,7 +873,8 @@ FLOOD_NOTICE = (
 
 # --- notices ---
 # Templates of notices (services/notices.py) mark emphasis as **bold** and __italic__; each
-# channel's presenter turns the marks into its own formatting (Telegram HTML, plain text).
+# channel's presenter turns the marks into its own formatting (rich text, or plain text where a
+# channel has none).
 REMINDER_SECTION = "**{label}**"
 SETTING_BAD_ADDRESS = (
     "harus id chat Telegram berupa angka (mis. -1001234567890) atau kanal:id "
@@ -880,6 +884,60 @@ SETTING_BAD_ADDRESS = (
 # --- core ---
 KENDALA_BUTTON_GONE = "Tiket ini sudah tidak ada."
 
+# --- h-wa ---
+# WhatsApp (inbound): commands are words, with or without "/"; templates use **bold** marks.
+SETTING_MISSING_WHATSAPP = (
+    "Pengaturan {name} belum diisi, padahal WhatsApp aktif (ZIBOT_WHATSAPP_PHONE_ID dan "
+    "ZIBOT_WHATSAPP_TOKEN diisi): tanpa itu webhook WhatsApp tidak dapat diperiksa."
+)
+SETTING_BAD_PHONE_ID = "harus ID nomor telepon WhatsApp berupa angka: {value!r}"
+WA_MENU = (
+    "Halo! Saya **zibot**, asisten koordinasi pembangunan Zona Integritas.\n\n"
+    'Ketik salah satu kata ini (boleh dengan atau tanpa "/"):\n'
+    "• **progres** — kemajuan satker\n"
+    "• **tenggat** — item yang jatuh tempo dan yang terlambat\n"
+    "• **rencana** [area] — rencana aksi dengan statusnya\n"
+    "• **lapor** — perbarui status item\n"
+    "• **bukti** — kirim bukti dukung (dokumen atau foto)\n"
+    "• **kendala** — laporkan kendala ke provinsi; **kendala daftar** — kendala terbuka\n"
+    "• **daftar** KODE — mendaftar dengan kode undangan\n"
+    "• **tautkan** KODE — hubungkan dengan akun Telegram Anda\n"
+    "• **batal** — keluar dari percakapan; **bantuan** — pesan ini"
+)
+WA_LIST_BUTTON = "Pilih"
+WA_NUMBER_HINT = "Balas dengan nomor pilihan Anda (mis. 1)."
+WA_NUMBER_UNKNOWN = "Nomor {number} tidak ada dalam daftar pilihan. Ketik **bantuan** untuk menu."
+WA_UNSUPPORTED = (
+    "Saya hanya membaca pesan teks, dokumen dan foto. Ketik **bantuan** untuk melihat menu."
+)
+WA_BUTTON_GONE = "Pilihan ini sudah tidak berlaku. Mulai lagi dari menu (ketik **bantuan**)."
+WA_BUKTI_CHOOSE_ITEM = "Bukti dukung untuk item {name} yang mana?"
+WA_BUKTI_SEND_FILE = (
+    "Kirim bukti dukung untuk **{code}** {activity} sebagai dokumen atau foto. "
+    "Ketik **batal** untuk membatalkan."
+)
+WA_BUKTI_USAGE = (
+    "Ketik **bukti** lalu pilih itemnya, atau **bukti KODE_ITEM** (mis. bukti MP-01), lalu kirim "
+    "berkas atau fotonya. Berkas juga boleh dikirim dengan kode item sebagai keterangannya."
+)
+WA_MEDIA_UNKNOWN = "Berkas tidak dapat diambil dari WhatsApp: coba kirim ulang."
+WA_KENDALA_AREA_MORE = "Umum"
+WA_KENDALA_CHOOSE_AREA = (
+    "Laporkan kendala. Kendala ini terkait item di area perubahan mana? Pilih area, atau "
+    "**Umum** bila tidak terkait item tertentu. Ketik **batal** untuk keluar."
+)
+WA_KENDALA_ASK_TEXT = "Jelaskan kendalanya dalam satu pesan."
+WA_KENDALA_ASK_ATTACHMENT = "Bila ada, kirim foto atau dokumen pendukung, atau tekan **Lewati**."
+WA_KENDALA_WRONG_STEP = "Pada langkah ini saya menunggu {expected}. Ketik **batal** untuk keluar."
+WA_KENDALA_EXPECT_CHOICE = "pilihan dari daftar di atas"
+WA_KENDALA_EXPECT_TEXT = "uraian kendala berupa teks"
+WA_KENDALA_EXPECT_FILE = "foto/dokumen, atau tombol Lewati"
+WA_KENDALA_EXPIRED = "Laporan kendala ini sudah tidak berlaku. Mulai lagi dengan **kendala**."
+WA_GENERAL_DESCRIPTION = "Tidak terkait item tertentu"
+WA_TAUTKAN_USAGE = (
+    "Ketik **tautkan KODE** dengan kode sekali pakai dari perintah /tautkan di Telegram."
+)
+WA_TAUTKAN_SOON = "Menautkan akun Telegram belum tersedia."
 # --- h-waout ---
 # WhatsApp notices inside the 24-hour window (free-form), and the parameters of the approved
 # templates sent outside it (README: "WhatsApp templates"). A template parameter may hold no
@@ -914,3 +972,9 @@ TEMPLATE_REJECTED_NOTICE = (
 )
 SETTING_BAD_TEMPLATE = "harus nama templat WhatsApp (huruf kecil, angka, garis bawah): {value!r}"
 SETTING_BAD_TEMPLATE_LANG = "harus kode bahasa templat WhatsApp, mis. id atau en_US: {value!r}"
+
+# --- h-core2 ---
+VIEW_AREA_TABLE = "```{rows}```"
+VIEW_AREA_NAME = "**{area}**"
+GROUP_SATKER_NAME = "**{name}**"
+KENDALA_CATEGORY_CHOSEN = "\n→ **{category}**"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import ForceReply, Message, Update
 from telegram.ext import ConversationHandler
 
+from handlers import views
 from handlers.telegram.commands import refusals_answered, run
-from handlers.telegram.common import caller_of, download, e, incoming_file, reply
+from handlers.telegram.common import caller_of, download, incoming_file, reply
 from handlers.telegram.context import ZiContext
+from handlers.telegram.presenter import TELEGRAM
 from services import texts
 from services.errors import ZibotError
 from services.zi import EvidenceSlot
@@ -22,7 +24,7 @@ async def bukti(update: Update, context: ZiContext) -> int:
     slot = await run(context.zi.evidence_slot, caller, " ".join(context.args or []))
     prompt = await reply(
         update,
-        texts.BUKTI_SEND_FILE.format(code=e(slot.item_code), activity=e(slot.activity)),
+        views.bukti_ask(TELEGRAM, slot),
         reply_markup=ForceReply(selective=True, input_field_placeholder=texts.BUKTI_PLACEHOLDER),
     )
     if prompt is not None:  # the open step is kept in the database: a restart loses nothing
@@ -38,7 +40,7 @@ async def bukti_with_caption(update: Update, context: ZiContext) -> int:
     try:
         slot = await run(context.zi.evidence_slot, caller_of(update), code)
     except ZibotError as exc:
-        await reply(update, e(exc))
+        await reply(update, views.refusal(TELEGRAM, exc))
         return ConversationHandler.END
     await _store(update, context, message, slot)
     return ConversationHandler.END
@@ -70,17 +72,9 @@ async def _store(update: Update, context: ZiContext, message: Message, slot: Evi
             context.zi.store_evidence, caller_of(update), slot, data, file.name, file.mime_type
         )
     except ZibotError as exc:
-        await reply(update, e(exc))
+        await reply(update, views.refusal(TELEGRAM, exc))
         return False
-    await reply(
-        update,
-        texts.BUKTI_STORED.format(
-            code=e(stored.item_code),
-            name=e(stored.file_name),
-            size=f"{stored.size / 1024:.0f} KB",
-            sha=stored.sha256[:12],
-        ),
-    )
+    await reply(update, views.bukti_stored(TELEGRAM, stored))
     return True
 
 

@@ -10,9 +10,10 @@ from typing import Any, ParamSpec, TypeVar
 
 from telegram import Update
 
-from handlers.telegram import views
-from handlers.telegram.common import caller_of, e, reply
+from handlers import views
+from handlers.telegram.common import caller_of, reply
 from handlers.telegram.context import ZiContext
+from handlers.telegram.presenter import TELEGRAM
 from services import charts, texts
 from services.errors import ZibotError
 from services.zi import RankingReport
@@ -37,7 +38,7 @@ def refusals_answered(handler: Handler[R]) -> Handler[R | None]:
         try:
             return await handler(update, context)
         except ZibotError as exc:
-            await reply(update, e(exc))
+            await reply(update, views.refusal(TELEGRAM, exc))
             return None
 
     return wrapper
@@ -70,17 +71,7 @@ async def start(update: Update, context: ZiContext) -> None:
         await _register(update, context, " ".join(context.args))
         return
     member = await run(context.zi.greet, caller)
-    if member is None:
-        await reply(update, texts.START_NEW)
-    else:
-        await reply(
-            update,
-            texts.START_KNOWN.format(
-                name=e(member.name),
-                role=texts.ROLE_LABELS[member.role],
-                satker=e(member.satker.name),
-            ),
-        )
+    await reply(update, views.greeting(TELEGRAM, member))
 
 
 @refusals_answered
@@ -96,24 +87,15 @@ async def daftar(update: Update, context: ZiContext) -> None:
 async def _group_registration(update: Update, context: ZiContext, code: str) -> None:
     """Registration belongs in a private chat; a code shown in a group is revoked."""
     revoked = await run(context.zi.revoke_shown_code, caller_of(update), code)
-    text = texts.START_GROUP.format(username=e(context.bot.username))
+    text = TELEGRAM.fill(texts.START_GROUP, username=context.bot.username)
     if revoked:
-        text = f"{texts.INVITE_LEAKED}\n\n{text}"
+        text = f"{TELEGRAM.fill(texts.INVITE_LEAKED)}\n\n{text}"
     await reply(update, text)
 
 
 async def _register(update: Update, context: ZiContext, code: str) -> None:
     result = await run(context.zi.register, caller_of(update), code)
-    template = texts.DAFTAR_ALREADY if result.already else texts.DAFTAR_DONE
-    member = result.member
-    await reply(
-        update,
-        template.format(
-            name=e(member.name),
-            role=texts.ROLE_LABELS[member.role],
-            satker=e(member.satker.name),
-        ),
-    )
+    await reply(update, views.registered(TELEGRAM, result))
 
 
 @refusals_answered
@@ -122,12 +104,7 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
     chat = update.effective_chat
     title = chat.title if chat else None
     scope = await run(context.zi.link, caller_of(update), argument_text(context), title)
-    if scope.satker is None:
-        await reply(update, texts.LINKED_PROVINCE)
-    else:
-        await reply(
-            update, texts.LINKED_SATKER.format(name=e(scope.satker.name), code=scope.satker.code)
-        )
+    await reply(update, views.linked(TELEGRAM, scope))
 
 
 @refusals_answered
@@ -148,23 +125,23 @@ async def progres(update: Update, context: ZiContext) -> None:
             await message.reply_photo(image, caption=texts.CHART_CAPTION.format(year=report.year))
         return
     if isinstance(report, RankingReport):
-        await reply(update, views.ranking(report))
+        await reply(update, views.ranking(TELEGRAM, report))
     else:
-        await reply(update, views.satker_progress(report))
+        await reply(update, views.satker_progress(TELEGRAM, report))
 
 
 @refusals_answered
 async def tenggat(update: Update, context: ZiContext) -> None:
     """/tenggat [satker]."""
     report = await run(context.zi.deadlines, caller_of(update), argument_text(context))
-    await reply(update, views.deadlines(report))
+    await reply(update, views.deadlines(TELEGRAM, report))
 
 
 @refusals_answered
 async def rencana(update: Update, context: ZiContext) -> None:
     """/rencana [area]."""
     report = await run(context.zi.plan, caller_of(update), argument_text(context))
-    await reply(update, views.plan(report))
+    await reply(update, views.plan(TELEGRAM, report))
 
 
 @refusals_answered
@@ -172,12 +149,12 @@ async def bantuan(update: Update, context: ZiContext) -> None:
     """/bantuan: what this person can do here."""
     caller = caller_of(update)
     member = await run(context.zi.member, caller)
-    await reply(update, views.help_text(member, caller.is_private))
+    await reply(update, views.help_text(TELEGRAM, member, caller.is_private))
 
 
 async def batal_idle(update: Update, context: ZiContext) -> None:
     """/batal outside any conversation."""
-    await reply(update, texts.BATAL_NOTHING)
+    await reply(update, TELEGRAM.fill(texts.BATAL_NOTHING))
 
 
 async def on_error(update: object, context: ZiContext) -> None:

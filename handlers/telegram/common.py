@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape, unescape
 
@@ -149,19 +148,6 @@ async def reply(update: Update, text: str, **kwargs: object) -> Message | None:
             **extra,  # type: ignore[arg-type]
         )
     return sent
-
-
-def lines(*parts: str | Iterable[str] | None) -> str:
-    """Join message parts (strings or lists of lines), skipping empty ones."""
-    result: list[str] = []
-    for part in parts:
-        if part is None:
-            continue
-        if isinstance(part, str):
-            result.append(part)
-        else:
-            result.extend(part)
-    return "\n".join(result)
 
 
 def mention(user: User) -> str:

@@ -7,10 +7,11 @@ import logging
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType, ParseMode
 
+from handlers import views
 from handlers.telegram.commands import kick_sweep, run
-from handlers.telegram.common import CHANNEL, e
+from handlers.telegram.common import CHANNEL
 from handlers.telegram.context import ZiContext
-from services import texts
+from handlers.telegram.presenter import TELEGRAM
 
 log = logging.getLogger(__name__)
 _IN = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -57,14 +58,5 @@ async def membership(update: Update, context: ZiContext) -> None:
         scope = await run(context.zi.bot_added, CHANNEL, chat_id)
         if scope is not None and scope.active:
             return  # linked and active already: nothing to say
-        if scope is None:
-            text = texts.GROUP_BOT_ADDED
-        elif scope.satker is None:
-            text = texts.GROUP_BOT_RETURNED.format(
-                name=texts.GROUP_PROVINCE_LABEL, argument="provinsi"
-            )
-        else:
-            text = texts.GROUP_BOT_RETURNED.format(
-                name=f"<b>{e(scope.satker.name)}</b>", argument=scope.satker.code
-            )
+        text = views.group_returned(TELEGRAM, scope)
         await context.bot.send_message(change.chat.id, text, parse_mode=ParseMode.HTML)

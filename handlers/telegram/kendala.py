@@ -15,6 +15,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.ext import BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from handlers import views
 from handlers.telegram import buttons
 from handlers.telegram.commands import kick_sweep, refusals_answered, run
 from handlers.telegram.common import (
@@ -22,12 +23,12 @@ from handlers.telegram.common import (
     ask,
     caller_of,
     download,
-    e,
     incoming_file,
     reply,
     text_after_command,
 )
 from handlers.telegram.context import ZiContext
+from handlers.telegram.presenter import TELEGRAM
 from services import actions, bounds, texts
 from services.actions import Action
 from services.errors import ZibotError
@@ -205,7 +206,7 @@ async def kendala(update: Update, context: ZiContext) -> int | None:
         return None
     _, areas = await run(context.zi.kendala_scope, caller_of(update))
     await _save(update, context, Draft(areas=areas), CHOOSE_ITEM)
-    await reply(update, texts.KENDALA_START_ITEM, reply_markup=_area_keyboard(areas))
+    await reply(update, TELEGRAM.fill(texts.KENDALA_START_ITEM), reply_markup=_area_keyboard(areas))
     return CHOOSE_ITEM
 
 
@@ -214,22 +215,7 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
     caller = caller_of(update)
     if word == "daftar":
         tickets = await run(context.zi.kendala_list, caller)
-        if not tickets:
-            await reply(update, texts.KENDALA_LIST_EMPTY)
-            return
-        lines = [texts.KENDALA_LIST_HEAD.format(count=len(tickets))]
-        lines += [
-            texts.KENDALA_LIST_LINE.format(
-                number=t.number,
-                satker=e(t.satker_name),
-                category=t.category,
-                status=texts.KENDALA_STATUS_LABELS[t.status],
-                age=t.age_working_days,
-                description=e(bounds.excerpt(t.description, 120)),
-            )
-            for t in tickets
-        ]
-        await reply(update, "\n".join(lines))
+        await reply(update, views.kendala_list(TELEGRAM, tickets))
         return
     if word == "buka" and len(args) >= 2:
         number = await run(context.zi.kendala_reopen, caller, args[1])
@@ -250,7 +236,7 @@ async def choose_item(update: Update, context: ZiContext) -> int | None:
         try:
             items = await run(context.zi.kendala_items, caller_of(update), action.code)
         except ZibotError as exc:
-            await query.edit_message_text(e(exc))
+            await query.edit_message_text(views.refusal(TELEGRAM, exc))
             return ConversationHandler.END
         rows = [
             [
@@ -263,7 +249,7 @@ async def choose_item(update: Update, context: ZiContext) -> int | None:
         ]
         rows.append([InlineKeyboardButton(texts.KENDALA_BUTTON_GENERAL, callback_data=GENERAL)])
         await query.edit_message_text(
-            texts.KENDALA_CHOOSE_ITEM.format(area=e(action.code)),
+            views.kendala_choose_item(TELEGRAM, action.code),
             reply_markup=InlineKeyboardMarkup(rows),
         )
         return CHOOSE_ITEM
@@ -273,7 +259,7 @@ async def choose_item(update: Update, context: ZiContext) -> int | None:
         draft = replace(draft, target_id=None, item_label=texts.KENDALA_GENERAL)
     await _save(update, context, draft, CHOOSE_CATEGORY)
     await query.edit_message_text(
-        texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label)),
+        views.kendala_choose_category(TELEGRAM, draft.item_label),
         reply_markup=_category_keyboard(),
     )
     return CHOOSE_CATEGORY
@@ -288,8 +274,7 @@ async def choose_category(update: Update, context: ZiContext) -> int | None:
     key = action.word or ""
     await _save(update, context, replace(draft, category=key), WRITE_TEXT)
     await query.edit_message_text(
-        texts.KENDALA_CHOOSE_CATEGORY.format(item=e(draft.item_label))
-        + f"\n→ <b>{e(CATEGORIES.get(key, key))}</b>"
+        views.kendala_choose_category(TELEGRAM, draft.item_label, chosen=key)
     )
     await ask(update, context.bot, texts.KENDALA_ASK_TEXT, texts.KENDALA_ASK_TEXT_PLACEHOLDER)
     return WRITE_TEXT
@@ -305,7 +290,7 @@ async def write_text(update: Update, context: ZiContext) -> int:
     try:
         bounds.check_text(description, texts.INPUT_WHAT_KENDALA)
     except ZibotError as exc:  # refused before the next step: the person can write it again
-        await reply(update, e(exc))
+        await reply(update, views.refusal(TELEGRAM, exc))
         return WRITE_TEXT
     await _save(update, context, replace(draft, description=description), ADD_FILE)
     await reply(
@@ -327,7 +312,7 @@ async def add_file(update: Update, context: ZiContext) -> int:
     try:
         attachment = await _download(context, message)
     except ZibotError as exc:
-        await reply(update, e(exc))
+        await reply(update, views.refusal(TELEGRAM, exc))
         return ADD_FILE
     context.zi.discard_attachment(draft.attachment)  # a second file replaces the first
     draft = replace(draft, attachment=attachment)
@@ -358,13 +343,12 @@ async def _download(context: ZiContext, message: Message) -> Attachment:
 async def _confirm(update: Update, draft: Draft) -> None:
     await reply(
         update,
-        texts.KENDALA_CONFIRM.format(
-            item=e(draft.item_label),
-            category=e(CATEGORIES.get(draft.category, draft.category)),
-            description=e(draft.description),
-            attachment=(
-                e(draft.attachment.name) if draft.attachment else texts.KENDALA_NO_ATTACHMENT
-            ),
+        views.kendala_confirm(
+            TELEGRAM,
+            draft.item_label,
+            draft.category,
+            draft.description,
+            draft.attachment.name if draft.attachment else None,
         ),
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts.KENDALA_BUTTON_SEND, callback_data=SEND),
@@ -393,13 +377,13 @@ async def confirm(update: Update, context: ZiContext) -> int | None:
             attachment=draft.attachment,
         )
     except ZibotError as exc:
-        await query.edit_message_text(e(exc))
+        await query.edit_message_text(views.refusal(TELEGRAM, exc))
         await _forget(update, context)
         return ConversationHandler.END
     await _forget(update, context)
     kick_sweep(context)
     template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
-    await query.edit_message_text(template.format(number=number))
+    await query.edit_message_text(TELEGRAM.fill(template, number=number))
     return ConversationHandler.END
 
 
@@ -450,7 +434,7 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
             context.zi.kendala_answer_prompt, caller_of(update), prompt_id, message.text or ""
         )
     except ZibotError as exc:
-        await reply(update, e(exc))
+        await reply(update, views.refusal(TELEGRAM, exc))
         return
     if number is None:
         return

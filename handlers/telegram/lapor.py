@@ -5,14 +5,16 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from handlers import views
 from handlers.telegram.commands import refusals_answered, run
-from handlers.telegram.common import caller_of, e, reply, text_after_command
+from handlers.telegram.common import caller_of, reply, text_after_command
 from handlers.telegram.context import ZiContext
+from handlers.telegram.presenter import TELEGRAM
 from services import actions, texts
 from services.actions import Action
 from services.errors import ZibotError
 from services.formatting import tanggal
-from services.tracking import STATUSES, StatusChange
+from services.tracking import STATUSES
 
 PREFIX = actions.LAPOR
 MAX_BUTTONS = 60
@@ -36,16 +38,6 @@ def _status_keyboard(code: str) -> InlineKeyboardMarkup:
     )
 
 
-def _done_text(change: StatusChange) -> str:
-    return texts.LAPOR_DONE.format(
-        code=e(change.item.item_code),
-        activity=e(change.item.activity),
-        old=texts.STATUS_LABELS[change.old_status],
-        new=texts.STATUS_LABELS[change.new_status],
-        note=texts.LAPOR_NOTE.format(note=e(change.note)) if change.note else "",
-    )
-
-
 @refusals_answered
 async def lapor(update: Update, context: ZiContext) -> None:
     """/lapor [kode] [status] [catatan]."""
@@ -54,7 +46,7 @@ async def lapor(update: Update, context: ZiContext) -> None:
     if not args:
         satker, items = await run(context.zi.open_items, caller)
         if not items:
-            await reply(update, texts.LAPOR_NOTHING_OPEN.format(name=e(satker.name)))
+            await reply(update, views.lapor_choose_item(TELEGRAM, satker.name, False))
             return
         buttons = [
             InlineKeyboardButton(item.item_code, callback_data=item_button_data(item.item_code))
@@ -63,7 +55,7 @@ async def lapor(update: Update, context: ZiContext) -> None:
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
         await reply(
             update,
-            texts.LAPOR_CHOOSE_ITEM.format(name=e(satker.name)),
+            views.lapor_choose_item(TELEGRAM, satker.name, True),
             reply_markup=InlineKeyboardMarkup(rows),
         )
         return
@@ -71,17 +63,13 @@ async def lapor(update: Update, context: ZiContext) -> None:
         item = await run(context.zi.item, caller, args[0])
         await reply(
             update,
-            texts.LAPOR_CHOOSE_STATUS.format(
-                code=e(item.item_code),
-                activity=e(item.activity),
-                status=texts.STATUS_LABELS[item.status],
-            ),
+            views.lapor_choose_status(TELEGRAM, item),
             reply_markup=_status_keyboard(item.item_code),
         )
         return
     note = text_after_command(update, 2).strip() or None  # as typed, line breaks kept
     change = await run(context.zi.report, caller, args[0], args[1], note)
-    await reply(update, _done_text(change))
+    await reply(update, views.lapor_done(TELEGRAM, change))
 
 
 async def lapor_button(
@@ -96,11 +84,7 @@ async def lapor_button(
             await query.answer()
             await _edit(
                 query,
-                texts.LAPOR_CHOOSE_STATUS.format(
-                    code=e(item.item_code),
-                    activity=e(item.activity),
-                    status=texts.STATUS_LABELS[item.status],
-                ),
+                views.lapor_choose_status(TELEGRAM, item),
                 _status_keyboard(item.item_code),
             )
             return
@@ -109,7 +93,7 @@ async def lapor_button(
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer(texts.LAPOR_SAVED)
-    await _edit(query, _done_text(change), None)
+    await _edit(query, views.lapor_done(TELEGRAM, change), None)
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -134,11 +118,7 @@ async def reminder_done(
     await query.answer()
     await reply(
         update,
-        texts.LAPOR_CHOOSE_STATUS.format(
-            code=e(item.item_code),
-            activity=e(item.activity),
-            status=texts.STATUS_LABELS[item.status],
-        ),
+        views.lapor_choose_status(TELEGRAM, item),
         reply_markup=_status_keyboard(item.item_code),
     )
 

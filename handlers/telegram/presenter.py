@@ -1,5 +1,6 @@
-"""How Telegram says a notice: HTML from the templates in ``services.texts`` and inline
-buttons whose callback data encodes the notice's actions. Called when the message is sent."""
+"""How Telegram says things: ``TELEGRAM``, the style of command replies (``handlers.views``),
+and notices as HTML from the templates in ``services.texts`` with inline buttons whose callback
+data encodes the notice's actions (rendered when the message is sent)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Callable
 from datetime import date
 from html import escape
 
+from telegram.constants import MessageLimit
+
+from handlers.views import Markup
 from services import notices, texts
 from services.formatting import persen, tanggal, tanggal_panjang
 from services.notices import Action, Notice
@@ -15,20 +19,51 @@ from services.notify import Buttons, Rendered
 
 MAX_TEXT = 3800  # a digest or recap part: under Telegram's 4,096 characters, with room
 
+_BLOCK = re.compile(r"```(.+?)```", re.DOTALL)
+_CODE = re.compile(r"`([^`\n]+?)`")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _ITALIC = re.compile(r"__(.+?)__", re.DOTALL)
 
 
 def markup(template: str) -> str:
-    """A template's emphasis marks (``**bold**``, ``__italic__``) as Telegram HTML."""
+    """A template's marks (``**bold**``, ``__italic__``, `` `code` ``, ```` ```block``` ````)
+    as Telegram HTML."""
+    template = _CODE.sub(r"<code>\1</code>", _BLOCK.sub(r"<pre>\1</pre>", template))
     return _ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", template))
 
 
+class TelegramStyle:
+    """Telegram's way of saying the templates: HTML, every text value escaped.
+
+    Command replies escape ``<``, ``>`` and ``&`` only; notices (``fill``) quote as well, as
+    they always have (both read the same in Telegram)."""
+
+    max_text: int = MessageLimit.MAX_TEXT_LENGTH
+
+    def __init__(self, quote: bool = False) -> None:
+        self._quote = quote
+
+    def _value(self, value: object) -> object:
+        if isinstance(value, str) and not isinstance(value, Markup):
+            return escape(value, quote=self._quote)
+        return value
+
+    def fill(self, template: str, **values: object) -> str:
+        """The template in HTML, with every text value but ``Markup`` escaped."""
+        return markup(template).format(**{k: self._value(v) for k, v in values.items()})
+
+    def plain(self, text: object) -> str:
+        """Plain text, escaped for HTML."""
+        return escape(str(text), quote=self._quote)
+
+
+TELEGRAM = TelegramStyle()
+_NOTICES = TelegramStyle(quote=True)
+
+
 def fill(template: str, **values: object) -> str:
-    """The template in HTML, with every text value escaped."""
-    return markup(template).format(
-        **{k: escape(v) if isinstance(v, str) else v for k, v in values.items()}
-    )
+    """The template of a notice in HTML, with every text value escaped."""
+    return _NOTICES.fill(template, **values)
 
 
 def _label(action: Action) -> str:

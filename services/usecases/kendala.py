@@ -120,12 +120,11 @@ class Kendalas(Attachments):
                 now=self.now(),
                 tz=self.tz,
             )
+            # The province group of any channel (a WhatsApp kendala goes to its Telegram group).
             province = session.scalar(
-                select(ChatLink.id).where(
-                    ChatLink.is_province.is_(True),
-                    ChatLink.channel == caller.channel,
-                    ChatLink.active.is_(True),
-                )
+                select(ChatLink.id)
+                .where(ChatLink.is_province.is_(True), ChatLink.active.is_(True))
+                .limit(1)
             )
             return ticket.number, province is not None
 

@@ -14,6 +14,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from handlers.telegram.presenter import TELEGRAM, markup
 from models import AuditLog, BuktiDukung, ChatLink, Invite, RencanaAksi, Satker, Target
 from models import User as AppUser
 from services import texts
@@ -117,12 +118,12 @@ def test_register_by_deep_link_and_by_daftar(bot: Deployment) -> None:
 
     # The deep link t.me/zibot_test_bot?start=<code> arrives as "/start <code>".
     reply = bot.say(Chat.private(ana), ana, f"/start {agen_code}")
-    assert reply["text"] == texts.DAFTAR_DONE.format(
-        name="Ana Wijaya", role=texts.ROLE_LABELS["agen"], satker=badung
+    assert reply["text"] == TELEGRAM.fill(
+        texts.DAFTAR_DONE, name="Ana Wijaya", role=texts.ROLE_LABELS["agen"], satker=badung
     )
     reply = bot.say(Chat.private(made), made, f"/daftar {pimpinan_code}")
-    assert reply["text"] == texts.DAFTAR_DONE.format(
-        name="Made", role=texts.ROLE_LABELS["pimpinan"], satker=badung
+    assert reply["text"] == TELEGRAM.fill(
+        texts.DAFTAR_DONE, name="Made", role=texts.ROLE_LABELS["pimpinan"], satker=badung
     )
 
     with bot.db() as session:
@@ -143,8 +144,8 @@ def test_register_by_deep_link_and_by_daftar(bot: Deployment) -> None:
 
     # A code works once: the same person is told nothing changed, anyone else is refused.
     again = bot.say(Chat.private(ana), ana, f"/daftar {agen_code}")
-    assert again["text"] == texts.DAFTAR_ALREADY.format(
-        role=texts.ROLE_LABELS["agen"], satker=badung
+    assert again["text"] == TELEGRAM.fill(
+        texts.DAFTAR_ALREADY, role=texts.ROLE_LABELS["agen"], satker=badung
     )
     intruder = bot.new_user("Intruder")
     refused = bot.say(Chat.private(intruder), intruder, f"/start {agen_code}")
@@ -164,7 +165,9 @@ def test_agen_links_a_group_pimpinan_may_not(bot: Deployment) -> None:
 
     sent = bot.api.send_text(group, agen, f"{command('hubungkan')} {BADUNG}")
     reply = bot.wait_for_message(group.id, 0)
-    assert reply["text"] == texts.LINKED_SATKER.format(name=satker_name(BADUNG), code=BADUNG)
+    assert reply["text"] == TELEGRAM.fill(
+        texts.LINKED_SATKER, name=satker_name(BADUNG), code=BADUNG
+    )
     assert reply["reply_to_message_id"] == sent["message"]["message_id"]  # quoted in groups
 
     with bot.db() as session:
@@ -214,13 +217,13 @@ def test_province_group_ranks_every_satker(bot: Deployment) -> None:
     admin = bot.register("admin", PROVINCE, name="Admin")
     group = bot.new_group("Koordinasi ZI Bali")
     linked = bot.say(group, admin, f"{command('hubungkan')} provinsi")
-    assert linked["text"] == texts.LINKED_PROVINCE
+    assert linked["text"] == TELEGRAM.fill(texts.LINKED_PROVINCE)
     with bot.db() as session:
         link = session.scalars(select(ChatLink).where(ChatLink.chat_id == str(group.id))).one()
         assert (link.is_province, link.satker_id) == (True, None)
 
     ranking = shown(bot.say(group, admin, command("progres")))
-    assert ranking.startswith(texts.TG_RANK_HEAD.format(year=2026).replace("<b>", "")[:20])
+    assert ranking.startswith(texts.VIEW_RANK_HEAD.format(year=2026).replace("**", "")[:20])
     ranked = re.findall(r"^(\d+)\. (.+?) — \d+%", ranking, re.M)
     assert [int(n) for n, _ in ranked] == list(range(1, 11))  # the ten Bali satkers
     assert satker_name(BADUNG) in [name for _, name in ranked]
@@ -241,7 +244,8 @@ def test_lapor_changes_status_progress_and_audit(bot: Deployment) -> None:
     assert target_of(bot, "MP-01").status == "belum"
 
     reply = bot.say(group, agen, f"{command('lapor')} MP-01 selesai SK tim sudah ditandatangani")
-    assert reply["text"] == texts.LAPOR_DONE.format(
+    assert reply["text"] == TELEGRAM.fill(
+        texts.LAPOR_DONE,
         code="MP-01",
         activity=activity_of(bot, "MP-01"),
         old=texts.STATUS_LABELS["belum"],
@@ -284,8 +288,8 @@ def test_bukti_document_as_reply_to_the_prompt(bot: Deployment) -> None:
     content = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
     prompt = bot.say(group, agen, f"{command('bukti')} MP-01")
-    assert prompt["text"] == texts.BUKTI_SEND_FILE.format(
-        code="MP-01", activity=activity_of(bot, "MP-01")
+    assert prompt["text"] == TELEGRAM.fill(
+        texts.BUKTI_SEND_FILE, code="MP-01", activity=activity_of(bot, "MP-01")
     )
     assert prompt["reply_markup"]["force_reply"] is True  # so privacy mode lets the reply in
 
@@ -339,14 +343,18 @@ def test_lapor_without_arguments_uses_buttons(bot: Deployment) -> None:
     bot.api.press_button(chat, agen, menu["message_id"], "lapor:TL-01")
     choose = bot.wait_for_edit(chat.id, edits_before)
     assert choose["message_id"] == menu["message_id"]
-    assert choose["text"] == texts.LAPOR_CHOOSE_STATUS.format(
-        code="TL-01", activity=activity_of(bot, "TL-01"), status=texts.STATUS_LABELS["belum"]
+    assert choose["text"] == TELEGRAM.fill(
+        texts.LAPOR_CHOOSE_STATUS,
+        code="TL-01",
+        activity=activity_of(bot, "TL-01"),
+        status=texts.STATUS_LABELS["belum"],
     )
     assert buttons(choose) == ["lapor:TL-01:belum", "lapor:TL-01:proses", "lapor:TL-01:selesai"]
 
     bot.api.press_button(chat, agen, menu["message_id"], "lapor:TL-01:proses")
     done = bot.wait_for_edit(chat.id, edits_before + 1)
-    expected = texts.LAPOR_DONE.format(
+    expected = TELEGRAM.fill(
+        texts.LAPOR_DONE,
         code="TL-01",
         activity=activity_of(bot, "TL-01"),
         old=texts.STATUS_LABELS["belum"],
@@ -512,7 +520,7 @@ def test_the_token_never_reaches_the_log(bot: Deployment) -> None:
     bot.api.send_text(group, agen, command("tenggat"))
     bot.wait_until(lambda: len(bot.api.failures) > failures, "meet the injected 502")
     bot.api.send_text(group, agen, command("rencana"))
-    plan_head = texts.TG_PLAN_HEAD.split("{")[0]
+    plan_head = markup(texts.VIEW_PLAN_HEAD).split("{")[0]
     bot.api.wait_for(lambda m: m["chat_id"] == group.id and m["text"].startswith(plan_head))
 
     log = bot.log_text()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from handlers.telegram.presenter import markup
+from handlers.telegram.presenter import TELEGRAM, markup
 from models import Kendala, Outbox
 from services import texts
 
@@ -96,7 +96,7 @@ def latest_ticket(bot: Deployment) -> Kendala:
 def province_group(bot: Deployment, admin: User) -> Chat:
     group = bot.new_group("Koordinasi ZI Bali")
     reply = bot.say(group, admin, f"{command('hubungkan')} provinsi")
-    assert reply["text"] == texts.LINKED_PROVINCE
+    assert reply["text"] == TELEGRAM.fill(texts.LINKED_PROVINCE)
     return group
 
 
@@ -107,7 +107,7 @@ def test_a_kendala_from_a_satker_group_is_posted_and_answered(bot: Deployment) -
     province = province_group(bot, admin)
 
     menu = bot.say(group, agen, command("kendala"))
-    assert menu["text"] == texts.KENDALA_START_ITEM
+    assert menu["text"] == TELEGRAM.fill(texts.KENDALA_START_ITEM)
     assert "kd:area:MP" in buttons(menu) and "kd:umum" in buttons(menu)
     items = press(bot, group, agen, menu, "kd:area:MP")
     [mp01] = [d for d in buttons(items) if d.startswith("kd:item:") and d.endswith(":MP-01")]
@@ -132,7 +132,7 @@ def test_a_kendala_from_a_satker_group_is_posted_and_answered(bot: Deployment) -
 
     ticket = latest_ticket(bot)
     number = ticket.number
-    assert saved["text"] == texts.KENDALA_SAVED.format(number=number)
+    assert saved["text"] == TELEGRAM.fill(texts.KENDALA_SAVED, number=number)
     assert (ticket.category, ticket.description) == (
         "sarpras",
         "Spanduk <ZI> & banner belum dicetak",
@@ -194,7 +194,7 @@ def report_in_private(bot: Deployment, agen: User, description: str) -> str:
     confirm = press_for_message(bot, chat, agen, ask, "kd:skip")
     saved = press(bot, chat, agen, confirm, "kd:send")
     number = latest_ticket(bot).number
-    assert saved["text"] == texts.KENDALA_SAVED.format(number=number)
+    assert saved["text"] == TELEGRAM.fill(texts.KENDALA_SAVED, number=number)
     return number
 
 

@@ -22,6 +22,7 @@ import httpx
 import pytest
 from sqlalchemy import func, insert, select
 
+from handlers.telegram.presenter import TELEGRAM
 from models import Outbox
 from services import texts
 
@@ -143,7 +144,7 @@ def test_a_redelivery_after_a_restart_is_dropped(deployment: Deployment) -> None
         later = bot.api.send_text(Chat.private(person), person, "/start")
         assert replica.post(later).status_code == 200
         bot.wait_until(
-            lambda: texts.START_NEW in [m["text"] for m in bot.api.sent(person.id)],
+            lambda: TELEGRAM.fill(texts.START_NEW) in [m["text"] for m in bot.api.sent(person.id)],
             "answer the later /start",
         )
         assert len(bot.api.sent(person.id)) == 2

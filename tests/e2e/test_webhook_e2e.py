@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from handlers.telegram.presenter import TELEGRAM
 from models import User as AppUser
 from services import texts
 
@@ -106,14 +107,14 @@ def test_registers_the_command_menus(server: Server, bot: Deployment) -> None:
 def test_an_update_with_the_secret_is_answered(server: Server, bot: Deployment) -> None:
     dewi = bot.new_user("Dewi")
     reply = server.say(dewi, "/start")
-    assert reply["text"] == texts.START_NEW
+    assert reply["text"] == TELEGRAM.fill(texts.START_NEW)
 
 
 def test_registration_by_deep_link_over_the_webhook(server: Server, bot: Deployment) -> None:
     ayu = bot.new_user("Ayu")
     reply = server.say(ayu, f"/start {bot.invite(BADUNG, 'agen')}")
-    assert reply["text"] == texts.DAFTAR_DONE.format(
-        name="Ayu", role=texts.ROLE_LABELS["agen"], satker=satker_name(BADUNG)
+    assert reply["text"] == TELEGRAM.fill(
+        texts.DAFTAR_DONE, name="Ayu", role=texts.ROLE_LABELS["agen"], satker=satker_name(BADUNG)
     )
     with bot.db() as session:
         row = session.scalars(select(AppUser).where(AppUser.telegram_id == ayu.id)).one()
@@ -136,7 +137,7 @@ def test_an_update_without_the_right_secret_is_refused(
     # Updates of one chat are handled in order: once a later, genuine one from the same chat is
     # answered, a refused one that had slipped into the queue would have been answered first.
     assert server.say(outsider, "/bantuan")["text"]
-    assert [m["text"] for m in bot.api.sent(outsider.id)] != [texts.START_NEW]
+    assert [m["text"] for m in bot.api.sent(outsider.id)] != [TELEGRAM.fill(texts.START_NEW)]
     assert len(bot.api.sent(outsider.id)) == 1
 
 

@@ -43,6 +43,7 @@ from offline import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.telegram.presenter import TELEGRAM
 from models import ChatLink
 from services import texts
 
@@ -173,32 +174,34 @@ class Cell:
 
 
 def _progress(cell: Cell, satker: str) -> None:
-    head = texts.TG_PROGRESS_HEAD.format(name=SATKER_NAMES[satker], code=satker, year=2026)
+    head = TELEGRAM.fill(
+        texts.VIEW_PROGRESS_HEAD, name=SATKER_NAMES[satker], code=satker, year=2026
+    )
     assert cell.reply.text.startswith(head)
     cell.unchanged()
 
 
 def _ranking(cell: Cell, _: str) -> None:
     text = cell.reply.text
-    assert text.startswith(texts.TG_RANK_HEAD.format(year=2026))
+    assert text.startswith(TELEGRAM.fill(texts.VIEW_RANK_HEAD, year=2026))
     assert text.count("KPU ") == 10
     cell.unchanged()
 
 
 def _deadlines(cell: Cell, satker: str) -> None:
     if satker == "all":
-        head = texts.TG_DEADLINE_HEAD_PLAN.format(year=2026)
+        head = TELEGRAM.fill(texts.VIEW_DEADLINE_HEAD_PLAN, year=2026)
     else:
-        head = texts.TG_DEADLINE_HEAD.format(name=SATKER_NAMES[satker], year=2026)
+        head = TELEGRAM.fill(texts.VIEW_DEADLINE_HEAD, name=SATKER_NAMES[satker], year=2026)
     assert cell.reply.text.startswith(head)
     cell.unchanged()
 
 
 def _plan(cell: Cell, satker: str) -> None:
     if satker == "all":
-        head = texts.TG_PLAN_HEAD_ALL.format(year=2026)
+        head = TELEGRAM.fill(texts.VIEW_PLAN_HEAD_ALL, year=2026)
     else:
-        head = texts.TG_PLAN_HEAD.format(name=SATKER_NAMES[satker], year=2026)
+        head = TELEGRAM.fill(texts.VIEW_PLAN_HEAD, name=SATKER_NAMES[satker], year=2026)
     assert cell.reply.text.startswith(head)
     assert "<b>MP-01</b>" in cell.reply.text
     cell.unchanged()
@@ -222,8 +225,10 @@ def _lapor(cell: Cell, satker: str) -> None:
 
 def _bukti(cell: Cell, satker: str) -> None:
     prompt = cell.reply
-    assert prompt.text == texts.BUKTI_SEND_FILE.format(
-        code="MP-01", activity="Pembentukan Tim Kerja Pembangunan Zona Integritas"
+    assert prompt.text == TELEGRAM.fill(
+        texts.BUKTI_SEND_FILE,
+        code="MP-01",
+        activity="Pembentukan Tim Kerja Pembangunan Zona Integritas",
     )
     assert prompt.reply_markup.get("force_reply") is True
     cell.unchanged()  # asking for the file changes nothing yet
@@ -238,10 +243,12 @@ def _bukti(cell: Cell, satker: str) -> None:
 
 def _linked(cell: Cell, target: str) -> None:
     if target == "province":
-        assert cell.reply.text == texts.LINKED_PROVINCE
+        assert cell.reply.text == TELEGRAM.fill(texts.LINKED_PROVINCE)
         wanted = (None, True)
     else:
-        assert cell.reply.text == texts.LINKED_SATKER.format(name=SATKER_NAMES[target], code=target)
+        assert cell.reply.text == TELEGRAM.fill(
+            texts.LINKED_SATKER, name=SATKER_NAMES[target], code=target
+        )
         wanted = ("5103", False)
     assert cell.changed() == {"chat_links", "audit"}
     with cell.sessions() as session:
@@ -252,18 +259,21 @@ def _linked(cell: Cell, target: str) -> None:
 
 def _start(cell: Cell, kind: str) -> None:
     if kind == "new":
-        assert cell.reply.text == texts.START_NEW
+        assert cell.reply.text == TELEGRAM.fill(texts.START_NEW)
     else:
         role, satker = PEOPLE[cell.role][1]  # type: ignore[misc]
-        assert cell.reply.text == texts.START_KNOWN.format(
-            name=cell.user.full_name, role=texts.ROLE_LABELS[role], satker=SATKER_NAMES[satker]
+        assert cell.reply.text == TELEGRAM.fill(
+            texts.START_KNOWN,
+            name=cell.user.full_name,
+            role=texts.ROLE_LABELS[role],
+            satker=SATKER_NAMES[satker],
         )
     cell.unchanged()
 
 
 def _help(cell: Cell, kind: str) -> None:
     parts = cell.reply.text.split("\n\n")
-    assert parts[0] == texts.HELP_HEAD and parts[-1] == texts.HELP_FOOT
+    assert parts[0] == TELEGRAM.fill(texts.HELP_HEAD) and parts[-1] == texts.HELP_FOOT
     assert texts.HELP_READ in parts
     if kind == "unregistered":
         assert texts.HELP_NOT_REGISTERED in parts
@@ -272,7 +282,8 @@ def _help(cell: Cell, kind: str) -> None:
     else:
         role, satker = PEOPLE[cell.role][1]  # type: ignore[misc]
         assert (
-            texts.HELP_WHO.format(
+            TELEGRAM.fill(
+                texts.HELP_WHO,
                 name=cell.user.full_name,
                 role=texts.ROLE_LABELS[role],
                 satker=SATKER_NAMES[satker],

@@ -126,7 +126,7 @@ def test_the_bot_removed_from_the_province_group_is_only_logged(
     welcome = only_reply(tg.bot_status(ADMIN, PROVINCE_GROUP, "left", "member"))
     assert "/hubungkan provinsi" in welcome.visible
     reply = only_reply(tg.send(ADMIN, PROVINCE_GROUP, "/hubungkan provinsi"))
-    assert reply.visible == texts.LINKED_PROVINCE.replace("<b>", "").replace("</b>", "")
+    assert reply.visible == texts.LINKED_PROVINCE.replace("**", "")
     assert links(world)[str(PROVINCE_GROUP.id)] == (True, False)
 
 

@@ -39,6 +39,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import bot.app
+from handlers.telegram.presenter import TELEGRAM, markup
 from models import AuditLog, BuktiDukung, ChatLink, Invite, Satker, User
 from services import catalog, invites, texts
 from services.zi import Zibot
@@ -130,7 +131,7 @@ def test_start_in_private_tells_an_unregistered_person_how_to_register(
 ) -> None:
     reply = only_reply(tg.send(STRANGER, private(STRANGER), "/start"))
 
-    assert reply.text == texts.START_NEW
+    assert reply.text == TELEGRAM.fill(texts.START_NEW)
     assert "/daftar KODE" in reply.visible
     assert "reply_parameters" not in reply.params  # no quoting in private chats
     assert count(sessions, User) == 0
@@ -143,8 +144,8 @@ def test_start_with_an_invite_code_registers_at_once(
 
     reply = only_reply(tg.send(AGEN, private(AGEN), f"/start {code}"))
 
-    assert reply.text == texts.DAFTAR_DONE.format(
-        name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
+    assert reply.text == TELEGRAM.fill(
+        texts.DAFTAR_DONE, name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
     )
     with sessions() as session:
         user = session.scalars(select(User).where(User.telegram_id == AGEN.id)).one()
@@ -155,8 +156,8 @@ def test_start_with_an_invite_code_registers_at_once(
     assert (audit.actor_id, audit.at) == (user.id, NOW)
 
     known = only_reply(tg.send(AGEN, private(AGEN), "/start"))
-    assert known.text == texts.START_KNOWN.format(
-        name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
+    assert known.text == TELEGRAM.fill(
+        texts.START_KNOWN, name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
     )
 
 
@@ -165,11 +166,17 @@ def test_daftar_registers_once_and_twice_is_harmless(
 ) -> None:
     code = make_invite(sessions, "5103", "pimpinan")
     spare = make_invite(sessions, "5103", "pimpinan")
-    done = texts.DAFTAR_DONE.format(
-        name=PIMPINAN.full_name, role=texts.ROLE_LABELS["pimpinan"], satker=BADUNG
+    done = TELEGRAM.fill(
+        texts.DAFTAR_DONE,
+        name=PIMPINAN.full_name,
+        role=texts.ROLE_LABELS["pimpinan"],
+        satker=BADUNG,
     )
-    already = texts.DAFTAR_ALREADY.format(
-        name=PIMPINAN.full_name, role=texts.ROLE_LABELS["pimpinan"], satker=BADUNG
+    already = TELEGRAM.fill(
+        texts.DAFTAR_ALREADY,
+        name=PIMPINAN.full_name,
+        role=texts.ROLE_LABELS["pimpinan"],
+        satker=BADUNG,
     )
 
     assert only_reply(tg.send(PIMPINAN, private(PIMPINAN), f"/daftar {code}")).text == done
@@ -250,7 +257,7 @@ def test_hubungkan_by_the_satkers_agen_links_the_group(
 ) -> None:
     reply = only_reply(tg.send(AGEN, NEW_GROUP, f"/hubungkan@{BOT_USERNAME} 5103"))
 
-    assert reply.text == texts.LINKED_SATKER.format(name=BADUNG, code="5103")
+    assert reply.text == TELEGRAM.fill(texts.LINKED_SATKER, name=BADUNG, code="5103")
     with sessions() as session:
         link = session.scalars(select(ChatLink).where(ChatLink.chat_id == str(NEW_GROUP.id))).one()
         assert (link.channel, link.satker.code, link.is_province) == ("telegram", "5103", False)
@@ -265,7 +272,7 @@ def test_hubungkan_by_the_satkers_agen_links_the_group(
     # From now on the group means Badung.
     progress = only_reply(tg.send(STRANGER, NEW_GROUP, f"/progres@{BOT_USERNAME}"))
     assert progress.text.startswith(
-        texts.TG_PROGRESS_HEAD.format(name=BADUNG, code="5103", year=2026)
+        TELEGRAM.fill(texts.VIEW_PROGRESS_HEAD, name=BADUNG, code="5103", year=2026)
     )
 
 
@@ -274,12 +281,12 @@ def test_hubungkan_provinsi_by_an_admin_makes_the_province_group(
 ) -> None:
     reply = only_reply(tg.send(ADMIN, NEW_GROUP, "/hubungkan provinsi"))
 
-    assert reply.text == texts.LINKED_PROVINCE
+    assert reply.text == TELEGRAM.fill(texts.LINKED_PROVINCE)
     with sessions() as session:
         link = session.scalars(select(ChatLink).where(ChatLink.chat_id == str(NEW_GROUP.id))).one()
         assert (link.satker_id, link.is_province, link.linked_by_id) == (None, True, people[ADMIN])
     ranking = only_reply(tg.send(STRANGER, NEW_GROUP, "/progres"))
-    assert ranking.text.startswith(texts.TG_RANK_HEAD.format(year=2026))
+    assert ranking.text.startswith(TELEGRAM.fill(texts.VIEW_RANK_HEAD, year=2026))
 
 
 @pytest.mark.parametrize(
@@ -359,24 +366,30 @@ def test_progres_in_a_satker_group_shows_that_satker(
     calls = tg.send(STRANGER, BADUNG_GROUP, f"/progres@{BOT_USERNAME}")
     text = only_reply(calls).text
 
-    assert text.startswith(texts.TG_PROGRESS_HEAD.format(name=BADUNG, code="5103", year=2026))
+    assert text.startswith(
+        TELEGRAM.fill(texts.VIEW_PROGRESS_HEAD, name=BADUNG, code="5103", year=2026)
+    )
     # 3 of the 28 Badung items are selesai (proses does not count): 11 %.
-    assert texts.TG_PROGRESS_TOTAL.format(percent="11%", bar="█░░░░░░░░░", done=3, total=28) in text
+    assert (
+        TELEGRAM.fill(texts.VIEW_PROGRESS_TOTAL, percent="11%", bar="█░░░░░░░░░", done=3, total=28)
+        in text
+    )
     areas = section(text, "<pre>", "</pre>")
     assert "MP  ████░░░░░░  40% 2/5" in areas
     assert "TL  ██░░░░░░░░  25% 1/4" in areas
     assert "SDM ░░░░░░░░░░   0% 0/5" in areas
     assert "PP  ░░░░░░░░░░   0% 0/5" in areas  # PP-05 applies to kab/kota
     # 12 items had a tenggat before today; MP-01, MP-02 and TL-01 are done.
-    overdue = section(text, texts.TG_OVERDUE_HEAD.format(count=9))
+    overdue = section(text, TELEGRAM.fill(texts.VIEW_OVERDUE_HEAD, count=9))
     assert item_codes(overdue) == [
         "AK-02", "AK-01", "MP-03", "PP-01", "PW-01", "SDM-01", "TL-02", "SDM-02", "PW-02",
     ]  # fmt: skip
     assert "terlambat 273 hari" in overdue  # AK-02, tenggat 27 Feb 2026
-    upcoming = section(text, texts.TG_NEXT_HEAD)
+    upcoming = section(text, TELEGRAM.fill(texts.VIEW_NEXT_HEAD))
     assert item_codes(upcoming) == ["SDM-03", "PP-02", "PW-03"]
     assert (
-        texts.TG_ITEM_LINE.format(
+        TELEGRAM.fill(
+            texts.VIEW_ITEM_LINE,
             code="SDM-03",
             activity="Pengembangan pegawai berbasis kompetensi",
             tenggat="27 Nov 2026",
@@ -385,7 +398,7 @@ def test_progres_in_a_satker_group_shows_that_satker(
         in upcoming
     )
     assert "1 Des 2026 (" + texts.DAYS_LEFT.format(days=4) + ")" in upcoming  # PP-02
-    assert text.endswith(texts.TG_AS_OF.format(date="27 Nov 2026"))
+    assert text.endswith(TELEGRAM.fill(texts.VIEW_AS_OF, date="27 Nov 2026"))
     assert snapshot(sessions) == before
 
 
@@ -401,14 +414,19 @@ def test_progres_in_the_province_group_ranks_every_satker(
 
     text = only_reply(tg.send(PIMPINAN, PROVINCE_GROUP, f"/progres@{BOT_USERNAME}")).text
 
-    assert text.startswith(texts.TG_RANK_HEAD.format(year=2026))
+    assert text.startswith(TELEGRAM.fill(texts.VIEW_RANK_HEAD, year=2026))
     rows = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
     assert len(rows) == 10
-    assert rows[0] == texts.TG_RANK_LINE.format(
-        rank=1, name=BADUNG, percent="11%", bar="█░░░░░░░░░", overdue=9
+    assert rows[0] == TELEGRAM.fill(
+        texts.VIEW_RANK_LINE, rank=1, name=BADUNG, percent="11%", bar="█░░░░░░░░░", overdue=9
     )
-    assert rows[1] == texts.TG_RANK_LINE.format(
-        rank=2, name="KPU Kota Denpasar", percent="4%", bar="░░░░░░░░░░", overdue=11
+    assert rows[1] == TELEGRAM.fill(
+        texts.VIEW_RANK_LINE,
+        rank=2,
+        name="KPU Kota Denpasar",
+        percent="4%",
+        bar="░░░░░░░░░░",
+        overdue=11,
     )
     # Ties at 0 % and 12 overdue are ordered by satker code.
     ranked = [re.match(r"\d+\. (.+?) — ", row).group(1) for row in rows]  # type: ignore[union-attr]
@@ -422,11 +440,15 @@ def test_progres_in_the_province_group_ranks_every_satker(
 
 def test_progres_in_private_names_a_satker(tg: BotHarness, people: dict[TgUser, int]) -> None:
     text = only_reply(tg.send(AGEN_JEMBRANA, private(AGEN_JEMBRANA), "/progres badung")).text
-    assert text.startswith(texts.TG_PROGRESS_HEAD.format(name=BADUNG, code="5103", year=2026))
+    assert text.startswith(
+        TELEGRAM.fill(texts.VIEW_PROGRESS_HEAD, name=BADUNG, code="5103", year=2026)
+    )
 
     own = only_reply(tg.send(AGEN_JEMBRANA, private(AGEN_JEMBRANA), "/progres")).text
     assert own.startswith(
-        texts.TG_PROGRESS_HEAD.format(name="KPU Kabupaten Jembrana", code="5101", year=2026)
+        TELEGRAM.fill(
+            texts.VIEW_PROGRESS_HEAD, name="KPU Kabupaten Jembrana", code="5101", year=2026
+        )
     )
 
     ambiguous = only_reply(tg.send(AGEN_JEMBRANA, private(AGEN_JEMBRANA), "/progres kabupaten"))
@@ -464,16 +486,16 @@ def test_tenggat_lists_the_next_14_days_and_the_overdue(
 
     text = only_reply(tg.send(AGEN, BADUNG_GROUP, "/tenggat")).text
 
-    assert text.startswith(texts.TG_DEADLINE_HEAD.format(name=BADUNG, year=2026))
-    due = section(text, texts.TG_DUE_HEAD.format(days=14))
+    assert text.startswith(TELEGRAM.fill(texts.VIEW_DEADLINE_HEAD, name=BADUNG, year=2026))
+    due = section(text, TELEGRAM.fill(texts.VIEW_DUE_HEAD, days=14))
     # 27 Nov up to and including 11 Dec; TL-03 is done; MP-04 (18 Dec) is too far.
     assert item_codes(due) == ["SDM-03", "PP-02", "PW-03", "PP-05", "SDM-04", "TL-04"]
     assert "11 Des 2026 (" + texts.DAYS_LEFT.format(days=14) + ")" in due
-    assert len(item_codes(section(text, texts.TG_OVERDUE_HEAD.format(count=12)))) == 12
+    assert len(item_codes(section(text, TELEGRAM.fill(texts.VIEW_OVERDUE_HEAD, count=12)))) == 12
 
     plan = only_reply(tg.send(AGEN, PROVINCE_GROUP, "/tenggat")).text
-    assert plan.startswith(texts.TG_DEADLINE_HEAD_PLAN.format(year=2026))
-    plan_due = section(plan, texts.TG_DUE_HEAD.format(days=14))
+    assert plan.startswith(TELEGRAM.fill(texts.VIEW_DEADLINE_HEAD_PLAN, year=2026))
+    plan_due = section(plan, TELEGRAM.fill(texts.VIEW_DUE_HEAD, days=14))
     # Listed by area here, not by date as for one satker (see the report).
     assert sorted(item_codes(plan_due)) == sorted(
         ["SDM-03", "PP-02", "PW-03", "TL-03", "PP-05", "SDM-04", "TL-04"]
@@ -502,7 +524,7 @@ def test_rencana_by_area_code_or_name(
 
     text = only_reply(tg.send(PIMPINAN, BADUNG_GROUP, f"/rencana {argument}")).text
 
-    assert text.startswith(texts.TG_PLAN_HEAD.format(name=BADUNG, year=2026))
+    assert text.startswith(TELEGRAM.fill(texts.VIEW_PLAN_HEAD, name=BADUNG, year=2026))
     assert f"<b>{area}</b>" in text
     assert item_codes(text) == codes
     lines = {code: line for line in text.splitlines() for code in item_codes(line)}
@@ -543,7 +565,7 @@ def test_long_answers_are_split_under_4096_characters(
 
     assert len(parts) >= 4  # 60 lines of ~240 characters
     assert all(len(p.visible) <= 4096 for p in parts)  # Telegram counts the parsed text
-    assert parts[0].text.startswith(texts.TG_PLAN_HEAD.format(name=BADUNG, year=2026))
+    assert parts[0].text.startswith(TELEGRAM.fill(texts.VIEW_PLAN_HEAD, name=BADUNG, year=2026))
     whole = "\n".join(p.text for p in parts)
     assert item_codes(whole) == [f"MP-{n:02d}" for n in range(1, 61)]
     for n in (1, 30, 60):  # no line was cut in two
@@ -557,7 +579,8 @@ MP02 = "Penyusunan Rencana Kerja Pembangunan Zona Integritas"
 
 
 def done_text(code: str, activity: str, old: str, new: str, note: str | None = None) -> str:
-    return texts.LAPOR_DONE.format(
+    return TELEGRAM.fill(
+        texts.LAPOR_DONE,
         code=code,
         activity=activity,
         old=texts.STATUS_LABELS[old],
@@ -650,8 +673,8 @@ def test_lapor_without_arguments_offers_buttons(
     calls = tg.press(AGEN, menu.message, "lapor:MP-02")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     edit = calls[1]
-    assert edit.text == texts.LAPOR_CHOOSE_STATUS.format(
-        code="MP-02", activity=MP02, status=texts.STATUS_LABELS["belum"]
+    assert edit.text == TELEGRAM.fill(
+        texts.LAPOR_CHOOSE_STATUS, code="MP-02", activity=MP02, status=texts.STATUS_LABELS["belum"]
     )
     assert [data for _, data in edit.buttons()] == [
         "lapor:MP-02:belum",
@@ -684,8 +707,8 @@ def test_lapor_with_only_a_code_offers_the_status_buttons(
 ) -> None:
     reply = only_reply(tg.send(ADMIN, BADUNG_GROUP, "/lapor MP-02"))
 
-    assert reply.text == texts.LAPOR_CHOOSE_STATUS.format(
-        code="MP-02", activity=MP02, status=texts.STATUS_LABELS["belum"]
+    assert reply.text == TELEGRAM.fill(
+        texts.LAPOR_CHOOSE_STATUS, code="MP-02", activity=MP02, status=texts.STATUS_LABELS["belum"]
     )
     [_, _, done] = reply.buttons()
     tg.press(ADMIN, reply.message, done[1])
@@ -788,7 +811,7 @@ def test_bukti_then_a_document_stores_it(
     evidence_dir: Path,
 ) -> None:
     prompt = ask_for_file(tg, AGEN, BADUNG_GROUP, "MP-01")
-    assert prompt.text == texts.BUKTI_SEND_FILE.format(code="MP-01", activity=MP01)
+    assert prompt.text == TELEGRAM.fill(texts.BUKTI_SEND_FILE, code="MP-01", activity=MP01)
     assert prompt.reply_markup["selective"] is True
 
     calls = tg.document(AGEN, BADUNG_GROUP, "SK Tim ZI.pdf", PDF, reply_to=prompt.message)
@@ -796,8 +819,8 @@ def test_bukti_then_a_document_stores_it(
     path = item_folder(evidence_dir, "5103", "MP", "MP-01") / "SK Tim ZI.pdf"
     assert path.read_bytes() == PDF
     digest = hashlib.sha256(PDF).hexdigest()
-    assert only_reply(calls).text == texts.BUKTI_STORED.format(
-        code="MP-01", name="SK Tim ZI.pdf", size="0 KB", sha=digest[:12]
+    assert only_reply(calls).text == TELEGRAM.fill(
+        texts.BUKTI_STORED, code="MP-01", name="SK Tim ZI.pdf", size="0 KB", sha=digest[:12]
     )
     [row] = bukti_rows(sessions)
     assert (row.path, row.original_name, row.size, row.sha256, row.mime_type) == (
@@ -957,7 +980,7 @@ def test_document_with_a_bukti_caption_is_filed_in_one_step(
     )
 
     assert only_reply(calls).text.startswith(
-        texts.BUKTI_STORED.split("{name}")[0].format(code="MP-02")
+        markup(texts.BUKTI_STORED).split("{name}")[0].format(code="MP-02")
     )
     [row] = bukti_rows(sessions)
     assert row.path == "2026/5103/MP/MP-02/rencana kerja.docx"
@@ -998,7 +1021,9 @@ def test_a_second_bukti_while_waiting_switches_the_item(
     tg.document(AGEN, private(AGEN), "rencana.pdf", PDF)
 
     assert [r.path for r in bukti_rows(sessions)] == ["2026/5103/MP/MP-02/rencana.pdf"]
-    assert only_reply(second).text == texts.BUKTI_SEND_FILE.format(code="MP-02", activity=MP02)
+    assert only_reply(second).text == TELEGRAM.fill(
+        texts.BUKTI_SEND_FILE, code="MP-02", activity=MP02
+    )
 
 
 def test_a_captioned_document_while_waiting_goes_to_the_captioned_item(
@@ -1052,7 +1077,7 @@ def test_a_bukti_prompt_survives_a_restart_and_is_not_read_back_from_its_text(
     prompt = ask_for_file(tg, AGEN, BADUNG_GROUP, "MP-01")
     tg.restart()  # a new process: PTB's conversation is gone, the prompt is in the database
     calls = tg.document(AGEN, BADUNG_GROUP, "SK Tim ZI.pdf", PDF, reply_to=prompt.message)
-    assert only_reply(calls).text.startswith(texts.BUKTI_STORED.split("{")[0])
+    assert only_reply(calls).text.startswith(markup(texts.BUKTI_STORED).split("{")[0])
     assert [r.original_name for r in bukti_rows(sessions)] == ["SK Tim ZI.pdf"]
     with sessions() as session:
         assert session.scalars(select(Conversation)).all() == []

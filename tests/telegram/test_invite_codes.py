@@ -16,6 +16,7 @@ from offline import NOW, BotHarness, TgChat, TgUser, make_invite, only_reply
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.telegram.presenter import TELEGRAM, markup
 from models import Invite, Satker, User
 from services import invites, texts
 
@@ -68,8 +69,8 @@ def test_daftar_takes_the_code_however_it_is_typed(
         second=second,
     )
     reply = only_reply(tg.send(AGEN, private(AGEN), f"/daftar {text}"))
-    assert reply.text == texts.DAFTAR_DONE.format(
-        name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
+    assert reply.text == TELEGRAM.fill(
+        texts.DAFTAR_DONE, name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
     )
     assert registered(sessions, AGEN)
 
@@ -79,7 +80,7 @@ def test_the_deep_link_payload_registers_in_lower_case_too(
 ) -> None:
     code = make_invite(sessions, "5103", "agen")
     reply = only_reply(tg.send(AGEN, private(AGEN), f"/start {code.lower()}"))
-    assert reply.text.startswith(texts.DAFTAR_DONE.split("{")[0])
+    assert reply.text.startswith(markup(texts.DAFTAR_DONE).split("{")[0])
     assert registered(sessions, AGEN)
     # Still single use, whatever the spelling.
     other = TgUser(3102, "Nyoman", "Lain")
@@ -120,6 +121,6 @@ def test_a_code_from_an_earlier_version_still_registers_exactly_as_issued(
     wrong_case = only_reply(tg.send(AGEN, private(AGEN), f"/daftar {old.upper()}"))
     assert wrong_case.text == texts.INVITE_UNKNOWN  # old codes were case-sensitive
     reply = only_reply(tg.send(AGEN, private(AGEN), f"/daftar {old}"))
-    assert reply.text == texts.DAFTAR_DONE.format(
-        name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
+    assert reply.text == TELEGRAM.fill(
+        texts.DAFTAR_DONE, name=AGEN.full_name, role=texts.ROLE_LABELS["agen"], satker=BADUNG
     )

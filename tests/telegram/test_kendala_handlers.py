@@ -34,6 +34,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.presenter import TELEGRAM
 from models import AuditLog, ChatLink, Instruksi, InstruksiRead, Kendala, Outbox, User
 from scheduler.outbox import Dispatcher
 from services import kendala, texts
@@ -244,7 +245,7 @@ def test_a_report_in_a_group_with_an_item_and_a_photo_reaches_the_province(
     reporter = Reporter(bot, AGEN, BADUNG_GROUP)
 
     menu = reporter.start()
-    assert menu.text == texts.KENDALA_START_ITEM
+    assert menu.text == TELEGRAM.fill(texts.KENDALA_START_ITEM)
     assert [d for _, d in menu.buttons()] == [
         "kd:area:MP", "kd:area:TL", "kd:area:SDM", "kd:area:AK", "kd:area:PW", "kd:area:PP",
         "kd:umum",
@@ -283,7 +284,7 @@ def test_a_report_in_a_group_with_an_item_and_a_photo_reaches_the_province(
 
     saved = reporter.send()
 
-    assert saved.text == texts.KENDALA_SAVED.format(number=FIRST)
+    assert saved.text == TELEGRAM.fill(texts.KENDALA_SAVED, number=FIRST)
     [ticket] = tickets(sessions)
     assert (ticket.number, ticket.target_id, ticket.category) == (FIRST, mp01[0], "anggaran")
     assert ticket.description == "Anggaran <b>banner</b> & spanduk belum turun"
@@ -347,7 +348,7 @@ def test_a_report_in_private_about_no_item_without_attachment(
         description="Instruksi dua struktur belum sinkron",
         attachment=texts.KENDALA_NO_ATTACHMENT,
     )
-    assert reporter.send().text == texts.KENDALA_SAVED.format(number=FIRST)
+    assert reporter.send().text == TELEGRAM.fill(texts.KENDALA_SAVED, number=FIRST)
     [ticket] = tickets(sessions)
     assert (ticket.target_id, ticket.attachment, ticket.category) == (None, None, "koordinasi")
     assert ticket.origin_chat_id == str(AGEN.id)
@@ -370,14 +371,14 @@ def test_without_a_province_group_the_ticket_waits_until_one_is_linked(
     reporter.describe("Belum ada agen perubahan di bagian umum")
     reporter.skip()
 
-    assert reporter.send().text == texts.KENDALA_SAVED_WAITING.format(number=FIRST)
+    assert reporter.send().text == TELEGRAM.fill(texts.KENDALA_SAVED_WAITING, number=FIRST)
     assert [t.number for t in tickets(sessions)] == [FIRST]
     assert deliver(bot, sessions, evidence_dir) == []
 
     linked = only_reply(
         bot.send(ADMIN, PROVINCE_GROUP, cmd("hubungkan", PROVINCE_GROUP) + " provinsi")
     )
-    assert linked.text == texts.LINKED_PROVINCE
+    assert linked.text == TELEGRAM.fill(texts.LINKED_PROVINCE)
     [post] = to_chat(deliver(bot, sessions, evidence_dir), PROVINCE_GROUP)
     assert FIRST in post.visible
 
@@ -448,8 +449,8 @@ def test_the_wrong_kind_of_message_at_a_step_is_explained_and_the_step_continues
     assert "Lampiran: format.pdf" in confirm.visible
     # Text at the confirmation step.
     assert only_reply(bot.send(AGEN, chat, "kirim")).text == wrong(texts.KENDALA_EXPECT_BUTTON)
-    assert edit_of(bot.press(AGEN, confirm.message, "kd:send")).text == texts.KENDALA_SAVED.format(
-        number=FIRST
+    assert edit_of(bot.press(AGEN, confirm.message, "kd:send")).text == TELEGRAM.fill(
+        texts.KENDALA_SAVED, number=FIRST
     )
     [ticket] = tickets(sessions)
     assert (ticket.category, ticket.attachment) == ("bukti", "kendala/format.pdf")
@@ -476,8 +477,8 @@ def test_two_members_reporting_at_once_in_one_group_keep_separate_drafts(
     made.skip()
     wayan.photo()
 
-    assert wayan.send().text == texts.KENDALA_SAVED.format(number=FIRST)
-    assert made.send().text == texts.KENDALA_SAVED.format(number="KDL-2026-0002")
+    assert wayan.send().text == TELEGRAM.fill(texts.KENDALA_SAVED, number=FIRST)
+    assert made.send().text == TELEGRAM.fill(texts.KENDALA_SAVED, number="KDL-2026-0002")
     first, second = tickets(sessions)
     assert (first.reporter_id, first.target_id, first.category) == (people[AGEN2], mp02, "sdm")
     assert first.description == "Belum ada SK tim dari Wayan" and first.attachment is not None
@@ -493,12 +494,12 @@ def test_a_pimpinan_may_report(
     bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
 ) -> None:
     reporter = Reporter(bot, KETUA, BADUNG_GROUP)
-    assert reporter.start().text == texts.KENDALA_START_ITEM
+    assert reporter.start().text == TELEGRAM.fill(texts.KENDALA_START_ITEM)
     reporter.umum()
     reporter.category("lainnya")
     reporter.describe("Rapat pimpinan belum terjadwal")
     reporter.skip()
-    assert reporter.send().text == texts.KENDALA_SAVED.format(number=FIRST)
+    assert reporter.send().text == TELEGRAM.fill(texts.KENDALA_SAVED, number=FIRST)
     assert [t.reporter_id for t in tickets(sessions)] == [people[KETUA]]
 
 
@@ -690,21 +691,22 @@ def test_kendala_daftar_lists_what_the_person_may_see(
 
     mine = only_reply(bot.send(AGEN, private(AGEN), "/kendala daftar"))
     assert mine.text.splitlines() == [
-        texts.KENDALA_LIST_HEAD.format(count=1),
-        texts.KENDALA_LIST_LINE.format(
+        TELEGRAM.fill(texts.KENDALA_LIST_HEAD, count=1),
+        TELEGRAM.fill(
+            texts.KENDALA_LIST_LINE,
             number=FIRST,
             satker="KPU Kabupaten Badung",
             category="Anggaran",
             status=texts.KENDALA_STATUS_LABELS["baru"],
             age=0,
-            description="Badung &lt;pertama&gt;",
+            description="Badung <pertama>",  # escaped by the style
         ),
     ]
     in_group = only_reply(bot.send(KETUA, BADUNG_GROUP, cmd("kendala", BADUNG_GROUP) + " daftar"))
     assert in_group.text == mine.text
     everything = only_reply(bot.send(ADMIN, private(ADMIN), "/kendala daftar"))
     lines = everything.text.splitlines()
-    assert lines[0] == texts.KENDALA_LIST_HEAD.format(count=2)
+    assert lines[0] == TELEGRAM.fill(texts.KENDALA_LIST_HEAD, count=2)
     assert FIRST in lines[1] and "KDL-2026-0002" in lines[2] and "Jembrana" in lines[2]
     assert "Jembrana kedua" not in mine.text
     assert only_reply(bot.send(STRANGER, private(STRANGER), "/kendala daftar")).text == e(
@@ -926,12 +928,12 @@ def test_kendala_daftar_during_an_open_report_is_answered_and_the_report_goes_on
     reporter.category("lainnya")
     # /kendala again starts over with a fresh menu.
     menu = reporter.start()
-    assert menu.text == texts.KENDALA_START_ITEM
+    assert menu.text == TELEGRAM.fill(texts.KENDALA_START_ITEM)
     reporter.umum()
     reporter.category("sdm")
     reporter.describe("Dimulai ulang")
     reporter.skip()
-    assert reporter.send().text == texts.KENDALA_SAVED.format(number=FIRST)
+    assert reporter.send().text == TELEGRAM.fill(texts.KENDALA_SAVED, number=FIRST)
     [ticket] = tickets(sessions)
     assert (ticket.category, ticket.description) == ("sdm", "Dimulai ulang")
 
@@ -1034,8 +1036,8 @@ def test_a_kendala_report_goes_on_after_a_restart_at_every_step(
     reporter.photo()
     bot.restart()
     saved = reporter.send()
-    assert saved.text == texts.KENDALA_SAVED_WAITING.format(number=FIRST) or (
-        saved.text == texts.KENDALA_SAVED.format(number=FIRST)
+    assert saved.text == TELEGRAM.fill(texts.KENDALA_SAVED_WAITING, number=FIRST) or (
+        saved.text == TELEGRAM.fill(texts.KENDALA_SAVED, number=FIRST)
     )
     [ticket] = tickets(sessions)
     assert (ticket.category, ticket.description) == ("sdm", "Pegawai <baru> belum dilatih")

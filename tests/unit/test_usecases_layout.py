@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from services import tracking
@@ -53,3 +54,26 @@ def test_statuses_keep_their_stored_words() -> None:
     assert tracking.parse_status(" Sudah ") is ItemStatus.SELESAI
     assert tracking.parse_status("diproses") is ItemStatus.PROSES
     assert f"{ItemStatus.BELUM}" == "belum"
+
+
+def test_services_mention_no_html() -> None:
+    """Templates carry neutral marks; HTML belongs to the Telegram channel only."""
+    pattern = re.compile(r"html|<b>|<i>|<code>|<pre>|</", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "services").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []
+
+
+def test_command_replies_are_composed_without_a_chat_library() -> None:
+    tree = ast.parse((ROOT / "handlers" / "views.py").read_text(encoding="utf-8"))
+    imported = {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    } | {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not imported & {"telegram", "pywa", "bot"}
+    assert "handlers" not in imported  # not even the Telegram channel's helpers
