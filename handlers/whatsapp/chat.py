@@ -99,12 +99,16 @@ class WhatsAppChat:
         if self.ids is not None and incoming.phone and incoming.phone != incoming.user_id:
             # Registered by phone number before WhatsApp gave business-scoped ids: same person.
             await run(self.ids.move_identity, CHANNEL, incoming.phone, incoming.user_id)
+        # The person wrote: their 24-hour window opens before anything is answered (a "Lihat
+        # detail" press queues a message the outbox may send at once), and after a
+        # registration, which creates the identity.
+        noted = await run(self.zi.note_inbound, CHANNEL, incoming.user_id)
         try:
             await self._route(caller, incoming)
         except ZibotError as exc:
             await self.say(caller, presenter.text_reply(WHATSAPP.refusal(exc)))
-        # The person wrote: their 24-hour window opens (after a registration too).
-        await run(self.zi.note_inbound, CHANNEL, incoming.user_id)
+        if not noted:
+            await run(self.zi.note_inbound, CHANNEL, incoming.user_id)
 
     async def say(self, caller: Caller, reply: Reply) -> None:
         """Send a reply; a numbered list is remembered so that the answer is understood."""
