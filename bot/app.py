@@ -52,7 +52,7 @@ from services.zi import Zibot
 # PTB 22: report RetryAfter.retry_after as a timedelta (the future default, no warning).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
-WAKING_EVENTS = (events.OutboxQueued, events.ChatLinked)
+WAKING_EVENTS = (events.OutboxQueued, events.ChatLinked, events.TicketWaiting)
 ZiApplication = Application[Any, ZiContext, Any, Any, BotData, Any]
 # Handler groups that run before the conversations and commands (group 0), in this order.
 DEDUPE = -20
@@ -68,6 +68,7 @@ PRIVATE_COMMANDS = [
     ("instruksi", texts.MENU_INSTRUKSI),
     ("tanggapi", texts.MENU_TANGGAPI),
     ("daftar", texts.MENU_DAFTAR),
+    ("tautkan", texts.MENU_TAUTKAN),
     ("bantuan", texts.MENU_BANTUAN),
     ("batal", texts.MENU_BATAL),
 ]
@@ -187,7 +188,10 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application: ZiApplication = builder.build()
     application.bot_data.zibot = zibot
-    application.bot_data.engine = make_engine(runtime, application.bot)
+    engine = make_engine(runtime, application.bot)
+    # Expired conversations (drafts, prompts) are deleted by the engine's sweep, a batch at a time.
+    engine.add_housekeeping(zibot.expire_conversations)
+    application.bot_data.engine = engine
     application.bot_data.sweep_seconds = runtime.settings.sweep_seconds
     application.bot_data.throttle = throttle
     if updater:
@@ -296,6 +300,7 @@ def register_handlers(application: ZiApplication) -> None:
     add(CommandHandler("start", commands.start))
     add(CommandHandler("daftar", commands.daftar))
     add(CommandHandler("hubungkan", commands.hubungkan))
+    add(CommandHandler("tautkan", commands.tautkan))  # link a WhatsApp/another account
 
     # Reading progress.
     add(CommandHandler("progres", commands.progres))

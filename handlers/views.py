@@ -22,6 +22,7 @@ from services.members import ChatScope, Member, Registration
 from services.progress import TargetLine
 from services.tracking import ItemTarget, StatusChange
 from services.usecases.bukti import EvidenceSlot
+from services.usecases.linking import IssuedLinkCode, LinkedAccount, channel_label
 from services.usecases.progress import (
     DeadlineReport,
     ItemSummary,
@@ -275,6 +276,8 @@ def help_text(style: Style, member: Member | None, is_private: bool) -> str:
         parts.append(style.fill(texts.HELP_WRITE))
     if not is_private and member is not None and member.role in ("agen", "admin"):
         parts.append(style.fill(texts.HELP_LINK))
+    if is_private and member is not None:
+        parts.append(style.fill(texts.HELP_TAUTKAN))
     parts.append(style.fill(texts.HELP_FOOT))
     return "\n\n".join(parts)
 
@@ -319,6 +322,26 @@ def group_returned(style: Style, scope: ChatScope | None) -> str:
         )
     name = Markup(style.fill(texts.GROUP_SATKER_NAME, name=scope.satker.name))
     return style.fill(texts.GROUP_BOT_RETURNED, name=name, argument=scope.satker.code)
+
+
+def link_code(style: Style, issued: IssuedLinkCode, shown_on: str) -> str:
+    """/tautkan: the code, and how to send it from the other channel."""
+    template = (
+        texts.LINK_CODE_FOR_WHATSAPP if shown_on == "telegram" else texts.LINK_CODE_FOR_TELEGRAM
+    )
+    return style.fill(template, code=issued.code, minutes=issued.minutes)
+
+
+def account_linked(style: Style, linked: LinkedAccount) -> str:
+    """/tautkan KODE: this account now belongs to that person (or did already)."""
+    member = linked.member
+    return style.fill(
+        texts.LINK_ALREADY if linked.already else texts.LINK_DONE,
+        channel=channel_label(linked.channel),
+        name=member.name,
+        role=texts.ROLE_LABELS[member.role],
+        satker=member.satker.name,
+    )
 
 
 # --- lapor and bukti -------------------------------------------------------------------------

@@ -577,6 +577,20 @@ class InboxEntry(Base):
     error: Mapped[str | None] = mapped_column(String(200))
 
 
+class LinkCode(Base):
+    """A one-time code with which a registered person links another chat account (e.g. their
+    WhatsApp number) to themselves; only its SHA-256 is stored, and it expires in minutes."""
+
+    __tablename__ = "link_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
 @event.listens_for(Session, "before_flush")
 def _mirror_identities(session: Session, _context: object, _instances: object) -> None:
     """A user written with ``telegram_id``/``whatsapp`` gets the matching identity."""

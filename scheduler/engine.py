@@ -38,6 +38,7 @@ class ReminderEngine:
         self._drain_lock = asyncio.Lock()
         self._planners: list[Callable[[Session, datetime], int]] = []
         self._tasks: list[Callable[[], Awaitable[object]]] = []
+        self._housekeeping: list[Callable[[], object]] = []
 
     @property
     def dispatcher(self) -> Dispatcher:
@@ -52,6 +53,19 @@ class ReminderEngine:
         """Work of another kind run at each sweep, before planning (the WhatsApp inbox's
         replay); a failure is logged and the sweep goes on."""
         self._tasks.append(task)
+
+    def add_housekeeping(self, task: Callable[[], object]) -> None:
+        """A bounded clean-up run on each sweep in its own unit of work (expired conversations
+        ...); its failure is logged and does not keep the outbox from draining."""
+        self._housekeeping.append(task)
+
+    def housekeep(self) -> None:
+        """Run the clean-ups."""
+        for task in self._housekeeping:
+            try:
+                task()
+            except Exception:
+                log.exception("Housekeeping %s failed", getattr(task, "__name__", task))
 
     def plan(self) -> SweepResult:
         """Record what is due now (one unit of work)."""
@@ -77,6 +91,8 @@ class ReminderEngine:
         result = await asyncio.to_thread(self.plan)
         if result.messages:
             log.info("Sweep recorded %s messages (%s reminders)", *result.__dict__.values())
+        if self._housekeeping:
+            await asyncio.to_thread(self.housekeep)
         if self._drain_lock.locked():
             return None
         async with self._drain_lock:

@@ -3,7 +3,14 @@
 A step (the /kendala draft, the /bukti prompt, the Tanggapi prompt) is a row keyed by channel,
 chat and person: a restart of the bot, or another replica, continues it; nothing is recovered
 by reading the bot's own prompt texts. ``data`` is a small JSON object. An expired row is as
-good as absent (and ``expire`` deletes them). Time is injected (``now``).
+good as absent; the engine's sweep deletes them a day later (``expire``), so that meanwhile a
+late answer can be told its step has expired (``expired``). Time is injected (``now``).
+
+One open step per person and chat (the unique key is channel, chat, person): starting another
+step there replaces the open one, whatever its kind. So a /bukti prompt ends a /kendala draft
+the person had open in the same chat (its next step is answered "expired"), and a second
+"Tanggapi" press replaces the first prompt (a reply to the first is then not taken as an
+answer). Steps in different chats (a private chat and a group) are independent.
 """
 
 from __future__ import annotations
@@ -153,7 +160,37 @@ def finish(
     return view
 
 
-def expire(session: Session, now: datetime) -> int:
-    """Delete every conversation whose time is up; how many."""
-    result = session.execute(delete(Conversation).where(Conversation.expires_at <= now))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+def expired(
+    session: Session, *, channel: str, chat_id: str, kind: str, now: datetime, **match: object
+) -> Step | None:
+    """A conversation of ``kind`` in this chat whose time is up but that is not deleted yet
+    (``expire`` keeps them a while): so that a late answer is told it came too late."""
+    rows = session.scalars(
+        select(Conversation).where(
+            Conversation.channel == channel,
+            Conversation.chat_id == chat_id,
+            Conversation.kind == kind,
+            Conversation.expires_at <= now,
+        )
+    )
+    for row in rows:
+        view = _view(row)
+        if all(view.data.get(key) == value for key, value in match.items()):
+            return view
+    return None
+
+
+def expire(
+    session: Session, now: datetime, *, kept: timedelta = timedelta(0), limit: int = 500
+) -> list[Step]:
+    """Delete up to ``limit`` conversations whose time ran out more than ``kept`` ago, the
+    oldest first (``expires_at`` is indexed); what they were (e.g. to remove staged files)."""
+    rows = session.scalars(
+        select(Conversation)
+        .where(Conversation.expires_at <= now - kept)
+        .order_by(Conversation.expires_at, Conversation.id)
+        .limit(limit)
+    ).all()
+    if rows:
+        session.execute(delete(Conversation).where(Conversation.id.in_([r.id for r in rows])))
+    return [_view(row) for row in rows]

@@ -58,7 +58,14 @@ class OutboxQueued:
     count: int
 
 
-Event = PlanChanged | ProgressChanged | ChatLinked | OutboxQueued
+@dataclass(frozen=True)
+class TicketWaiting:
+    """A kendala ticket (new or reopened) waits for the sweep to post it to the province."""
+
+    ticket_id: int
+
+
+Event = PlanChanged | ProgressChanged | ChatLinked | OutboxQueued | TicketWaiting
 E = TypeVar("E")
 InTransaction = Callable[[Session, Any], None]
 AfterCommit = Callable[[Any], None]

@@ -22,7 +22,6 @@ from services.members import Member
 from services.numbering import next_number
 from services.outbox import enqueue, outbox_row
 
-CHANNEL = "telegram"
 MAX_TEXT = bounds.MAX_TEXT  # one message; the bot splits the broadcast when it needs to
 STRUCTURES = ("komisioner", "sekretariat")
 _NUMBER = re.compile(r"^\s*(?:INS-(\d{4})-)?(\d{1,6})\s*$", re.IGNORECASE)
@@ -92,6 +91,7 @@ def broadcast(
     attachment: tuple[str, str] | None,
     now: datetime,
     tz: ZoneInfo,
+    channel: str,
 ) -> Broadcast:
     """Record an instruction and one outbox message per satker group and per pimpinan."""
     if not admin.is_admin:
@@ -152,7 +152,7 @@ def broadcast(
     audit.record(
         session,
         now=now,
-        actor=f"{CHANNEL}:{admin.id}",
+        actor=f"{channel}:{admin.id}",
         actor_id=admin.id,
         action="instruksi",
         entity="instruksi",
@@ -164,7 +164,7 @@ def broadcast(
 
 
 def confirm(
-    session: Session, *, member: Member, instruksi_id: int, now: datetime
+    session: Session, *, member: Member, instruksi_id: int, now: datetime, channel: str
 ) -> tuple[str, bool]:
     """Record that ``member`` read the instruction; (number, whether it was already recorded)."""
     item = session.get(Instruksi, instruksi_id)
@@ -185,7 +185,7 @@ def confirm(
     audit.record(
         session,
         now=now,
-        actor=f"{CHANNEL}:{member.id}",
+        actor=f"{channel}:{member.id}",
         actor_id=member.id,
         action="dibaca",
         entity="instruksi",

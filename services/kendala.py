@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Kendala, RencanaAksi, Target, Unreachable
-from services import audit, bounds, notices, texts
+from services import audit, bounds, events, notices, texts
 from services.calendar import WorkCalendar, load_calendar
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
@@ -33,7 +33,6 @@ CATEGORIES: dict[str, str] = {
 }
 REOPEN_DAYS = 7
 _NUMBER = re.compile(r"^\s*KDL-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
-CHANNEL = "telegram"
 
 
 @dataclass(frozen=True)
@@ -132,6 +131,7 @@ def create(
         category=category,
         target=target_id,
     )
+    events.publish(session, events.TicketWaiting(ticket.id))  # posted by the sweep, now
     return ticket
 
 
@@ -240,7 +240,14 @@ def post_pending(session: Session, now: datetime, tz: ZoneInfo) -> int:
 
 
 def answer(
-    session: Session, *, admin: Member, ticket: Kendala, text: str, now: datetime, tz: ZoneInfo
+    session: Session,
+    *,
+    admin: Member,
+    ticket: Kendala,
+    text: str,
+    now: datetime,
+    tz: ZoneInfo,
+    channel: str,
 ) -> Kendala:
     """Record an admin's answer and send it to the reporter and the satker's group."""
     if not admin.is_admin:
@@ -265,7 +272,7 @@ def answer(
     audit.record(
         session,
         now=now,
-        actor=f"{CHANNEL}:{admin.id}",
+        actor=f"{channel}:{admin.id}",
         actor_id=admin.id,
         action="tanggapi",
         entity="kendala",
@@ -276,7 +283,7 @@ def answer(
 
 
 def close(
-    session: Session, *, admin: Member, ticket: Kendala, now: datetime, tz: ZoneInfo
+    session: Session, *, admin: Member, ticket: Kendala, now: datetime, tz: ZoneInfo, channel: str
 ) -> Kendala:
     """Close a ticket (admins); the reporter is told and may reopen it within 7 days."""
     if not admin.is_admin:
@@ -292,7 +299,7 @@ def close(
     audit.record(
         session,
         now=now,
-        actor=f"{CHANNEL}:{admin.id}",
+        actor=f"{channel}:{admin.id}",
         actor_id=admin.id,
         action="tutup",
         entity="kendala",
@@ -301,7 +308,9 @@ def close(
     return ticket
 
 
-def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) -> Kendala:
+def reopen(
+    session: Session, *, member: Member, ticket: Kendala, now: datetime, channel: str
+) -> Kendala:
     """The reporter (or an admin) reopens a closed ticket within 7 days; it is posted again."""
     if ticket.reporter_id != member.id and not member.is_admin:
         raise ZibotError(texts.KENDALA_REOPEN_FORBIDDEN)
@@ -320,12 +329,13 @@ def reopen(session: Session, *, member: Member, ticket: Kendala, now: datetime) 
     audit.record(
         session,
         now=now,
-        actor=f"{CHANNEL}:{member.id}",
+        actor=f"{channel}:{member.id}",
         actor_id=member.id,
         action="buka",
         entity="kendala",
         entity_id=ticket.number,
     )
+    events.publish(session, events.TicketWaiting(ticket.id))  # posted again by the sweep, now
     return ticket
 
 

@@ -318,7 +318,7 @@ def move_chat(
         .values(chat_id=new)
         .execution_options(synchronize_session=False)
     )
-    moved = int(pending.rowcount)  # type: ignore[attr-defined]
+    moved = waiting = int(pending.rowcount)  # type: ignore[attr-defined]
     revived: ChatLink | None = None
     old_link = _link(session, channel, old)
     if old_link is not None:
@@ -346,6 +346,9 @@ def move_chat(
     if revived is not None:
         _undo_removal(session, channel, old, new, since=revived.linked_at)
     session.flush()
+    if waiting or revived is not None:
+        # What waited for the old id goes to the new one now, not at the next sweep.
+        events.publish(session, events.OutboxQueued(waiting))
     return moved > 0
 
 

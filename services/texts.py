@@ -901,7 +901,8 @@ WA_MENU = (
     "• **bukti** — kirim bukti dukung (dokumen atau foto)\n"
     "• **kendala** — laporkan kendala ke provinsi; **kendala daftar** — kendala terbuka\n"
     "• **daftar** KODE — mendaftar dengan kode undangan\n"
-    "• **tautkan** KODE — hubungkan dengan akun Telegram Anda\n"
+    "• **tautkan** KODE — tautkan WhatsApp ini ke akun Telegram Anda (kode dari /tautkan di "
+    "Telegram); **tautkan** saja — kode untuk menautkan akun Telegram ke akun ini\n"
     "• **batal** — keluar dari percakapan; **bantuan** — pesan ini"
 )
 WA_LIST_BUTTON = "Pilih"
@@ -934,10 +935,6 @@ WA_KENDALA_EXPECT_TEXT = "uraian kendala berupa teks"
 WA_KENDALA_EXPECT_FILE = "foto/dokumen, atau tombol Lewati"
 WA_KENDALA_EXPIRED = "Laporan kendala ini sudah tidak berlaku. Mulai lagi dengan **kendala**."
 WA_GENERAL_DESCRIPTION = "Tidak terkait item tertentu"
-WA_TAUTKAN_USAGE = (
-    "Ketik **tautkan KODE** dengan kode sekali pakai dari perintah /tautkan di Telegram."
-)
-WA_TAUTKAN_SOON = "Menautkan akun Telegram belum tersedia."
 # --- h-waout ---
 # WhatsApp notices inside the 24-hour window (free-form), and the parameters of the approved
 # templates sent outside it (README: "WhatsApp templates"). A template parameter may hold no
@@ -978,3 +975,51 @@ VIEW_AREA_TABLE = "```{rows}```"
 VIEW_AREA_NAME = "**{area}**"
 GROUP_SATKER_NAME = "**{name}**"
 KENDALA_CATEGORY_CHOSEN = "\n→ **{category}**"
+CHANNEL_LABELS = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
+LINK_USAGE = (
+    "Kirim /tautkan (dari akun yang sudah terdaftar) untuk mendapat kode, lalu kirim kode itu "
+    "dari akun yang akan ditautkan."
+)
+LINK_CODE_FOR_WHATSAPP = (
+    "Kode penautan Anda: `{code}` (sekali pakai, berlaku {minutes} menit).\n\n"
+    "Untuk menautkan WhatsApp Anda, kirim pesan **tautkan {code}** dari nomor WhatsApp Anda ke "
+    "nomor WhatsApp zibot. Untuk menautkan akun Telegram lain, kirim /tautkan {code} kepada "
+    "saya dari akun itu. Jangan bagikan kode ini kepada orang lain."
+)
+LINK_CODE_FOR_TELEGRAM = (
+    "Kode penautan Anda: `{code}` (sekali pakai, berlaku {minutes} menit).\n\n"
+    "Untuk menautkan Telegram Anda, kirim **/tautkan {code}** kepada bot zibot di Telegram. "
+    "Jangan bagikan kode ini kepada orang lain."
+)
+LINK_CODE_UNKNOWN = (
+    "Kode penautan tidak dikenal. Periksa kembali kodenya, atau minta kode baru dari akun yang "
+    "sudah terdaftar (/tautkan di Telegram, tautkan di WhatsApp)."
+)
+LINK_CODE_USED = "Kode penautan ini sudah dipakai. Minta kode baru dari akun yang sudah terdaftar."
+LINK_CODE_EXPIRED = (
+    "Kode penautan ini sudah kedaluwarsa (berlaku {minutes} menit). Minta kode baru dari akun "
+    "yang sudah terdaftar."
+)
+LINK_OTHER_USER = (
+    "Akun {channel} ini sudah terdaftar atas nama orang lain, jadi tidak dapat ditautkan. "
+    "Hubungi admin provinsi bila ini keliru."
+)
+LINK_CHANNEL_TAKEN = (
+    "Anda sudah punya akun {channel} lain yang tertaut. Hubungi admin provinsi bila akun itu "
+    "perlu diganti."
+)
+LINK_DONE = (
+    "Berhasil ditautkan. Akun {channel} ini kini milik **{name}** ({role} di {satker}); "
+    "pengingat dan pesan untuk Anda juga dikirim ke sini."
+)
+LINK_ALREADY = "Akun {channel} ini sudah tertaut ke **{name}**. Tidak ada yang berubah."
+MENU_TAUTKAN = "Tautkan akun WhatsApp atau Telegram lain"
+HELP_TAUTKAN = "/tautkan — tautkan nomor WhatsApp Anda ke akun ini (atau /tautkan KODE)"
+LINK_CODE_LEAKED = (
+    "Kode penautan itu terlihat oleh semua anggota grup, jadi sudah saya nonaktifkan. Minta kode "
+    "baru dengan /tautkan di chat pribadi dengan saya."
+)
+KENDALA_PROMPT_EXPIRED = (
+    "Permintaan tanggapan ini sudah kedaluwarsa, jadi tanggapan Anda belum tersimpan. Kirim "
+    "/tanggapi NOMOR_TIKET teks tanggapan."
+)

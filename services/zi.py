@@ -1,9 +1,9 @@
 """``Zibot``: every use case of the application, for the chat adapters, in one object.
 
-The use cases live by feature in ``services.usecases`` (membership, progress, lapor, bukti,
-kendala and its drafts, instruksi), each with its own queries; who may do what is
-``services.access``. This class only puts them together over one database, one clock and one
-evidence folder, so that a handler reaches any use case through ``context.zi``. Nothing is
+The use cases live by feature in ``services.usecases`` (membership, linking of accounts,
+progress, lapor, bukti, kendala and its drafts, instruksi), each with its own queries; who may
+do what is ``services.access``. This class only puts them together over one database, one clock
+and one evidence folder, so that a handler reaches any use case through ``context.zi``. Nothing is
 implemented here.
 """
 
@@ -16,6 +16,7 @@ from services.usecases.drafts import Drafts
 from services.usecases.instruksi import Instruksis
 from services.usecases.kendala import Kendalas
 from services.usecases.lapor import Lapor
+from services.usecases.linking import IssuedLinkCode, LinkedAccount, Linking
 from services.usecases.membership import Membership
 from services.usecases.progress import (
     DEADLINE_DAYS,
@@ -33,8 +34,10 @@ __all__ = [
     "DeadlineReport",
     "EvidenceSlot",
     "Forbidden",
+    "IssuedLinkCode",
     "ItemSummary",
     "LinkInactive",
+    "LinkedAccount",
     "NotLinked",
     "NotRegistered",
     "PlanReport",
@@ -44,5 +47,5 @@ __all__ = [
 ]
 
 
-class Zibot(Membership, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Deliveries):
+class Zibot(Membership, Linking, Progress, Lapor, Bukti, Kendalas, Drafts, Instruksis, Deliveries):
     """The application's use cases over one database and one clock (see the feature classes)."""

@@ -44,17 +44,6 @@ def refusals_answered(handler: Handler[R]) -> Handler[R | None]:
     return wrapper
 
 
-def kick_sweep(context: ZiContext) -> None:
-    """Send what a change just put in the outbox now, instead of at the next periodic sweep."""
-    sweeper = context.bot_data.sweeper
-    if sweeper is not None:
-        sweeper.kick()
-        return
-    engine = context.bot_data.engine
-    if engine is not None:
-        context.application.create_task(engine.sweep(), name="zibot-sweep-now")
-
-
 def argument_text(context: ZiContext) -> str:
     """Everything after the command, as one string."""
     return " ".join(context.args or [])
@@ -105,6 +94,23 @@ async def hubungkan(update: Update, context: ZiContext) -> None:
     title = chat.title if chat else None
     scope = await run(context.zi.link, caller_of(update), argument_text(context), title)
     await reply(update, views.linked(TELEGRAM, scope))
+
+
+@refusals_answered
+async def tautkan(update: Update, context: ZiContext) -> None:
+    """/tautkan: a one-time code to link another account (e.g. WhatsApp) to this person;
+    /tautkan KODE: link this Telegram account to the person who asked for the code."""
+    caller = caller_of(update)
+    code = argument_text(context)
+    if not caller.is_private:
+        revoked = await run(context.zi.revoke_link_code, code)
+        raise ZibotError(texts.LINK_CODE_LEAKED if revoked else texts.PRIVATE_ONLY)
+    if code:
+        linked = await run(context.zi.redeem_link_code, caller.channel, caller.user_id, code)
+        await reply(update, views.account_linked(TELEGRAM, linked))
+        return
+    issued = await run(context.zi.issue_link_code, caller)
+    await reply(update, views.link_code(TELEGRAM, issued, caller.channel))
 
 
 @refusals_answered

@@ -8,7 +8,7 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType, ParseMode
 
 from handlers import views
-from handlers.telegram.commands import kick_sweep, run
+from handlers.telegram.commands import run
 from handlers.telegram.common import CHANNEL
 from handlers.telegram.context import ZiContext
 from handlers.telegram.presenter import TELEGRAM
@@ -31,7 +31,6 @@ async def migrated(update: Update, context: ZiContext) -> None:
         return
     if await run(context.zi.follow_migration, CHANNEL, str(old), str(new)):
         log.info("Group %s became supergroup %s: its link moved", old, new)
-        kick_sweep(context)  # what waited for the old id goes to the new one now
 
 
 def _is_in(member: ChatMember) -> bool:

@@ -17,7 +17,7 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from handlers import views
 from handlers.telegram import buttons
-from handlers.telegram.commands import kick_sweep, refusals_answered, run
+from handlers.telegram.commands import refusals_answered, run
 from handlers.telegram.common import (
     CHANNEL,
     ask,
@@ -219,7 +219,6 @@ async def _subcommand(update: Update, context: ZiContext, args: list[str]) -> No
         return
     if word == "buka" and len(args) >= 2:
         number = await run(context.zi.kendala_reopen, caller, args[1])
-        kick_sweep(context)
         await reply(update, texts.KENDALA_REOPENED.format(number=number))
         return
     await reply(update, texts.KENDALA_SUBCOMMAND_UNKNOWN)
@@ -284,7 +283,9 @@ async def write_text(update: Update, context: ZiContext) -> int:
     """The description; then offer an attachment."""
     message = update.effective_message
     draft = await _draft(update, context)
-    if message is None or draft is None or not message.text:
+    if draft is None:
+        return await _expired(update)
+    if message is None or not message.text:
         return WRITE_TEXT
     description = message.text.strip()
     try:
@@ -307,7 +308,9 @@ async def add_file(update: Update, context: ZiContext) -> int:
     """A photo or document for the ticket."""
     message = update.effective_message
     draft = await _draft(update, context)
-    if message is None or draft is None:
+    if draft is None:
+        return await _expired(update)
+    if message is None:
         return ADD_FILE
     try:
         attachment = await _download(context, message)
@@ -330,6 +333,12 @@ async def skip_file(update: Update, context: ZiContext) -> int | None:
     await _save(update, context, draft, CONFIRM)
     await _confirm(update, draft)
     return CONFIRM
+
+
+async def _expired(update: Update) -> int:
+    """The draft ran out of time (or was ended elsewhere): say so, and leave the conversation."""
+    await reply(update, texts.KENDALA_EXPIRED)
+    return ConversationHandler.END
 
 
 async def _download(context: ZiContext, message: Message) -> Attachment:
@@ -381,7 +390,6 @@ async def confirm(update: Update, context: ZiContext) -> int | None:
         await _forget(update, context)
         return ConversationHandler.END
     await _forget(update, context)
-    kick_sweep(context)
     template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
     await query.edit_message_text(TELEGRAM.fill(template, number=number))
     return ConversationHandler.END
@@ -438,7 +446,6 @@ async def answer_reply(update: Update, context: ZiContext) -> None:
         return
     if number is None:
         return
-    kick_sweep(context)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))
 
 
@@ -452,7 +459,6 @@ async def close_button(
     except ZibotError as exc:
         await query.answer(str(exc)[:190], show_alert=True)
         return
-    kick_sweep(context)
     await query.answer(texts.KENDALA_CLOSED_DONE.format(number=number), show_alert=True)
 
 
@@ -465,5 +471,4 @@ async def tanggapi(update: Update, context: ZiContext) -> None:
         return
     answer = text_after_command(update, 1)  # as typed, line breaks kept
     number = await run(context.zi.kendala_answer, caller_of(update), args[0], answer)
-    kick_sweep(context)
     await reply(update, texts.KENDALA_ANSWER_SAVED.format(number=number))

@@ -193,12 +193,14 @@ class WhatsAppChat:
         await self.text(caller, views.registered(WHATSAPP, result))
 
     async def tautkan(self, caller: Caller, code: str) -> None:
-        """``tautkan KODE``: link this WhatsApp to an existing Telegram account."""
-        # TODO(h-core2): services/usecases/linking.py redeem_link_code once merged.
-        if not code.strip():
-            await self.text(caller, fill(texts.WA_TAUTKAN_USAGE))
+        """``tautkan KODE``: this WhatsApp becomes the account of the person who asked for the
+        code (on Telegram); ``tautkan``: a code to link a Telegram account to this person."""
+        if code.strip():
+            linked = await run(self.zi.redeem_link_code, CHANNEL, caller.user_id, code.strip())
+            await self.text(caller, views.account_linked(WHATSAPP, linked))
             return
-        await self.text(caller, fill(texts.WA_TAUTKAN_SOON))
+        issued = await run(self.zi.issue_link_code, caller)
+        await self.text(caller, views.link_code(WHATSAPP, issued, CHANNEL))
 
     async def progres(self, caller: Caller, argument: str) -> None:
         """``progres [satker|semua]`` (``grafik``, a Telegram chart, is answered as text)."""
@@ -397,7 +399,11 @@ class WhatsAppChat:
 
     async def _fetch(self, media: Media) -> bytes:
         """Size and type checked from the media's metadata before anything is downloaded."""
-        info = await self.cloud.media_info(media.media_id)
+        try:
+            info = await self.cloud.media_info(media.media_id)
+        except Exception as exc:  # an expired media id, the Cloud API unreachable
+            log.warning("No metadata for WhatsApp media %s: %s", media.media_id, exc)
+            raise ZibotError(texts.WA_MEDIA_UNKNOWN) from None
         mime = info.mime_type or media.mime_type
         check_upload(media.name, mime, info.size)
         try:

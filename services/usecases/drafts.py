@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
-from services import conversations
+from services import conversations, evidence
 from services.access import Caller
 from services.usecases.base import UseCase
 
 DRAFT = "kendala"  # the conversation kind of a /kendala draft
 DRAFT_TTL = timedelta(minutes=30)
+EXPIRED_KEPT = timedelta(days=1)  # an expired step is deleted a day later (a late answer is told)
+EXPIRE_BATCH = 500  # rows deleted per sweep at most: the sweep stays short
+log = logging.getLogger(__name__)
 
 
 class Drafts(UseCase):
@@ -56,6 +60,19 @@ class Drafts(UseCase):
                 kind=DRAFT,
             )
         return None if step is None else step.data
+
+    def expire_conversations(self, limit: int = EXPIRE_BATCH) -> int:
+        """Delete conversations that expired more than ``EXPIRED_KEPT`` ago (at most ``limit``,
+        oldest first; run by the engine's sweep) and the files their drafts had staged."""
+        with self._sessions.begin() as session:
+            gone = conversations.expire(session, self.now(), kept=EXPIRED_KEPT, limit=limit)
+        for step in gone:  # after the commit: a rollback must not lose a draft's file
+            staged = step.data.get("attachment") if step.kind == DRAFT else None
+            if isinstance(staged, dict) and isinstance(staged.get("path"), str):
+                evidence.discard(self.evidence_dir, staged["path"])
+        if gone:
+            log.info("Deleted %s expired conversations", len(gone))
+        return len(gone)
 
     def open_drafts(self, channel: str) -> list[tuple[str, str, str]]:
         """Every open /kendala draft on a channel: (chat id, user id, step), for a restart."""

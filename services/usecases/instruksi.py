@@ -25,6 +25,7 @@ class Instruksis(Attachments):
                     attachment=(attachment.path, attachment.mime_type) if attachment else None,
                     now=self.now(),
                     tz=self.tz,
+                    channel=caller.channel,
                 )
         except BaseException:
             self.discard_attachment(attachment)
@@ -37,7 +38,11 @@ class Instruksis(Attachments):
         with self._sessions.begin() as session:
             member = access.member(session, caller)
             return instruksi.confirm(
-                session, member=member, instruksi_id=instruksi_id, now=self.now()
+                session,
+                member=member,
+                instruksi_id=instruksi_id,
+                now=self.now(),
+                channel=caller.channel,
             )
 
     def instruksi_status(self, caller: Caller, number: str) -> instruksi.InstruksiStatus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from models import Area, ChatLink, Kendala, RencanaAksi, Target
 from services import access, catalog, conversations, evidence, kendala, texts, tracking
 from services.access import Caller
 from services.calendar import load_calendar
-from services.errors import NotFound
+from services.errors import NotFound, ZibotError
 from services.kendala import Attachment
 from services.members import SatkerRef
 from services.usecases.base import UseCase
@@ -142,7 +143,13 @@ class Kendalas(Attachments):
             admin = access.admin(session, caller, texts.KENDALA_ADMIN_ONLY)
             ticket = _ticket(session, ticket_ref)
             kendala.answer(
-                session, admin=admin, ticket=ticket, text=text, now=self.now(), tz=self.tz
+                session,
+                admin=admin,
+                ticket=ticket,
+                text=text,
+                now=self.now(),
+                tz=self.tz,
+                channel=caller.channel,
             )
             return ticket.number
 
@@ -151,7 +158,14 @@ class Kendalas(Attachments):
         with self._sessions.begin() as session:
             admin = access.admin(session, caller, texts.KENDALA_ADMIN_ONLY)
             ticket = _ticket(session, ticket_ref)
-            kendala.close(session, admin=admin, ticket=ticket, now=self.now(), tz=self.tz)
+            kendala.close(
+                session,
+                admin=admin,
+                ticket=ticket,
+                now=self.now(),
+                tz=self.tz,
+                channel=caller.channel,
+            )
             return ticket.number
 
     def kendala_prompt_sent(self, caller: Caller, ticket_id: int, prompt_id: str) -> None:
@@ -173,21 +187,30 @@ class Kendalas(Attachments):
     def kendala_answer_prompt(self, caller: Caller, prompt_id: str, text: str) -> str | None:
         """A reply to prompt ``prompt_id``: the answer to its ticket (the number), or None when
         that message is no open Tanggapi prompt (answered already, expired, something else)."""
+        where: dict[str, Any] = {
+            "channel": caller.channel,
+            "chat_id": caller.chat_id,
+            "kind": ANSWER_PROMPT,
+            "now": self.now(),
+            "prompt": prompt_id,
+        }
         with self._sessions.begin() as session:
-            step = conversations.find(
-                session,
-                channel=caller.channel,
-                chat_id=caller.chat_id,
-                kind=ANSWER_PROMPT,
-                now=self.now(),
-                prompt=prompt_id,
-            )
-            if step is None:
+            step = conversations.find(session, **where)
+            if step is None:  # the person's own prompt that ran out: say so, do not stay silent
+                late = conversations.expired(session, **where)
+                if late is not None and late.user_id == caller.user_id:
+                    raise ZibotError(texts.KENDALA_PROMPT_EXPIRED)
                 return None
             admin = access.admin(session, caller, texts.KENDALA_ADMIN_ONLY)
             ticket = _ticket(session, int(step.data["ticket_id"]))
             kendala.answer(
-                session, admin=admin, ticket=ticket, text=text, now=self.now(), tz=self.tz
+                session,
+                admin=admin,
+                ticket=ticket,
+                text=text,
+                now=self.now(),
+                tz=self.tz,
+                channel=caller.channel,
             )
             conversations.finish(
                 session, channel=step.channel, chat_id=step.chat_id, user_id=step.user_id
@@ -199,7 +222,9 @@ class Kendalas(Attachments):
         with self._sessions.begin() as session:
             member = access.member(session, caller)
             ticket = kendala.find(session, number)
-            kendala.reopen(session, member=member, ticket=ticket, now=self.now())
+            kendala.reopen(
+                session, member=member, ticket=ticket, now=self.now(), channel=caller.channel
+            )
             return ticket.number
 
     def kendala_list(self, caller: Caller) -> list[kendala.TicketView]:

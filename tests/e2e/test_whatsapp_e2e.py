@@ -10,6 +10,7 @@ verification challenge, and no secret in the log.
 from __future__ import annotations
 
 import itertools
+import re
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from models import BuktiDukung, ChatLink, InboxEntry, Kendala
 from models import User as AppUser
 from services import texts
 
+from .botapi import Chat
 from .conftest import BADUNG, START_TIMEOUT, Deployment, satker_name
 from .graphapi import GraphApiStandIn, JSONDict, SentMessage
 from .test_webhook_e2e import PUBLIC_URL, SECRET, free_port, healthy
@@ -235,6 +237,39 @@ def test_a_forged_signature_is_refused_and_changes_nothing(wa: Server, signature
         message_id = body["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
         assert f"msg:{message_id}" not in keys
     assert wa.graph.sent_to(person.user_id) == []
+
+
+def test_tautkan_links_whatsapp_to_a_telegram_account(wa: Server) -> None:
+    """A Telegram user (over the /telegram webhook) asks for a code; WhatsApp sends it back."""
+    bot = wa.deployment
+    ayu = bot.new_user("Ayu")
+
+    def telegram(text: str) -> JSONDict:
+        before = len(bot.api.sent(ayu.id))
+        update = bot.api.send_text(Chat.private(ayu), ayu, text)
+        response = httpx.post(
+            f"{wa.base_url}/telegram",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return bot.wait_for_message(ayu.id, before)
+
+    telegram(f"/daftar {bot.invite(BADUNG, 'agen')}")
+    offered = telegram("/tautkan")["text"]
+    code = re.search(r"<code>([A-Z0-9-]+)</code>", offered)
+    assert code is not None, offered
+    person = wa.person("Ayu WA")
+    linked = wa.say(person, f"tautkan {code.group(1)}")
+    assert linked.text.startswith("Berhasil ditautkan. Akun WhatsApp ini kini milik *Ayu*")
+    with bot.db() as session:
+        user = session.scalars(select(AppUser).where(AppUser.telegram_id == ayu.id)).one()
+        assert sorted((i.channel, i.external_id) for i in user.identities) == [
+            ("telegram", str(ayu.id)),
+            ("whatsapp", person.user_id),
+        ]
+    assert wa.say(person, "progres").text.startswith(f"*Kemajuan ZI {satker_name(BADUNG)}*")
 
 
 def test_serve_refuses_to_start_without_the_app_secret(wa: Server) -> None:

@@ -16,9 +16,10 @@ from channel import CHANNEL, PlainPresenter, TestChannel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import ChatLink, Outbox, User, UserIdentity
+import bot.app as bot_app
+from models import AuditLog, ChatLink, Outbox, User, UserIdentity
 from scheduler.outbox import Dispatcher
-from services import catalog, identities, kendala, notices, texts
+from services import catalog, events, identities, kendala, notices, texts
 from services.importer import import_plan
 from services.outbox import enqueue, outbox_row
 from services.reminders import ReminderPolicy, sweep_plan
@@ -128,10 +129,17 @@ def test_a_kendala_round_trip_on_the_test_channel(
 ) -> None:
     clock = Clock(MONDAY)
     zi = Zibot(world, clock, WITA, tmp_path / "bukti")
-    number, _ = zi.kendala_submit(
-        private(AGEN), target_id=None, category="anggaran",
-        description="Dana <belum> cair", attachment=None,
-    )  # fmt: skip
+    woken: list[object] = []
+    events.subscribe(events.TicketWaiting, woken.append, after_commit=True)
+    try:
+        number, _ = zi.kendala_submit(
+            private(AGEN), target_id=None, category="anggaran",
+            description="Dana <belum> cair", attachment=None,
+        )  # fmt: skip
+    finally:
+        events.unsubscribe(events.TicketWaiting, woken.append)
+    assert len(woken) == 1  # the engine is woken to post it; no handler has to remember
+    assert events.TicketWaiting in bot_app.WAKING_EVENTS
     with world.begin() as session:
         assert kendala.post_pending(session, clock.now, WITA) == 1
     drain(world, test_channel, clock.now)
@@ -152,6 +160,15 @@ def test_a_kendala_round_trip_on_the_test_channel(
     assert f"Tanggapan provinsi untuk kendala {number}" in to_reporter.text
     assert "Sudah" in to_reporter.text and "— Ayu Provinsi" in to_reporter.text
     assert [d.text for d in test_channel.to(GROUP)] == [to_reporter.text]
+
+    # Closed and reopened: every audit line names the channel the person used.
+    zi.kendala_close(Caller(CHANNEL, PROVINCE, False, ADMIN), number)
+    zi.kendala_reopen(private(AGEN), number)
+    with world() as session:
+        labels = session.scalars(
+            select(AuditLog.actor_label).where(AuditLog.entity == "kendala")
+        ).all()
+    assert len(labels) == 4 and all(label.startswith(f"{CHANNEL}:") for label in labels), labels
 
 
 def test_an_instruksi_and_its_receipt_on_the_test_channel(
@@ -174,6 +191,11 @@ def test_an_instruksi_and_its_receipt_on_the_test_channel(
 
     assert zi.instruksi_confirm(private(KETUA), int(ref)) == (sent.number, False)
     assert zi.instruksi_confirm(private(KETUA), int(ref)) == (sent.number, True)  # already
+    with world() as session:
+        labels = session.scalars(
+            select(AuditLog.actor_label).where(AuditLog.entity == "instruksi")
+        ).all()
+    assert len(labels) == 2 and all(label.startswith(f"{CHANNEL}:") for label in labels), labels
     status = zi.instruksi_status(private(ADMIN), sent.number)
     [badung] = [s for s in status.satkers if s.satker_code == "5103"]
     assert [(p.name, p.confirmed_at is not None) for p in badung.people] == [("Ketua Badung", True)]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import RencanaAksi, StageDone
-from services import catalog, events
+from services import catalog, events, members
 from services.importer import import_plan
 from services.outbox import enqueue, outbox_row
 from services.progress import data_version
@@ -77,3 +77,20 @@ def test_progress_and_links_take_effect_in_the_same_transaction(
         events.publish(session, events.ChatLinked("telegram", "-100"))
         assert session.scalars(select(StageDone)).all() == []  # every target looked at again
     assert woken == [events.ChatLinked("telegram", "-100")]
+
+
+def test_a_group_that_moved_wakes_the_sender_for_what_waited(
+    sessions: sessionmaker[Session], woken: list[object]
+) -> None:
+    with sessions.begin() as session:
+        enqueue(session, [row("a"), row("b")])
+    woken.clear()
+    with sessions.begin() as session:
+        members.move_chat(session, channel="telegram", old_chat_id="1", new_chat_id="-1001",
+                          now=NOW)  # fmt: skip
+        assert woken == []
+    assert woken == [events.OutboxQueued(2)]  # no handler has to remember to kick the sweep
+    with sessions.begin() as session:
+        members.move_chat(session, channel="telegram", old_chat_id="7", new_chat_id="-1007",
+                          now=NOW)  # fmt: skip
+    assert woken == [events.OutboxQueued(2)]  # nothing waited: nobody woken

@@ -378,7 +378,13 @@ def test_removed_from_a_satker_group(zi: sessionmaker[Session], tmp_path: Path) 
         admin = members.find_member(session, "telegram", ADMIN)
         assert admin is not None
         instruksi.broadcast(
-            session, admin=admin, text="Segera", attachment=None, now=TUESDAY, tz=WITA
+            session,
+            admin=admin,
+            text="Segera",
+            attachment=None,
+            now=TUESDAY,
+            tz=WITA,
+            channel="telegram",
         )
         assert GROUP not in kendala._satker_chats(session, admin.satker.id)
         badung = catalog.find_satker(session, BADUNG)

@@ -42,7 +42,7 @@ from services import catalog, invites, kendala, texts
 from services.importer import import_plan
 from services.usecases.choices import Choices
 from services.usecases.identity_moves import IdentityMoves
-from services.zi import Zibot
+from services.zi import Caller, Zibot
 
 WITA = ZoneInfo("Asia/Makassar")
 IMPORTED = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
@@ -489,3 +489,33 @@ def test_a_message_pywa_cannot_read_is_answered_plainly(bot: Bot) -> None:
     run(bot.say(sticker))
     unsupported = texts.WA_UNSUPPORTED.replace("**", "*")
     assert bot.cloud.texts_to(AGEN_ID) == [unsupported, unsupported]
+
+
+def test_tautkan_links_this_whatsapp_to_a_telegram_account(
+    bot: Bot, world: sessionmaker[Session], clock: Clock, tmp_path: Path
+) -> None:
+    with world.begin() as session:
+        badung = catalog.find_satker(session, "5103").id
+        session.add(User(name="Putu", role="agen", satker_id=badung, created_at=IMPORTED,
+                         telegram_id=510777))  # fmt: skip
+    zi = Zibot(world, clock, WITA, tmp_path)
+    issued = zi.issue_link_code(Caller("telegram", "510777", True, "510777"))
+    phone = "6281244444444"
+    run(bot.say(text_body(phone, f"Tautkan {issued.code.lower()}")))
+    [reply] = bot.cloud.texts_to(user_id_of(phone))
+    assert reply.startswith("Berhasil ditautkan. Akun WhatsApp ini kini milik *Putu*")
+    with world() as session:
+        user = session.scalars(select(User).where(User.name == "Putu")).one()
+        assert sorted((i.channel, i.external_id) for i in user.identities) == [
+            ("telegram", "510777"),
+            ("whatsapp", user_id_of(phone)),
+        ]
+    run(bot.say(text_body(phone, "tautkan")))  # and a code for another Telegram account
+    code_reply = bot.cloud.texts_to(user_id_of(phone))[-1]
+    assert code_reply.startswith("Kode penautan Anda: `") and "*/tautkan " in code_reply
+
+
+def test_a_file_the_cloud_api_no_longer_has_is_told_plainly(bot: Bot) -> None:
+    run(bot.say(text_body(AGEN, "bukti MP-01")))
+    run(bot.say(document_body(AGEN, "expired", "x.pdf", "application/pdf")))
+    assert bot.cloud.texts_to(AGEN_ID)[-1] == texts.WA_MEDIA_UNKNOWN

@@ -35,7 +35,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.presenter import TELEGRAM
-from models import AuditLog, ChatLink, Instruksi, InstruksiRead, Kendala, Outbox, User
+from models import (
+    AuditLog,
+    ChatLink,
+    Conversation,
+    Instruksi,
+    InstruksiRead,
+    Kendala,
+    Outbox,
+    User,
+)
 from scheduler.outbox import Dispatcher
 from services import kendala, texts
 from services.formatting import waktu
@@ -1043,3 +1052,39 @@ def test_a_kendala_report_goes_on_after_a_restart_at_every_step(
     assert (ticket.category, ticket.description) == ("sdm", "Pegawai <baru> belum dilatih")
     assert ticket.attachment is not None and (evidence_dir / ticket.attachment).is_file()
     assert count(sessions, Conversation) == 0
+
+
+def expire_steps(sessions: sessionmaker[Session]) -> None:
+    """Time runs out on every open conversation (the harness clock stands still)."""
+    with sessions.begin() as session:
+        session.execute(update(Conversation).values(expires_at=NOW - timedelta(minutes=1)))
+
+
+def test_a_description_after_the_draft_expired_is_told_so(
+    bot: BotHarness, sessions: sessionmaker[Session], people: dict[TgUser, int]
+) -> None:
+    reporter = Reporter(bot, AGEN, private(AGEN))
+    reporter.start()
+    reporter.umum()
+    reporter.category("anggaran")
+    expire_steps(sessions)
+    assert reporter.describe("Dana belum cair").text == texts.KENDALA_EXPIRED
+    assert tickets(sessions) == []
+    # The conversation ended: a new /kendala starts afresh.
+    assert reporter.start().text == TELEGRAM.fill(texts.KENDALA_START_ITEM)
+
+
+def test_an_answer_to_an_expired_tanggapi_prompt_is_not_lost_in_silence(
+    bot: BotHarness,
+    sessions: sessionmaker[Session],
+    people: dict[TgUser, int],
+    evidence_dir: Path,
+) -> None:
+    post = posted_ticket(bot, sessions, evidence_dir)
+    prompt = only_reply(bot.press(ADMIN, post.message, post.buttons()[0][1]))
+    expire_steps(sessions)
+    late = only_reply(bot.send(ADMIN, PROVINCE_GROUP, "Sudah", reply_to=prompt.message))
+    assert late.text == texts.KENDALA_PROMPT_EXPIRED
+    assert tickets(sessions)[0].status == "baru"
+    # Someone else replying to that old prompt is still none of the bot's business.
+    assert sent(bot.send(AGEN, PROVINCE_GROUP, "hm", reply_to=prompt.message)) == []
