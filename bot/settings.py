@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+from pywa_async.types.templates import TemplateLanguage
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -319,6 +320,8 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
 # --- h-waout: WhatsApp outbound ---------------------------------------------------------------
 _TEMPLATE_NAME = re.compile(r"[a-z0-9_]{1,512}")
 _TEMPLATE_LANG = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+# The language codes Meta's templates come in (pywa's list of them).
+_TEMPLATE_LANGUAGES = frozenset(language.value for language in TemplateLanguage)
 
 
 def _whatsapp_templates(get: Callable[[str], str]) -> WhatsAppTemplates:
@@ -329,7 +332,7 @@ def _whatsapp_templates(get: Callable[[str], str]) -> WhatsAppTemplates:
         return value
 
     language = get("ZIBOT_WHATSAPP_TEMPLATE_LANG")
-    if not _TEMPLATE_LANG.fullmatch(language):
+    if not _TEMPLATE_LANG.fullmatch(language) or language not in _TEMPLATE_LANGUAGES:
         raise _fail(
             "ZIBOT_WHATSAPP_TEMPLATE_LANG", texts.SETTING_BAD_TEMPLATE_LANG.format(value=language)
         )

@@ -100,10 +100,12 @@ def mark_unreachable(
                 )
         except IntegrityError:
             pass  # another worker recorded it first
-    for row in session.scalars(
-        select(Outbox).where(
-            Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.status == "pending"
-        )
-    ):
+    waiting = select(Outbox).where(
+        Outbox.channel == channel, Outbox.chat_id == chat_id, Outbox.status == "pending"
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # A row another process is sending (locked) is left to it: it records its own outcome.
+        waiting = waiting.with_for_update(skip_locked=True)
+    for row in session.scalars(waiting):
         if row.id == this_id or row.id not in in_flight:
             row.status, row.last_error = "undeliverable", reason[:500]

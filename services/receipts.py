@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import ChatLink, Outbox, Unreachable
@@ -159,21 +160,23 @@ def report_template_rejected(session: Session, template: str, error: str, now: d
     code = error.split(" ", 1)[0][:16]
     notice = notices.TemplateRejected(template=template, error=error[:200])
     day = now.date()
-    return enqueue(
-        session,
-        [
-            outbox_row(
-                key=f"{REJECTED_KEY}:{template[:60]}:{code}:{day.isoformat()}:{channel}:{chat}",
-                kind="templat",
-                chat_id=chat,
-                day=day,
-                notice=notice,
-                now=now,
-                channel=channel,
-            )
-            for channel, chat in chats
-        ],
-    )
+    rows = [
+        outbox_row(
+            key=f"{REJECTED_KEY}:{template[:60]}:{code}:{day.isoformat()}:{channel}:{chat}",
+            kind="templat",
+            chat_id=chat,
+            day=day,
+            notice=notice,
+            now=now,
+            channel=channel,
+        )
+        for channel, chat in chats
+    ]
+    try:
+        with session.begin_nested():  # every message needing the template fails at once
+            return enqueue(session, rows)
+    except IntegrityError:
+        return 0  # another worker reported it a moment before
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -411,3 +412,24 @@ def test_long_texts_are_split_and_buttons_follow_a_short_prompt(
     assert "".join(m.text for m in sent[:2]).count("Baris instruksi") == 210  # nothing cut
     assert sent[-1].text == texts.WA_CHOOSE and sent[-1].buttons == [("ib:7", "✅ Sudah dibaca")]
     assert api.refusals == []
+
+
+# --- throughput ----------------------------------------------------------------------------------
+
+
+def test_the_numbers_pace_is_shared_and_held_after_130429(sessions: sessionmaker[Session]) -> None:
+    async def main() -> tuple[float, float]:
+        one = WhatsAppPace(sessions, "111", rate=20)
+        other = WhatsAppPace(sessions, "111", rate=20)  # another replica, same number
+        start = time.monotonic()
+        for pace in (one, other) * 5:
+            await pace.wait()
+        paced = time.monotonic() - start
+        await one.hold(0.6)
+        start = time.monotonic()
+        await other.wait()
+        return paced, time.monotonic() - start
+
+    paced, held = asyncio.run(main())
+    assert paced >= 9 / 20 - 0.02  # ten messages, one every 50 ms, whichever replica sends
+    assert held >= 0.55

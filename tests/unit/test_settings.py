@@ -41,6 +41,10 @@ def test_example_config_documents_every_setting() -> None:
         ("ZIBOT_ESCALATION_CHAT", "sms:0812"),
         ("ZIBOT_ESCALATION_CHAT", "whatsapp:"),
         ("ZIBOT_REMINDERS_UNTIL", "diterima"),
+        ("ZIBOT_WHATSAPP_TEMPLATE_REMINDER", "Zibot Pengingat"),
+        ("ZIBOT_WHATSAPP_TEMPLATE_LANG", "indonesia"),
+        ("ZIBOT_WHATSAPP_TEMPLATE_LANG", "xx"),  # no such template language at Meta
+        ("ZIBOT_WHATSAPP_RATE", "0"),
     ],
 )
 def test_bad_values_name_the_setting(name: str, value: str) -> None:
