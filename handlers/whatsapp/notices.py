@@ -63,7 +63,10 @@ def label(action: Action) -> str:
 
 
 def keyboard(notice: Notice) -> Buttons:
-    """The notice's actions as rows of (title, payload); the notifier fits them to WhatsApp."""
+    """The notice's actions as rows of (title, payload); the notifier fits them to WhatsApp.
+    Reviewing bukti dukung (Terima/Tolak) is a Telegram task: no buttons for it here."""
+    if isinstance(notice, notices.ReviewRequest):
+        return []
     return [[(label(a), notices.payload(a)) for a in row] for row in notice.actions]
 
 
@@ -159,6 +162,31 @@ def _text(n: Notice) -> str:
         return fill(texts.GROUP_LOST_NOTICE, title=n.title, satker=n.satker, code=n.code)
     if isinstance(n, notices.TemplateRejected):
         return fill(texts.TEMPLATE_REJECTED_NOTICE, name=n.template, error=n.error)
+    if isinstance(n, notices.EvidenceReviewed):
+        values = {
+            "item_code": n.item_code,
+            "activity": n.activity,
+            "satker": n.satker,
+            "file_name": n.file_name,
+            "reviewer": n.reviewer,
+        }
+        if n.accepted:
+            verified = fill(texts.REVIEW_NOTICE_VERIFIED) if n.verified else ""
+            return fill(texts.REVIEW_NOTICE_ACCEPTED, **values) + verified
+        return fill(texts.REVIEW_NOTICE_REJECTED, reason=n.reason, **values)
+    if isinstance(n, notices.ReviewRequest):  # the review itself is done in Telegram (/verifikasi)
+        again = fill(texts.REVIEW_REQUEST_AGAIN, count=n.rejected_before)
+        return fill(
+            texts.REVIEW_REQUEST,
+            item_code=n.item_code,
+            activity=n.activity,
+            satker=n.satker,
+            expected=n.expected or texts.REVIEW_EXPECTED_NONE,
+            file_name=n.file_name,
+            size_kb=n.size_kb,
+            uploader=n.uploader,
+            when=n.when,
+        ) + (again if n.rejected_before else "")
     raise ValueError(f"no WhatsApp rendering for notice {n.kind!r}")
 
 

@@ -55,6 +55,9 @@ def test_every_notice_kind_renders_and_has_a_template() -> None:
         notices.InstruksiReminder(4, "INS-4", "Teks"),
         notices.GroupLost("Grup", "Badung", "5103"),
         notices.TemplateRejected("zibot_pengingat", "132001 tidak ada"),
+        notices.EvidenceReviewed("Badung", "MP-01", "SK *tim*", "sk.pdf", False, "Buram", "Ayu"),
+        notices.EvidenceReviewed("Badung", "MP-01", "SK", "sk.pdf", True, "", "Ayu", True),
+        notices.ReviewRequest(7, "Badung", "MP-01", "SK", "SK tim", "sk.pdf", 12, "Made", "tadi"),
     ]
     assert {type(n) for n in samples} == set(notices.kinds().values())
     counts = {m.group(1): len(set(re.findall(r"\{\{\d+\}\}", m.group(2))))
@@ -71,6 +74,9 @@ def test_every_notice_kind_renders_and_has_a_template() -> None:
         assert call.payloads[0] == "wd:42"
         assert len(call.payloads) == len(wa.TEMPLATE_BUTTONS[call.template])
     assert wa.template_call(None, 5).template == wa.PEMBERITAHUAN  # a row stored as text
+    rejected = wa.WhatsAppNoticePresenter().render(samples[-3])[0].text
+    assert "Buram" in rejected and "SK *\u2060tim*\u2060" in rejected and "<" not in rejected
+    assert wa.WhatsAppNoticePresenter().render(samples[-1])[0].buttons == []
 
 
 def test_the_instruksi_template_carries_sudah_dibaca() -> None:
