@@ -1327,3 +1327,28 @@ IMPORT_LKE_COLUMN = "Kode LKE"
 IMPORT_LKE_UNKNOWN = "pertanyaan LKE {code!r} tidak ada di lembar kerja {label}"
 IMPORT_LKE_LINKED = "Kaitan item dengan pertanyaan LKE ditambahkan: {count}."
 INIT_LKE_LOADED = "Lembar kerja LKE dimuat: {label} ({questions} pertanyaan)."
+# --- h-wafeat ---
+# WhatsApp words for the assessors' features (progres nilai, lke, contoh, berbagi).
+WA_MENU_ASSESSMENT = (
+    "• **progres nilai** — proyeksi nilai LKE terhadap minimum WBK/WBBM (provinsi: peringkat)\n"
+    "• **lke** [area] — penilaian mandiri LKE, pertanyaan demi pertanyaan\n"
+    "• **contoh** KODE — bukti dukung satker lain yang sudah diterima provinsi\n"
+    "• **berbagi** ya|tidak — izinkan satker lain melihat bukti Anda yang diterima (admin)"
+)
+WA_CONTOH_FOOT = (
+    "Pilih berkas untuk menerimanya sebagai dokumen. Amati, tiru, lalu modifikasi sesuai "
+    "satker Anda."
+)
+WA_CONTOH_FOOT_MORE = (
+    "Pilihan tersedia untuk {shown} berkas pertama; {more} berkas lain tercantum di atas."
+)
+WA_CONTOH_SEND_FAILED = (
+    "Berkas contoh tidak dapat dikirim lewat WhatsApp saat ini. Coba lagi nanti."
+)
+WA_LKE_CRITERIA = "Kriteria"
+WA_LKE_SKIP = "Lewati"
+WA_LKE_STOP = "Selesai"
+WA_LKE_STOPPED = (
+    "Penilaian mandiri dihentikan. Jawaban yang sudah disimpan tetap tersimpan; lanjutkan "
+    "kapan saja dengan **lke**."
+)

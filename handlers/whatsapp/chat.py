@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 from handlers import views
 from handlers.whatsapp import presenter
 from handlers.whatsapp.cloud import CloudPort
+from handlers.whatsapp.features import Features
 from handlers.whatsapp.presenter import WHATSAPP, Choice, Reply, fill
 from handlers.whatsapp.words import is_greeting, parse_command, parse_number
 from services import actions, bounds, texts
@@ -29,6 +30,7 @@ from services.usecases.bukti import BUKTI_PROMPT
 from services.usecases.choices import CHOICE, Choices
 from services.usecases.drafts import DRAFT
 from services.usecases.identity_moves import IdentityMoves
+from services.usecases.lke import LKE_WALK
 from services.zi import Caller, EvidenceSlot, RankingReport, Zibot
 
 CHANNEL = "whatsapp"
@@ -84,6 +86,7 @@ class WhatsAppChat:
         # Wakes the reminder engine: a new ticket is posted to the province now, not at the
         # next periodic sweep.
         self.kick = kick or (lambda: None)
+        self.features = Features(self)
 
     # ------------------------------------------------------------------ entry point
 
@@ -135,6 +138,11 @@ class WhatsAppChat:
         if command is not None:
             await self.command(caller, command.name, command.rest, incoming)
             return
+        open_step = await run(self.choices.open_kind, caller)
+        if Features.asks_number(open_step) and await self.features.lke_number(
+            caller, incoming.text
+        ):
+            return  # the walk's persen question takes any number typed ("12,5" too)
         number = parse_number(incoming.text)
         if number is not None:
             payload = await run(self.choices.pick, caller, number)
@@ -143,7 +151,6 @@ class WhatsAppChat:
                 return
             await self.press(caller, payload)
             return
-        open_step = await run(self.choices.open_kind, caller)
         if open_step is not None and open_step[0] == DRAFT:
             # Any text is the description when it is asked for ("Selamat pagi, kami ..." too).
             await self.kendala_text(caller, open_step[1], incoming.text)
@@ -155,7 +162,7 @@ class WhatsAppChat:
         ):
             await self.text(caller, fill(texts.BUKTI_WRONG_KIND))
             return
-        await self.text(caller, fill(texts.WA_MENU))
+        await self.text(caller, _menu())
 
     async def command(self, caller: Caller, name: str, rest: str, incoming: Incoming) -> None:
         """A command word and what follows it."""
@@ -182,6 +189,12 @@ class WhatsAppChat:
             await self.kendala(caller, rest)
         elif name == "tautkan":
             await self.tautkan(caller, rest)
+        elif name == "lke":
+            await self.features.lke(caller, rest)
+        elif name == "contoh":
+            await self.features.contoh(caller, rest)
+        elif name == "berbagi":
+            await self.features.berbagi(caller, rest)
         else:  # bantuan
             await self.bantuan(caller)
 
@@ -206,6 +219,10 @@ class WhatsAppChat:
         """``progres [satker|semua]`` (``grafik``, a Telegram chart, is answered as text)."""
         if argument.lower().startswith("grafik"):
             argument = argument[len("grafik") :].strip()
+        first, _, after = argument.partition(" ")
+        if first.lower() == "nilai":
+            await self.features.progres_nilai(caller, after.strip())
+            return
         report = await run(self.zi.progress, caller, argument)
         if isinstance(report, RankingReport):
             await self.text(caller, views.ranking(WHATSAPP, report))
@@ -215,7 +232,7 @@ class WhatsAppChat:
     async def bantuan(self, caller: Caller) -> None:
         """``bantuan``: the menu, and who the person is."""
         member = await run(self.zi.member, caller)
-        head = fill(texts.WA_MENU)
+        head = _menu()
         if member is None:
             await self.text(caller, f"{head}\n\n{fill(texts.HELP_NOT_REGISTERED)}")
             return
@@ -240,6 +257,8 @@ class WhatsAppChat:
             await run(self.zi.bukti_end, caller)
         elif kind == CHOICE:
             await run(self.choices.end_choice, caller)
+        elif kind == LKE_WALK:
+            await run(self.zi.lke_stop, caller)
         await self.text(caller, fill(texts.BATAL_DONE))
 
     # ------------------------------------------------------------------ presses
@@ -260,6 +279,13 @@ class WhatsAppChat:
             await self.kendala_press(caller, action)
             return
         await run(self.zi.authorise_press, caller, action)
+        if action.prefix == actions.LKE:
+            await self.features.lke_press(caller, action)
+            return
+        if action.prefix == actions.EXAMPLE_FILE:
+            assert action.id is not None
+            await self.features.example_file(caller, action.id)
+            return
         if action.prefix in (actions.LAPOR, actions.REMINDER_DONE):
             assert action.code is not None
             if action.word is None:
@@ -582,6 +608,11 @@ class WhatsAppChat:
         self.kick()
         template = texts.KENDALA_SAVED if linked else texts.KENDALA_SAVED_WAITING
         await self.text(caller, fill(template, number=number))
+
+
+def _menu() -> str:
+    """The menu: the words of the first round and those of the assessors' features."""
+    return fill(f"{texts.WA_MENU}\n{texts.WA_MENU_ASSESSMENT}")
 
 
 def _draft(areas: list[tuple[str, str]]) -> dict[str, Any]:

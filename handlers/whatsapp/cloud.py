@@ -1,11 +1,12 @@
 """The WhatsApp Cloud API as the WhatsApp handlers use it: send a reply, look at a media file's
-metadata, download it. ``CloudPort`` is what the handlers need; ``PywaCloud`` does it with a
-``pywa_async.WhatsApp`` client (tests give the handlers a fake)."""
+metadata, download it, send a file as a document. ``CloudPort`` is what the handlers need;
+``PywaCloud`` does it with a ``pywa_async.WhatsApp`` client (tests give the handlers a fake)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from pywa_async import WhatsApp
@@ -14,6 +15,7 @@ from pywa_async.types import Button, Section, SectionList, SectionRow
 from handlers.whatsapp.presenter import ListMessage, Outgoing, ReplyButtons, Text, check
 
 log = logging.getLogger(__name__)
+MAX_CAPTION = 1024  # a media message's caption
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class MediaInfo:
 
 
 class CloudPort(Protocol):
-    """The three things the WhatsApp handlers ask of the Cloud API."""
+    """What the WhatsApp handlers ask of the Cloud API."""
 
     async def send(self, to: str, message: Outgoing) -> str:
         """Send one message; its WhatsApp message id."""
@@ -38,6 +40,12 @@ class CloudPort(Protocol):
 
     async def download(self, info: MediaInfo) -> bytes:
         """The media's bytes."""
+        ...
+
+    async def send_document(
+        self, to: str, path: Path, name: str, mime_type: str | None, caption: str
+    ) -> str:
+        """Upload a file and send it as a document; its WhatsApp message id."""
         ...
 
 
@@ -80,3 +88,17 @@ class PywaCloud:
 
     async def download(self, info: MediaInfo) -> bytes:
         return await self._client.get_media_bytes(info.url)
+
+    async def send_document(
+        self, to: str, path: Path, name: str, mime_type: str | None, caption: str
+    ) -> str:
+        if len(caption) > MAX_CAPTION:
+            caption = ""  # the file's text says what it is; a caption is never cut
+        sent = await self._client.send_document(
+            to=to,
+            document=path,
+            filename=name,
+            caption=caption or None,
+            mime_type=mime_type or "application/octet-stream",
+        )
+        return str(sent.id)

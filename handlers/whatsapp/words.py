@@ -21,6 +21,9 @@ COMMANDS = frozenset(
         "bantuan",
         "batal",
         "tautkan",
+        "lke",
+        "contoh",
+        "berbagi",
     }
 )
 # Other words people type for the same thing.
