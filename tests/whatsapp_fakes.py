@@ -3,11 +3,13 @@ shaped like the Cloud API's (after pywa's own test data, with ``contacts[].user_
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from handlers.whatsapp.cloud import MediaInfo
@@ -26,6 +28,7 @@ class FakeCloud:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     downloads: list[str] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)  # a size to report instead of the real
+    documents: list[tuple[str, str, bytes, str | None, str]] = field(default_factory=list)
 
     async def send(self, to: str, message: Outgoing) -> str:
         check(message)
@@ -42,6 +45,15 @@ class FakeCloud:
         media_id = info.url.rsplit("/", 1)[1]
         self.downloads.append(media_id)
         return self.media[media_id][0]
+
+    async def send_document(
+        self, to: str, path: Path, name: str, mime_type: str | None, caption: str
+    ) -> str:
+        """Records (to, file name, bytes, type, caption); the caption within Meta's 1,024."""
+        assert len(caption) <= 1024
+        data = await asyncio.to_thread(path.read_bytes)
+        self.documents.append((to, name, data, mime_type, caption))
+        return f"wamid.out{next(_ids)}"
 
     def texts_to(self, to: str) -> list[str]:
         return [m.body for t, m in self.sent if t == to]

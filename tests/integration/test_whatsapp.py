@@ -403,7 +403,7 @@ def test_batal_leaves_a_kendala_draft(bot: Bot, world: sessionmaker[Session]) ->
 def test_a_greeting_or_an_unknown_word_gets_the_menu(bot: Bot) -> None:
     for text in ("Halo", "progress?", "apa kabar"):
         run(bot.say(text_body(AGEN, text)))
-    menu = texts.WA_MENU.replace("**", "*")
+    menu = f"{texts.WA_MENU}\n{texts.WA_MENU_ASSESSMENT}".replace("**", "*")
     replies = bot.cloud.texts_to(AGEN_ID)
     assert replies[0] == menu and replies[2] == menu
     assert "KPU Kabupaten Badung" in replies[1]  # "progress?" is progres
