@@ -1333,7 +1333,9 @@ WA_MENU_ASSESSMENT = (
     "• **progres nilai** — proyeksi nilai LKE terhadap minimum WBK/WBBM (provinsi: peringkat)\n"
     "• **lke** [area] — penilaian mandiri LKE, pertanyaan demi pertanyaan\n"
     "• **contoh** KODE — bukti dukung satker lain yang sudah diterima provinsi\n"
-    "• **berbagi** ya|tidak — izinkan satker lain melihat bukti Anda yang diterima (admin)"
+    "• **berbagi** ya|tidak — izinkan satker lain melihat bukti Anda yang diterima (admin)\n"
+    "• **verifikasi** [satker] — bukti dukung yang menunggu verifikasi (admin provinsi, "
+    "verifikator)"
 )
 WA_CONTOH_FOOT = (
     "Pilih berkas untuk menerimanya sebagai dokumen. Amati, tiru, lalu modifikasi sesuai "
@@ -1342,13 +1344,15 @@ WA_CONTOH_FOOT = (
 WA_CONTOH_FOOT_MORE = (
     "Pilihan tersedia untuk {shown} berkas pertama; {more} berkas lain tercantum di atas."
 )
-WA_CONTOH_SEND_FAILED = (
-    "Berkas contoh tidak dapat dikirim lewat WhatsApp saat ini. Coba lagi nanti."
-)
+WA_FILE_SEND_FAILED = "Berkas tidak dapat dikirim lewat WhatsApp saat ini. Coba lagi nanti."
 WA_LKE_CRITERIA = "Kriteria"
 WA_LKE_SKIP = "Lewati"
 WA_LKE_STOP = "Selesai"
 WA_LKE_STOPPED = (
     "Penilaian mandiri dihentikan. Jawaban yang sudah disimpan tetap tersimpan; lanjutkan "
     "kapan saja dengan **lke**."
+)
+WA_REVIEW_ASK_REASON = (
+    "Tulis alasan penolakan {name} ({code}) sebagai pesan berikutnya. Ketik **batal** untuk "
+    "membatalkan."
 )

@@ -143,6 +143,9 @@ class WhatsAppChat:
             caller, incoming.text
         ):
             return  # the walk's persen question takes any number typed ("12,5" too)
+        if Features.asks_reason(open_step):
+            await self.features.review_reason(caller, incoming.text)
+            return
         number = parse_number(incoming.text)
         if number is not None:
             payload = await run(self.choices.pick, caller, number)
@@ -195,6 +198,8 @@ class WhatsAppChat:
             await self.features.contoh(caller, rest)
         elif name == "berbagi":
             await self.features.berbagi(caller, rest)
+        elif name == "verifikasi":
+            await self.features.verifikasi(caller, rest)
         else:  # bantuan
             await self.bantuan(caller)
 
@@ -259,6 +264,9 @@ class WhatsAppChat:
             await run(self.choices.end_choice, caller)
         elif kind == LKE_WALK:
             await run(self.zi.lke_stop, caller)
+        elif Features.asks_reason(open_step):
+            await self.features.review_cancel(caller)
+            return
         await self.text(caller, fill(texts.BATAL_DONE))
 
     # ------------------------------------------------------------------ presses
@@ -281,6 +289,9 @@ class WhatsAppChat:
         await run(self.zi.authorise_press, caller, action)
         if action.prefix == actions.LKE:
             await self.features.lke_press(caller, action)
+            return
+        if action.prefix == actions.REVIEW:
+            await self.features.review_press(caller, action)
             return
         if action.prefix == actions.EXAMPLE_FILE:
             assert action.id is not None

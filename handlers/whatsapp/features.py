@@ -1,5 +1,7 @@
 """The assessors' words on WhatsApp: ``progres nilai`` (the projected LKE score), ``lke [area]``
-(the self-assessment walk), ``contoh KODE`` with its example files, ``berbagi ya|tidak``.
+(the self-assessment walk), ``contoh KODE`` with its example files, ``berbagi ya|tidak``, and
+``verifikasi`` for the province's reviewers (Kirim file / Terima / Tolak as reply buttons, the
+reason of a rejection as the next text).
 
 Thin: parse, call the same use case as Telegram's handler, present in WhatsApp's style. The
 walk's open step is the use case's conversation (kind ``lke``) in the database; a numbered list
@@ -12,18 +14,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from handlers import lke_views
 from handlers.whatsapp import presenter
+from handlers.whatsapp.notices import WhatsAppNoticePresenter
 from handlers.whatsapp.presenter import Choice, Reply, fill
 from services import actions, bounds, texts
 from services.errors import ZibotError
 from services.formatting import tanggal
 from services.lke.walk import AreaDone, Card, Menu
+from services.status import ReviewStatus
 from services.usecases.contoh import ExamplesReport, SharingState
 from services.usecases.lke import LKE_WALK, NUMBER
 from services.usecases.lke_nilai import LkeRanking
+from services.usecases.review import REASON_PROMPT, ReviewOutcome
 from services.zi import Caller
 
 if TYPE_CHECKING:
@@ -135,6 +141,16 @@ def walk_text(shown: Shown) -> str:
     return lke_views.card(fill, shown)
 
 
+def review_done(outcome: ReviewOutcome) -> str:
+    """What the reviewer is told after deciding."""
+    if outcome.status == ReviewStatus.DITERIMA:
+        return fill(texts.REVIEW_ACCEPTED_DONE, name=outcome.file_name, code=outcome.item_code,
+                    satker=outcome.satker.name,
+                    state=texts.ITEM_STATE_LABELS[outcome.item_state])  # fmt: skip
+    return fill(texts.REVIEW_REJECTED_DONE, name=outcome.file_name, code=outcome.item_code,
+                satker=outcome.satker.name)  # fmt: skip
+
+
 class Features:
     """``progres nilai``, ``lke``, ``contoh``, ``berbagi`` for one ``WhatsAppChat``."""
 
@@ -166,13 +182,16 @@ class Features:
         document = await run(self.chat.zi.example_file, caller, evidence_id)
         caption = fill(texts.CONTOH_FILE_CAPTION, code=document.item_code,
                        satker=document.satker_name, name=document.name)  # fmt: skip
+        await self._send_document(caller, document.path, document.name, document.mime_type, caption)
+
+    async def _send_document(
+        self, caller: Caller, path: Path, name: str, mime_type: str | None, caption: str
+    ) -> None:
         try:
-            await self.chat.cloud.send_document(
-                caller.chat_id, document.path, document.name, document.mime_type, caption
-            )
+            await self.chat.cloud.send_document(caller.chat_id, path, name, mime_type, caption)
         except Exception as exc:  # the upload refused or the Graph API unreachable
-            log.warning("Could not send example file %s on WhatsApp: %s", evidence_id, exc)
-            raise ZibotError(texts.WA_CONTOH_SEND_FAILED) from None
+            log.warning("Could not send %s on WhatsApp: %s", name, exc)
+            raise ZibotError(texts.WA_FILE_SEND_FAILED) from None
 
     async def berbagi(self, caller: Caller, argument: str) -> None:
         """``berbagi [ya|tidak]``: see or (the satker's admin) change the sharing setting."""
@@ -234,6 +253,80 @@ class Features:
             return False
         await self.show(caller, shown)
         return True
+
+    # ------------------------------------------------------------------ verifikasi
+
+    async def verifikasi(self, caller: Caller, argument: str) -> None:
+        """``verifikasi [SATKER]``: what waits for review, oldest first; under each bukti the
+        buttons Kirim file, Terima, Tolak."""
+        queue = await run(self.chat.zi.review_queue, caller, argument)
+        if not queue.entries:
+            if queue.satker is None:
+                await self.chat.text(caller, fill(texts.REVIEW_QUEUE_EMPTY))
+            else:
+                await self.chat.text(
+                    caller, fill(texts.REVIEW_QUEUE_EMPTY_SATKER, name=queue.satker.name)
+                )
+            return
+        if queue.satker is None:
+            head = fill(texts.REVIEW_QUEUE_HEAD, total=queue.total)
+        else:
+            head = fill(texts.REVIEW_QUEUE_HEAD_SATKER, name=queue.satker.name, total=queue.total)
+        await self.chat.text(caller, head)
+        notices = WhatsAppNoticePresenter()
+        for entry, request in zip(queue.entries, queue.requests, strict=True):
+            parts = [r.text for r in notices.render(request)]
+            for part in parts[:-1]:
+                await self.chat.text(caller, part)
+            choices = [
+                Choice(actions.review("file", entry.bukti_id), texts.REVIEW_BUTTON_FILE),
+                Choice(actions.review("ok", entry.bukti_id), texts.REVIEW_BUTTON_ACCEPT),
+                Choice(actions.review("no", entry.bukti_id), texts.REVIEW_BUTTON_REJECT),
+            ]
+            await self.chat.say(caller, self._choose(parts[-1], choices))
+        if queue.total > len(queue.entries):
+            more = fill(texts.REVIEW_QUEUE_MORE, shown=len(queue.entries), total=queue.total)
+            await self.chat.text(caller, more)
+
+    async def review_press(self, caller: Caller, action: actions.Action) -> None:
+        """Kirim file (the bukti as a document), Terima, or Tolak (the reason is asked; the
+        next text is it). Who may press (admins, verifikator) was checked."""
+        assert action.id is not None
+        zi = self.chat.zi
+        if action.step == "file":
+            found = await run(zi.review_file, caller, action.id)
+            await self._send_document(
+                caller, found.path, found.file_name, found.mime_type, fill("{c}", c=found.caption)
+            )
+            return
+        if action.step == "ok":
+            outcome = await run(zi.review_accept, caller, action.id)
+            self.chat.kick()  # the uploader and the satker's groups are told now
+            await self.chat.text(caller, review_done(outcome))
+            return
+        entry = await run(zi.review_reject_start, caller, action.id)
+        await run(zi.review_prompt_sent, caller, action.id, "")
+        await self.chat.text(caller, fill(texts.WA_REVIEW_ASK_REASON, name=entry.file_name,
+                                          code=entry.item_code))  # fmt: skip
+
+    async def review_reason(self, caller: Caller, text: str) -> None:
+        """The text after "Tolak": the reason; the bukti is rejected."""
+        outcome = await run(self.chat.zi.review_reason, caller, text.strip())
+        if outcome is None:
+            await self.chat.text(caller, fill(texts.WA_BUTTON_GONE))
+            return
+        self.chat.kick()
+        await self.chat.text(caller, review_done(outcome))
+
+    async def review_cancel(self, caller: Caller) -> None:
+        """``batal`` while a reason is asked: nothing is rejected."""
+        await run(self.chat.zi.review_reason_cancel, caller)
+        await self.chat.text(caller, fill(texts.REVIEW_REASON_CANCELLED))
+
+    @staticmethod
+    def asks_reason(open_step: tuple[str, str] | None) -> bool:
+        """Is the open step a rejection waiting for its reason?"""
+        return open_step is not None and open_step[0] == REASON_PROMPT
 
     @staticmethod
     def asks_number(open_step: tuple[str, str] | None) -> bool:

@@ -24,6 +24,7 @@ COMMANDS = frozenset(
         "lke",
         "contoh",
         "berbagi",
+        "verifikasi",
     }
 )
 # Other words people type for the same thing.

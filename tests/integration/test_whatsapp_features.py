@@ -19,7 +19,7 @@ from whatsapp_fakes import button_body, choices_of, list_body, text_body, user_i
 from handlers import lke_views
 from handlers.whatsapp import presenter
 from handlers.whatsapp.presenter import ListMessage, ReplyButtons, Text, fill
-from models import BuktiDukung, ChatLink, Conversation, LkeAnswer, User
+from models import BuktiDukung, BuktiReview, ChatLink, Conversation, LkeAnswer, User
 from services import catalog, texts
 from services.importer import import_plan
 from services.lke import assessment as lke
@@ -29,6 +29,7 @@ from services.zi import Caller, Zibot
 IMPORTED = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 AGEN, ADMIN_BADUNG, ADMIN_PROV = "6281200000001", "6281200000002", "6281200000003"
 AGEN_JEMBRANA, ADMIN_JEMBRANA = "6281200000004", "6281200000005"
+VERIF = "6281200000006"
 PDF = b"%PDF-1.4\n% contoh Jembrana\n%%EOF\n"
 
 
@@ -51,6 +52,7 @@ def world(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
         for phone, role, code in (
             (AGEN, "agen", "5103"), (ADMIN_BADUNG, "admin", "5103"), (ADMIN_PROV, "admin", "51"),
             (AGEN_JEMBRANA, "agen", "5101"), (ADMIN_JEMBRANA, "admin", "5101"),
+            (VERIF, "verifikator", "51"),
         ):  # fmt: skip
             user = User(name=f"{role} {code}", role=role, created_at=IMPORTED,
                         satker_id=catalog.find_satker(session, code).id)  # fmt: skip
@@ -278,11 +280,87 @@ def test_contoh_without_a_code_says_how(bot: Bot) -> None:
     assert replies(bot, AGEN)[-1].body == star(texts.CONTOH_USAGE)
 
 
+# ------------------------------------------------------------------ verifikasi
+
+
+def _waiting(bot: Bot, names: list[str]) -> list[int]:
+    zi = zibot(bot)
+    slot = zi.evidence_slot(wa(AGEN), "MP-02")
+    return [
+        zi.store_evidence(wa(AGEN), slot, PDF + name.encode(), name, None).evidence_id
+        for name in names
+    ]
+
+
+def test_verifikasi_accepts_by_button_and_rejects_with_the_next_text_as_reason(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    first, second = _waiting(bot, ["notulen.pdf", "foto rapat.pdf"])
+    run(bot.say(text_body(VERIF, "verifikasi")))
+    head, one, two = replies(bot, VERIF)
+    assert head.body.startswith("🔎 *Menunggu verifikasi: 2 bukti dukung*")
+    assert isinstance(one, ReplyButtons) and isinstance(two, ReplyButtons)
+    assert "notulen.pdf" in one.body and "KPU Kabupaten Badung" in one.body
+    assert choices_of(one) == [
+        (f"vf:file:{first}", texts.REVIEW_BUTTON_FILE),
+        (f"vf:ok:{first}", texts.REVIEW_BUTTON_ACCEPT),
+        (f"vf:no:{first}", texts.REVIEW_BUTTON_REJECT),
+    ]
+
+    run(bot.say(button_body(VERIF, f"vf:file:{first}")))
+    [(to, name, data, _, _)] = bot.cloud.documents
+    assert (to, name, data) == (user_id_of(VERIF), "notulen.pdf", PDF + b"notulen.pdf")
+
+    run(bot.say(button_body(VERIF, f"vf:ok:{first}")))
+    assert replies(bot, VERIF)[-1].body.startswith("✅ Bukti dukung notulen.pdf (MP-02, KPU")
+
+    run(bot.say(button_body(VERIF, f"vf:no:{second}")))
+    assert replies(bot, VERIF)[-1].body == fill(
+        texts.WA_REVIEW_ASK_REASON, name="foto rapat.pdf", code="MP-02"
+    )
+    run(bot.say(text_body(VERIF, "Foto tanpa tanggal; lampirkan notulen bertanda tangan")))
+    assert replies(bot, VERIF)[-1].body.startswith("❌ Bukti dukung foto rapat.pdf (MP-02")
+    with world() as session:
+        decided = {b.id: b.review_status for b in session.scalars(select(BuktiDukung))}
+        assert (decided[first], decided[second]) == ("diterima", "ditolak")
+        reasons = [r.reason for r in session.scalars(select(BuktiReview).order_by(BuktiReview.id))]
+        assert reasons == ["", "Foto tanpa tanggal; lampirkan notulen bertanda tangan"]
+    assert conversation(world, VERIF) is None
+    run(bot.say(button_body(VERIF, f"vf:ok:{second}")))  # decided already: told so
+    assert "sudah" in replies(bot, VERIF)[-1].body
+
+
+def test_batal_leaves_a_rejection_and_an_agen_may_not_review(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    [bukti] = _waiting(bot, ["notulen.pdf"])
+    run(bot.say(button_body(VERIF, f"vf:no:{bukti}")))
+    run(bot.say(text_body(VERIF, "batal")))
+    assert replies(bot, VERIF)[-1].body == texts.REVIEW_REASON_CANCELLED
+    with world() as session:
+        record = session.get(BuktiDukung, bukti)
+        assert record is not None and record.review_status == "menunggu"
+
+    run(bot.say(text_body(AGEN, "verifikasi")))
+    assert replies(bot, AGEN)[-1].body == texts.REVIEW_FORBIDDEN
+    run(bot.say(button_body(AGEN, f"vf:ok:{bukti}")))
+    with world() as session:
+        record = session.get(BuktiDukung, bukti)
+        assert record is not None and record.review_status == "menunggu"
+
+
+def test_an_empty_queue_is_said(bot: Bot) -> None:
+    run(bot.say(text_body(ADMIN_PROV, "verifikasi 5103")))
+    assert replies(bot, ADMIN_PROV)[-1].body == fill(
+        texts.REVIEW_QUEUE_EMPTY_SATKER, name="KPU Kabupaten Badung"
+    )
+
+
 # ------------------------------------------------------------------ the menu
 
 
 def test_bantuan_names_the_new_words(bot: Bot) -> None:
     run(bot.say(text_body(AGEN, "bantuan")))
     menu = replies(bot, AGEN)[-1].body
-    for word in ("*progres nilai*", "*lke*", "*contoh*", "*berbagi*"):
+    for word in ("*progres nilai*", "*lke*", "*contoh*", "*berbagi*", "*verifikasi*"):
         assert word in menu
