@@ -47,6 +47,13 @@ def fill(template: str, **values: object) -> str:
     )
 
 
+_REVIEW_LABELS = {
+    notices.REVIEW_FILE: texts.REVIEW_BUTTON_FILE,
+    notices.REVIEW_ACCEPT: texts.REVIEW_BUTTON_ACCEPT,
+    notices.REVIEW_REJECT: texts.REVIEW_BUTTON_REJECT,
+}
+
+
 def label(action: Action) -> str:
     """The button title of an action (WhatsApp keeps titles short: 20 or 24 characters)."""
     if action.kind == notices.ITEM_DONE:
@@ -59,14 +66,14 @@ def label(action: Action) -> str:
         return texts.KENDALA_BUTTON_CLOSE
     if action.kind == notices.READ_INSTRUKSI:
         return texts.INSTRUKSI_BUTTON_READ
+    if action.kind in _REVIEW_LABELS:
+        return _REVIEW_LABELS[action.kind]
     raise ValueError(f"no button label for {action.kind!r}")
 
 
 def keyboard(notice: Notice) -> Buttons:
-    """The notice's actions as rows of (title, payload); the notifier fits them to WhatsApp.
-    Reviewing bukti dukung (Terima/Tolak) is a Telegram task: no buttons for it here."""
-    if isinstance(notice, notices.ReviewRequest):
-        return []
+    """The notice's actions as rows of (title, payload); the notifier fits them to WhatsApp
+    (a review request's Kirim file / Terima / Tolak are answered by the WhatsApp chat too)."""
     return [[(label(a), notices.payload(a)) for a in row] for row in notice.actions]
 
 
@@ -174,7 +181,7 @@ def _text(n: Notice) -> str:
             verified = fill(texts.REVIEW_NOTICE_VERIFIED) if n.verified else ""
             return fill(texts.REVIEW_NOTICE_ACCEPTED, **values) + verified
         return fill(texts.REVIEW_NOTICE_REJECTED, reason=n.reason, **values)
-    if isinstance(n, notices.ReviewRequest):  # the review itself is done in Telegram (/verifikasi)
+    if isinstance(n, notices.ReviewRequest):
         again = fill(texts.REVIEW_REQUEST_AGAIN, count=n.rejected_before)
         return fill(
             texts.REVIEW_REQUEST,

@@ -76,7 +76,10 @@ def test_every_notice_kind_renders_and_has_a_template() -> None:
     assert wa.template_call(None, 5).template == wa.PEMBERITAHUAN  # a row stored as text
     rejected = wa.WhatsAppNoticePresenter().render(samples[-3])[0].text
     assert "Buram" in rejected and "SK *\u2060tim*\u2060" in rejected and "<" not in rejected
-    assert wa.WhatsAppNoticePresenter().render(samples[-1])[0].buttons == []
+    assert wa.WhatsAppNoticePresenter().render(samples[-1])[0].buttons == [
+        [(texts.REVIEW_BUTTON_FILE, "vf:file:7"), (texts.REVIEW_BUTTON_ACCEPT, "vf:ok:7"),
+         (texts.REVIEW_BUTTON_REJECT, "vf:no:7")]
+    ]  # fmt: skip  # pressed, they reach the WhatsApp chat's verifikasi
 
 
 def test_the_instruksi_template_carries_sudah_dibaca() -> None:
