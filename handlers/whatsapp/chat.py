@@ -135,17 +135,19 @@ class WhatsAppChat:
             await self.text(caller, fill(texts.WA_UNSUPPORTED))
             return
         command = parse_command(incoming.text)
+        open_step = await run(self.choices.open_kind, caller)
+        if Features.asks_reason(open_step) and not Features.leaves_reason(incoming.text, command):
+            # The reason of a rejection, even when it starts with a command word ("Daftar
+            # hadir belum ditandatangani"); only "batal" or a "/word" leaves it.
+            await self.features.review_reason(caller, incoming.text)
+            return
         if command is not None:
             await self.command(caller, command.name, command.rest, incoming)
             return
-        open_step = await run(self.choices.open_kind, caller)
         if Features.asks_number(open_step) and await self.features.lke_number(
             caller, incoming.text
         ):
             return  # the walk's persen question takes any number typed ("12,5" too)
-        if Features.asks_reason(open_step):
-            await self.features.review_reason(caller, incoming.text)
-            return
         number = parse_number(incoming.text)
         if number is not None:
             payload = await run(self.choices.pick, caller, number)

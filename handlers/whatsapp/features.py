@@ -21,6 +21,7 @@ from handlers import lke_views
 from handlers.whatsapp import presenter
 from handlers.whatsapp.notices import WhatsAppNoticePresenter
 from handlers.whatsapp.presenter import Choice, Reply, fill
+from handlers.whatsapp.words import Command
 from services import actions, bounds, texts
 from services.errors import ZibotError
 from services.formatting import tanggal
@@ -327,6 +328,14 @@ class Features:
     def asks_reason(open_step: tuple[str, str] | None) -> bool:
         """Is the open step a rejection waiting for its reason?"""
         return open_step is not None and open_step[0] == REASON_PROMPT
+
+    @staticmethod
+    def leaves_reason(text: str, command: Command | None) -> bool:
+        """While a reason is asked, only ``batal`` alone or a word typed with "/" is a
+        command; any other text is the reason."""
+        if command is None:
+            return False
+        return text.strip().startswith("/") or (command.name == "batal" and not command.rest)
 
     @staticmethod
     def asks_number(open_step: tuple[str, str] | None) -> bool:

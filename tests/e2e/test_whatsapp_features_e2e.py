@@ -3,7 +3,9 @@ stand-in that enforces Meta's limits (tests/e2e/graphapi.py), signed webhook bod
 
 ``lke MP`` walks the worksheet by list rows (the answer stored), ``progres nilai`` answers the
 projection in messages within 4,096 characters, and ``contoh MP-01`` sends another satker's
-shared, accepted file as a document uploaded through the Graph API's media endpoint.
+shared, accepted file as a document uploaded through the Graph API's media endpoint, and a
+province admin reviews on WhatsApp (``verifikasi``, Tolak, the reason as the next text) while
+the uploader is told the outcome on WhatsApp.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from models import BuktiDukung, LkeAnswer, RencanaAksi, Satker, Target
 
+from .conftest import PROVINCE
 from .test_whatsapp_e2e import Server
 from .test_whatsapp_e2e import server as server  # the module's zibot serve
 
@@ -84,3 +87,40 @@ def test_contoh_sends_a_shared_file_as_a_document(wa: Server) -> None:
     assert document.type == "document", document
     assert "KPU Kabupaten Jembrana" in document.text  # the caption
     assert [m.data for m in wa.graph.media_uploads if m.data == PDF] == [PDF]
+
+
+def test_verifikasi_on_whatsapp_rejects_with_a_reason_and_the_uploader_is_told(
+    wa: Server,
+) -> None:
+    agen = wa.registered(name="Nyoman")
+    wa.say(agen, "bukti MP-03")
+    media = wa.graph.add_media(b"%PDF-1.4 daftar hadir", "application/pdf", "daftar-hadir.pdf")
+    wa.deliver(wa.graph.document_message_body(agen.wa_id, media, user_id=agen.user_id))
+    admin = wa.person("Ayu")
+    joined = wa.say(admin, f"daftar {wa.deployment.invite(PROVINCE, 'admin')}")
+    assert joined.text.startswith("Pendaftaran berhasil"), joined.text
+
+    head = wa.say(admin, "verifikasi")
+    assert head.text.startswith("🔎 *Menunggu verifikasi"), head.text
+    entry = wa.graph.wait_for(
+        lambda m: m.to == admin.user_id and "daftar-hadir.pdf" in m.text and bool(m.buttons),
+        timeout=15,
+    )
+    assert [title for _, title in entry.buttons] == ["📎 Kirim file", "✅ Terima", "❌ Tolak"]
+    asked = wa.press(admin, entry, "❌ Tolak")
+    assert asked.text.startswith("Tulis alasan penolakan daftar-hadir.pdf"), asked.text
+    done = wa.say(admin, "Daftar hadir belum ditandatangani")
+    assert done.text.startswith("❌ Bukti dukung daftar-hadir.pdf (MP-03"), done.text
+    told = wa.graph.wait_for(
+        lambda m: m.to == agen.user_id and "Daftar hadir belum ditandatangani" in m.text,
+        timeout=20,
+    )
+    assert "daftar-hadir.pdf" in told.text
+    with wa.deployment.db() as session:
+        row = session.scalars(
+            select(BuktiDukung).where(BuktiDukung.original_name == "daftar-hadir.pdf")
+        ).one()
+        assert (row.review_status, row.review_reason) == (
+            "ditolak",
+            "Daftar hadir belum ditandatangani",
+        )

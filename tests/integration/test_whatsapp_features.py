@@ -318,13 +318,16 @@ def test_verifikasi_accepts_by_button_and_rejects_with_the_next_text_as_reason(
     assert replies(bot, VERIF)[-1].body == fill(
         texts.WA_REVIEW_ASK_REASON, name="foto rapat.pdf", code="MP-02"
     )
-    run(bot.say(text_body(VERIF, "Foto tanpa tanggal; lampirkan notulen bertanda tangan")))
+    run(bot.say(text_body(VERIF, "/progres 5103")))  # a "/word" is a command meanwhile
+    assert "KPU Kabupaten Badung" in replies(bot, VERIF)[-1].body
+    # Any other text is the reason, even when it starts with a command word.
+    run(bot.say(text_body(VERIF, "Daftar hadir tanpa tanggal; lampirkan notulen bertanda tangan")))
     assert replies(bot, VERIF)[-1].body.startswith("❌ Bukti dukung foto rapat.pdf (MP-02")
     with world() as session:
         decided = {b.id: b.review_status for b in session.scalars(select(BuktiDukung))}
         assert (decided[first], decided[second]) == ("diterima", "ditolak")
         reasons = [r.reason for r in session.scalars(select(BuktiReview).order_by(BuktiReview.id))]
-        assert reasons == ["", "Foto tanpa tanggal; lampirkan notulen bertanda tangan"]
+        assert reasons == ["", "Daftar hadir tanpa tanggal; lampirkan notulen bertanda tangan"]
     assert conversation(world, VERIF) is None
     run(bot.say(button_body(VERIF, f"vf:ok:{second}")))  # decided already: told so
     assert "sudah" in replies(bot, VERIF)[-1].body
