@@ -25,6 +25,7 @@ from services.errors import ZibotError
 from services.evidence import check_upload
 from services.formatting import tanggal
 from services.kendala import CATEGORIES, Attachment
+from services.status import ItemStatus
 from services.tracking import STATUSES
 from services.usecases.bukti import BUKTI_PROMPT
 from services.usecases.choices import CHOICE, Choices
@@ -364,6 +365,8 @@ class WhatsAppChat:
     async def _report(self, caller: Caller, code: str, status: str, note: str | None) -> None:
         change = await run(self.zi.report, caller, code, status, note)
         await self.text(caller, views.lapor_done(WHATSAPP, change))
+        if change.new_status == ItemStatus.SELESAI:
+            await self.features.offer_proposals(caller, change.item.item_code)
 
     @staticmethod
     def _choose(body: str, choices: list[Choice]) -> Reply:

@@ -246,6 +246,21 @@ class Features:
             shown = await run(zi.lke_skip, caller, code)
         await self.show(caller, shown)
 
+    async def offer_proposals(self, caller: Caller, item_code: str) -> None:
+        """After an item is reported selesai: the LKE answers it completes, each to confirm.
+        Never lets ``lapor`` fail: a refusal here only means nothing to propose."""
+        try:
+            found = await run(self.chat.zi.lke_proposals, caller, item_code)
+        except ZibotError:
+            return
+        if found:
+            choices = [
+                Choice(actions.lke_step("y", p.question),
+                       bounds.excerpt(f"✓ {p.question}: {p.choice}", presenter.MAX_ROW_TITLE))
+                for p in found[:10]
+            ]  # fmt: skip
+            await self.chat.say(caller, self._choose(lke_views.proposals(fill, found), choices))
+
     async def lke_number(self, caller: Caller, text: str) -> bool:
         """Text while the walk asks a number: the number (a wrong one is told why). False
         when the walk asks no number now."""

@@ -216,6 +216,22 @@ def test_a_long_choice_list_is_numbered_and_answered_with_a_number(
     assert "✓ Tersimpan — MP.P1.a: Ya" in replies(bot, AGEN)[-1].body
 
 
+def test_lapor_selesai_proposes_the_lke_answer_to_confirm(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    with world.begin() as session:
+        lke.link_item(session, item="MP-01", question="MP.P1.a", year=2026, now=NOW, actor="t")
+    run(bot.say(text_body(AGEN, "lapor MP-01 selesai")))
+    done, proposal = replies(bot, AGEN)
+    assert done.body.startswith("✅ *MP-01*")
+    assert "MP.P1.a → Ya" in proposal.body
+    [(payload, title)] = choices_of(proposal)
+    assert (payload, title) == ("lk:y:MP.P1.a", "✓ MP.P1.a: Ya")
+    run(bot.say(button_body(AGEN, payload, title)))
+    assert answers(world)["MP.P1.a"] == ("Ya", None)
+    assert "✓ Tersimpan — MP.P1.a: Ya" in replies(bot, AGEN)[-1].body
+
+
 def test_a_stranger_may_not_walk_and_a_forged_press_is_refused(bot: Bot) -> None:
     stranger = "6281277777777"
     run(bot.say(text_body(stranger, "lke")))
