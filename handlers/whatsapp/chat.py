@@ -142,6 +142,15 @@ class WhatsAppChat:
             # hadir belum ditandatangani"); only "batal" or a "/word" leaves it.
             await self.features.review_reason(caller, incoming.text)
             return
+        if (
+            open_step is not None
+            and open_step == (DRAFT, "text")
+            and not Features.leaves_reason(incoming.text, command)
+        ):
+            # The kendala's description, even when it starts with a command word ("Daftar
+            # hadir belum ditandatangani"); only "batal" or a "/word" leaves the draft.
+            await self.kendala_text(caller, "text", incoming.text)
+            return
         if command is not None:
             await self.command(caller, command.name, command.rest, incoming)
             return

@@ -392,6 +392,30 @@ def test_a_kendala_from_whatsapp_reaches_the_province_group(
         assert [(p.channel, p.chat_id) for p in posts] == [("telegram", "-100777")]
 
 
+def test_a_kendala_description_may_start_with_a_command_word(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    """ "Daftar hadir ..." is the description asked for, not the word `daftar`; only `batal`
+    or a "/word" leaves the draft."""
+    run(bot.say(text_body(AGEN, "kendala")))
+    general = next(
+        p for p, t in choices_of(bot.cloud.last(AGEN_ID)) if t == texts.KENDALA_BUTTON_GENERAL
+    )
+    run(bot.say(list_body(AGEN, general)))
+    run(bot.say(list_body(AGEN, "kd:cat:sdm")))
+    run(bot.say(text_body(AGEN, "Daftar hadir rapat belum ditandatangani pimpinan")))
+    skip = bot.cloud.last(AGEN_ID)
+    assert isinstance(skip, ReplyButtons)  # asked for an attachment: the text was taken
+    run(bot.say(button_body(AGEN, choices_of(skip)[0][0])))
+    confirm = bot.cloud.last(AGEN_ID)
+    assert isinstance(confirm, ReplyButtons)
+    assert "Daftar hadir rapat belum ditandatangani pimpinan" in confirm.body
+    run(bot.say(text_body(AGEN, "batal")))
+    assert bot.cloud.texts_to(AGEN_ID)[-1] == texts.BATAL_DONE
+    with world() as session:
+        assert session.scalars(select(Kendala)).all() == []
+
+
 def test_batal_leaves_a_kendala_draft(bot: Bot, world: sessionmaker[Session]) -> None:
     run(bot.say(text_body(AGEN, "kendala")))
     run(bot.say(text_body(AGEN, "Batal")))
