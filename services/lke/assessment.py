@@ -557,6 +557,16 @@ def _links(
     return result
 
 
+def item_proposals(session: Session, satker: Satker, year: int, item_code: str) -> list[Proposal]:
+    """The proposals of the Ya/Tidak questions this item serves (none when no worksheet is
+    loaded): asked after an item is reported selesai or its bukti dukung accepted."""
+    if session.scalar(select(LkeVersion.id).limit(1)) is None:
+        return []
+    wanted = item_code.strip().upper()
+    state = load_satker(session, satker, year)
+    return [p for p in state.proposals if wanted in (i.upper() for i in p.items)]
+
+
 def confirm_proposal(
     session: Session,
     *,
