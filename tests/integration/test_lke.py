@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
@@ -412,3 +412,36 @@ def test_cli_round_trip(zibot: Run, database_url: str, tmp_path: Path) -> None:
     book = load_workbook(everyone)
     assert len(book.sheetnames) == 11 and book["Ringkasan"]["B7"].value == "5103"
     assert zibot("lke", "report", str(tmp_path / "x.csv")).exit_code == 1
+
+
+def test_linked_item_states_cost_no_query_per_item(planned: sessionmaker[Session]) -> None:
+    with planned.begin() as session:
+        for item in ("MP-01", "MP-02", "MP-03"):
+            lke.link_item(session, item=item, question="MP.P1.a", year=2026, now=NOW, actor="t")
+        for code in ("5101", "5103"):
+            for item in ("MP-01", "MP-02"):
+                t = target(session, code, item)
+                t.status = "selesai"
+                bukti(session, t, "diterima")
+                bukti(session, t)
+    with planned() as session:
+        satkers = list(session.scalars(select(Satker).order_by(Satker.code)))
+        lke.latest_version(session)  # the worksheet row, loaded once either way
+        statements: list[str] = []
+
+        def seen(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            states = lke.load_many(session, satkers, 2026)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert len(states) == len(satkers) == 10
+        assert len(statements) <= 6, statements  # not one per satker or per item
+        by_code = {s.satker_code: s for s in states}
+        assert [i.state for i in by_code["5103"].links["MP.P1.a"]][:2] == [
+            ItemState.MENUNGGU_VERIFIKASI,
+            ItemState.MENUNGGU_VERIFIKASI,
+        ]
