@@ -229,7 +229,7 @@ def decide(
     state = target_state(session, target)
     satker = SatkerRef.of(target.satker)
     proposed = ""
-    if state == ItemState.TERVERIFIKASI:
+    if status == ReviewStatus.DITERIMA and state == ItemState.TERVERIFIKASI:
         # The last bukti accepted may complete a Ya/Tidak LKE question: the satker's groups
         # hear its proposal (the reviewer may be in the province group).
         found = item_proposals(session, target.satker, target.item.year, target.item.code)
