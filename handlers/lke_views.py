@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services import texts
-from services.lke.assessment import Proposal, SatkerLke
+from services.lke.assessment import AwaitingVerification, LinkedItem, Proposal, SatkerLke
 from services.lke.render import angka, projection_lines
 from services.lke.walk import AreaDone, Card, Menu
 from services.usecases.lke_nilai import HasilSaved, LkeRanking
@@ -24,10 +24,22 @@ def _plain(fill: Fill, line: str) -> str:
     return fill("{line}", line=line)
 
 
-def _status(status: str | None) -> str:
-    if status is None:
+def _status(item: LinkedItem) -> str:
+    """The linked item's state after the evidence review, or "tidak berlaku"."""
+    if item.state is None:
         return texts.LKE_REPORT_ITEM_NOT_APPLICABLE
-    return texts.STATUS_LABELS.get(status, status)
+    return texts.ITEM_STATE_LABELS.get(item.state, item.state)
+
+
+def _awaiting(fill: Fill, rows: list[tuple[str, str, tuple[str, ...]]]) -> list[str]:
+    """The answers not proposed yet: every linked item selesai, some bukti not verified."""
+    if not rows:
+        return []
+    return ["", fill(texts.LKE_AWAITING_HEAD)] + [
+        fill(texts.LKE_AWAITING_LINE, code=code, choice=choice, count=len(items),
+             items=", ".join(items))
+        for code, choice, items in rows
+    ]  # fmt: skip
 
 
 def _count(fill: Fill, answered: int, total: int) -> str:
@@ -52,6 +64,7 @@ def menu(fill: Fill, m: Menu) -> str:
             fill(texts.LKE_MENU_PROPOSAL, code=code, choice=choice, items=", ".join(items))
             for code, choice, items in m.proposals
         ]
+    out += _awaiting(fill, list(m.awaiting))
     out += ["", fill(texts.LKE_MENU_CHOOSE)]
     return "\n".join(out)
 
@@ -81,7 +94,7 @@ def card(fill: Fill, c: Card) -> str:
     if c.items:
         out.append(fill(texts.LKE_CARD_ITEMS))
         out += [
-            fill(texts.LKE_CARD_ITEM, code=i.code, activity=i.activity, status=_status(i.status))
+            fill(texts.LKE_CARD_ITEM, code=i.code, activity=i.activity, status=_status(i))
             for i in c.items
         ]
     if c.evidence:
@@ -93,6 +106,12 @@ def card(fill: Fill, c: Card) -> str:
         ]  # fmt: skip
     if c.proposal:
         out.append(fill(texts.LKE_CARD_PROPOSAL, choice=c.proposal))
+    if c.awaiting:
+        choice, waiting = c.awaiting
+        out.append(
+            fill(texts.LKE_CARD_AWAITING, choice=choice, count=len(waiting),
+                 items=", ".join(waiting))
+        )  # fmt: skip
     out.append("")
     if c.choices:
         out.append(fill(texts.LKE_CARD_CHOOSE, choices=", ".join(c.choices)))
@@ -170,17 +189,23 @@ def ranking(fill: Fill, report: LkeRanking) -> str:
     )
 
 
-def proposals(fill: Fill, found: list[Proposal]) -> str:
-    """After /lapor: answers proposed because every linked item is now selesai."""
-    return "\n".join(
-        [fill(texts.LKE_MENU_PROPOSALS)]
-        + [
+def proposals(
+    fill: Fill, found: list[Proposal], awaiting: list[AwaitingVerification] | None = None
+) -> str:
+    """After /lapor: answers proposed because every linked item is now selesai and verified,
+    and those that wait for the verification of bukti dukung."""
+    out = []
+    if found:
+        out.append(fill(texts.LKE_MENU_PROPOSALS))
+        out += [
             fill(
                 texts.LKE_MENU_PROPOSAL, code=p.question, choice=p.choice, items=", ".join(p.items)
             )
             for p in found
         ]
-    )
+    rows = [(x.question, x.choice, x.unverified) for x in awaiting or []]
+    out += _awaiting(fill, rows)[0 if found else 1 :]
+    return "\n".join(out)
 
 
 def hasil_saved(fill: Fill, saved: HasilSaved) -> str:

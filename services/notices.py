@@ -339,6 +339,8 @@ class EvidenceReviewed(Notice):
     reason: str
     reviewer: str
     verified: bool = False  # the item is terverifikasi now
+    # LKE answers proposed now that the item is verified ("MP.P1.a → Ya, ..."), or ""
+    lke_proposals: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from services import audit, bounds, events, notices, texts
 from services.errors import NotFound, ZibotError
 from services.formatting import waktu
 from services.identities import addresses
+from services.lke.assessment import item_proposals
 from services.members import Member, SatkerRef
 from services.outbox import enqueue, outbox_row
 from services.status import ItemState, ReviewStatus, item_state
@@ -227,6 +228,12 @@ def decide(
     target = bukti.target
     state = target_state(session, target)
     satker = SatkerRef.of(target.satker)
+    proposed = ""
+    if status == ReviewStatus.DITERIMA and state == ItemState.TERVERIFIKASI:
+        # The last bukti accepted may complete a Ya/Tidak LKE question: the satker's groups
+        # hear its proposal (the reviewer may be in the province group).
+        found = item_proposals(session, target.satker, target.item.year, target.item.code)
+        proposed = ", ".join(f"{p.question} → {p.choice}" for p in found)
     notice = notices.EvidenceReviewed(
         satker=satker.name,
         item_code=target.item.code,
@@ -236,6 +243,7 @@ def decide(
         reason=reason,
         reviewer=reviewer.name,
         verified=state == ItemState.TERVERIFIKASI,
+        lke_proposals=proposed,
     )
     _tell(session, bukti, target, notice, record.id, now, today)
     # Verified counts changed (cached rankings are stale); after a rejection the item may be

@@ -678,7 +678,9 @@ LKE_HASIL_NOTHING = "Tidak ada nilai hasil yang diisi (mis. --ipak 3,62 --ipkp 3
 LKE_HASIL_UNKNOWN = "Butir hasil {code!r} tidak dikenal; yang ada: {codes}."
 LKE_SURVEY_RANGE = "Indeks {name} harus antara 0 dan 4, bukan {value!r}."
 LKE_ITEM_UNKNOWN = "Item rencana aksi {code!r} tahun {year} tidak ada."
-LKE_NO_PROPOSAL = "Tidak ada usulan jawaban untuk {code} (item terkait belum semua selesai)."
+LKE_NO_PROPOSAL = (
+    "Tidak ada usulan jawaban untuk {code} (item terkait belum semua selesai dan terverifikasi)."
+)
 LKE_LOADED = (
     "Lembar kerja {label} dimuat sebagai versi #{id} ({questions} pertanyaan, sha256 {sha})."
 )
@@ -728,7 +730,9 @@ LKE_PROJ_MOVE = "{n}. {code} +{gain} (bobot indikator {weight}; kini {current}):
 LKE_PROJ_MOVE_ITEMS = "   item terkait belum selesai: {items}"
 LKE_PROJ_NONE = "(tidak ada: semua jawaban sudah bernilai terbaik)"
 LKE_PROJ_UNANSWERED_SHORT = "belum dijawab"
-LKE_PROJ_PROPOSALS = "Usulan jawaban (semua item terkait selesai; konfirmasi oleh agen):"
+LKE_PROJ_PROPOSALS = (
+    "Usulan jawaban (semua item terkait selesai dan terverifikasi; konfirmasi oleh agen):"
+)
 LKE_PROJ_PROPOSAL = "  {code} → {choice} (item {items})"
 LKE_WHAT_TOTAL = "Nilai total"
 LKE_WHAT_PENGUNGKIT = "Pengungkit"
@@ -1274,7 +1278,10 @@ LKE_MENU_HEAD = "📝 **Penilaian mandiri LKE — {name}** ({code}), tahun {year
 LKE_MENU_SHEET = "__Lembar kerja: {label}__"
 LKE_MENU_AREA = "• **{code}** {name}: {answered}/{count} dijawab"
 LKE_MENU_CHOOSE = "Pilih area untuk mulai menjawab (atau ketik /lke MP, /lke MP.P1.a)."
-LKE_MENU_PROPOSALS = "💡 **Usulan jawaban** (semua item terkait selesai; konfirmasi dengan tombol):"
+LKE_MENU_PROPOSALS = (
+    "💡 **Usulan jawaban** (semua item terkait selesai dan terverifikasi; "
+    "konfirmasi dengan tombol):"
+)
 LKE_MENU_PROPOSAL = "• {code} → {choice} (item {items})"
 LKE_COUNT_NOTE = (
     "Dijawab {answered} dari {total} pertanyaan; yang belum dijawab dihitung 0 dalam proyeksi."
@@ -1289,7 +1296,9 @@ LKE_CARD_ITEMS = "Item rencana aksi terkait:"
 LKE_CARD_ITEM = "• {code} {activity} — {status}"
 LKE_CARD_EVIDENCE = "Bukti dukung item terkait (tekan untuk menautkan ke jawaban / melepasnya):"
 LKE_CARD_EVIDENCE_LINE = "{icon} {name} ({item})"
-LKE_CARD_PROPOSAL = "💡 Usulan: **{choice}**, karena semua item terkait selesai. Konfirmasi?"
+LKE_CARD_PROPOSAL = (
+    "💡 Usulan: **{choice}**, karena semua item terkait selesai dan terverifikasi. Konfirmasi?"
+)
 LKE_CARD_CHOOSE = "Pilih jawaban: {choices}."
 LKE_CARD_INPUTS = "Jawaban berupa angka (rumus {formula}, dibatasi 0–1):"
 LKE_CARD_INPUT = "• {code} = {text}{value}"
@@ -1356,3 +1365,18 @@ WA_REVIEW_ASK_REASON = (
     "Tulis alasan penolakan {name} ({code}) sebagai pesan berikutnya. Ketik **batal** untuk "
     "membatalkan."
 )
+
+# --- h-lkeverify ---
+LKE_AWAITING_LINE = (
+    "• {code} → {choice}: __menunggu verifikasi bukti dukung ({count} item: {items})__"
+)
+LKE_AWAITING_HEAD = (
+    "⏳ **Belum diusulkan** (item terkait sudah selesai, bukti dukung belum diverifikasi):"
+)
+LKE_PROJ_AWAITING_HEAD = (
+    "Menunggu verifikasi (item terkait selesai, bukti dukung belum diverifikasi):"
+)
+LKE_PROJ_AWAITING = "  {code} → {choice}: menunggu verifikasi bukti dukung ({count} item: {items})"
+LKE_REPORT_ITEM_STATE = "{code} ({state})"
+LKE_CARD_AWAITING = "⏳ Usulan {choice} menunggu verifikasi bukti dukung ({count} item: {items})."
+REVIEW_NOTICE_LKE = "\n📋 Jawaban LKE kini diusulkan: {proposals}. Ketik /lke untuk mengonfirmasi."

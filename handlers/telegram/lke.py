@@ -175,14 +175,16 @@ async def offer_proposals(update: Update, context: ZiContext, item_code: str) ->
         found = await run(context.lke_nilai.lke_proposals, caller_of(update), item_code)
     except ZibotError:
         return
-    if found:
+    if found.proposals or found.awaiting:
         buttons = [
             [_button(f"{texts.LKE_BUTTON_CONFIRM.format(choice=p.choice)} {p.question}",
                      actions.lke_step("y", p.question))]
-            for p in found[:10]
+            for p in found.proposals[:10]
         ]  # fmt: skip
         await reply(
-            update, views.proposals(fill, found), reply_markup=InlineKeyboardMarkup(buttons)
+            update,
+            views.proposals(fill, found.proposals, found.awaiting),
+            reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
         )
 
 

@@ -234,6 +234,8 @@ def _review(n: notices.EvidenceReviewed | notices.ReviewRequest) -> str:
     }
     if n.accepted:
         verified = fill(texts.REVIEW_NOTICE_VERIFIED) if n.verified else ""
+        if n.lke_proposals:
+            verified += fill(texts.REVIEW_NOTICE_LKE, proposals=n.lke_proposals)
         return fill(texts.REVIEW_NOTICE_ACCEPTED, **values) + verified
     return fill(texts.REVIEW_NOTICE_REJECTED, reason=n.reason, **values)
 

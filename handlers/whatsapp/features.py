@@ -253,13 +253,17 @@ class Features:
             found = await run(self.chat.zi.lke_proposals, caller, item_code)
         except ZibotError:
             return
-        if found:
+        if found.proposals or found.awaiting:
             choices = [
                 Choice(actions.lke_step("y", p.question),
                        bounds.excerpt(f"✓ {p.question}: {p.choice}", presenter.MAX_ROW_TITLE))
-                for p in found[:10]
+                for p in found.proposals[:10]
             ]  # fmt: skip
-            await self.chat.say(caller, self._choose(lke_views.proposals(fill, found), choices))
+            text = lke_views.proposals(fill, found.proposals, found.awaiting)
+            if choices:
+                await self.chat.say(caller, self._choose(text, choices))
+            else:  # only answers waiting for verification: nothing to confirm yet
+                await self.chat.text(caller, text)
 
     async def lke_number(self, caller: Caller, text: str) -> bool:
         """Text while the walk asks a number: the number (a wrong one is told why). False

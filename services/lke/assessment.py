@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -43,6 +43,7 @@ from services.lke.worksheet import (
 )
 from services.lke.worksheet import default_path as default_worksheet_path
 from services.progress import DONE, active_year
+from services.status import ItemState, ReviewStatus, item_state
 from services.tracking import normalise_item_code
 
 
@@ -334,21 +335,35 @@ def link_item(
 
 @dataclass(frozen=True)
 class LinkedItem:
-    """An item linked to a question, with the satker's status of it."""
+    """An item linked to a question, with the satker's status of it and its state after the
+    evidence review (``status.item_state``)."""
 
     code: str
     activity: str
     status: str | None  # None: the item does not apply to this satker
     target_id: int | None
+    state: ItemState | None = None  # None: the item does not apply to this satker
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A Ya/Tidak question whose linked items are all done: the best answer is proposed."""
+    """A Ya/Tidak question whose linked items are all done and verified (terverifikasi): the
+    best answer is proposed."""
 
     question: str
     choice: str
     items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AwaitingVerification:
+    """A Ya/Tidak question whose linked items are all reported selesai but not all verified:
+    the answer is proposed once the province accepts their bukti dukung."""
+
+    question: str
+    choice: str
+    items: tuple[str, ...]  # every applying linked item
+    unverified: tuple[str, ...]  # those not terverifikasi yet
 
 
 @dataclass(frozen=True)
@@ -368,10 +383,9 @@ class SatkerLke:
     links: Mapping[str, tuple[LinkedItem, ...]]
     projection: Projection
 
-    @property
-    def proposals(self) -> list[Proposal]:
-        """Ya/Tidak questions not answered with the best label whose linked items (that apply
-        to this satker) are all selesai. Shown for the agen to confirm; never counted before."""
+    def _ya_tidak(self) -> list[tuple[str, str, list[LinkedItem]]]:
+        """(question, best label, applying linked items) of the Ya/Tidak questions with linked
+        items that apply to this satker, all reported selesai, not answered with the best."""
         result = []
         for code, items in self.links.items():
             question = self.worksheet.questions.get(code)
@@ -385,7 +399,31 @@ class SatkerLke:
             current = self.answers.get(code)
             if current is not None and current.choice == best:
                 continue
-            result.append(Proposal(code, best, tuple(i.code for i in applying)))
+            result.append((code, best, applying))
+        return result
+
+    @property
+    def proposals(self) -> list[Proposal]:
+        """Ya/Tidak questions not answered with the best label whose linked items (that apply
+        to this satker) are all terverifikasi: reported selesai and their bukti dukung accepted
+        by the province. Shown for the agen to confirm; never counted before."""
+        return [
+            Proposal(code, best, tuple(i.code for i in applying))
+            for code, best, applying in self._ya_tidak()
+            if all(i.state == ItemState.TERVERIFIKASI for i in applying)
+        ]
+
+    @property
+    def awaiting_verification(self) -> list[AwaitingVerification]:
+        """Ya/Tidak questions whose linked items are all selesai but some not yet verified:
+        no proposal yet; said wherever proposals are shown."""
+        result = []
+        for code, best, applying in self._ya_tidak():
+            unverified = tuple(i.code for i in applying if i.state != ItemState.TERVERIFIKASI)
+            if unverified:
+                result.append(
+                    AwaitingVerification(code, best, tuple(i.code for i in applying), unverified)
+                )
         return result
 
     def moves(self, limit: int = scoring.MOVES) -> list[tuple[Move, tuple[LinkedItem, ...]]]:
@@ -477,24 +515,56 @@ def _links(
     if not links:
         return {}
     item_ids = sorted({item_id for _, item_id, _, _ in links})
-    targets: dict[tuple[int, int], tuple[str, int]] = {
-        (satker_id, item_id): (status, target_id)
-        for satker_id, item_id, status, target_id in session.execute(
-            select(Target.satker_id, Target.item_id, Target.status, Target.id).where(
-                Target.item_id.in_(item_ids), Target.satker_id.in_(list(satker_ids))
+    # One grouped count of each target's bukti by review status (no query per item).
+    review = BuktiDukung.review_status
+    counts = (
+        select(
+            BuktiDukung.target_id,
+            func.sum(case((review == ReviewStatus.MENUNGGU.value, 1), else_=0)).label("waiting"),
+            func.sum(case((review == ReviewStatus.DITERIMA.value, 1), else_=0)).label("accepted"),
+        )
+        .group_by(BuktiDukung.target_id)
+        .subquery()
+    )
+    targets: dict[tuple[int, int], tuple[str, int, ItemState]] = {
+        (satker_id, item_id): (
+            status,
+            target_id,
+            item_state(status, waiting=int(waiting), accepted=int(accepted)),
+        )
+        for satker_id, item_id, status, target_id, waiting, accepted in session.execute(
+            select(
+                Target.satker_id,
+                Target.item_id,
+                Target.status,
+                Target.id,
+                func.coalesce(counts.c.waiting, 0),
+                func.coalesce(counts.c.accepted, 0),
             )
+            .outerjoin(counts, counts.c.target_id == Target.id)
+            .where(Target.item_id.in_(item_ids), Target.satker_id.in_(list(satker_ids)))
         )
     }
     result: dict[int, dict[str, tuple[LinkedItem, ...]]] = {}
     for satker_id in satker_ids:
         per_question: dict[str, list[LinkedItem]] = {}
         for question, item_id, code, activity in links:
-            status, target_id = targets.get((satker_id, item_id), (None, None))
+            status, target_id, state = targets.get((satker_id, item_id), (None, None, None))
             per_question.setdefault(question, []).append(
-                LinkedItem(code, activity, status, target_id)
+                LinkedItem(code, activity, status, target_id, state)
             )
         result[satker_id] = {q: tuple(items) for q, items in per_question.items()}
     return result
+
+
+def item_proposals(session: Session, satker: Satker, year: int, item_code: str) -> list[Proposal]:
+    """The proposals of the Ya/Tidak questions this item serves (none when no worksheet is
+    loaded): asked after an item is reported selesai or its bukti dukung accepted."""
+    if session.scalar(select(LkeVersion.id).limit(1)) is None:
+        return []
+    wanted = item_code.strip().upper()
+    state = load_satker(session, satker, year)
+    return [p for p in state.proposals if wanted in (i.upper() for i in p.items)]
 
 
 def confirm_proposal(

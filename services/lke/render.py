@@ -140,6 +140,16 @@ def projection_lines(state: SatkerLke) -> list[str]:
             )
             for x in proposals
         ]
+    awaiting = state.awaiting_verification
+    if awaiting:
+        lines += ["", texts.LKE_PROJ_AWAITING_HEAD]
+        lines += [
+            texts.LKE_PROJ_AWAITING.format(
+                code=x.question, choice=x.choice, count=len(x.unverified),
+                items=", ".join(x.unverified),
+            )
+            for x in awaiting
+        ]  # fmt: skip
     return lines
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models import Satker
 from services import texts
 from services.lke.assessment import (
+    LinkedItem,
     SatkerLke,
     evidence_names,
     item_evidence,
@@ -194,10 +195,12 @@ def _ranking_summary(sheet: Sheet, year: int, states: list[SatkerLke]) -> None:
     sheet.add_chart(chart, f"A{row + 3}")
 
 
-def _status(status: str | None) -> str:
-    if status is None:
+def _status(item: LinkedItem) -> str:
+    """The linked item's state after the evidence review (belum, proses, selesai, menunggu
+    verifikasi, terverifikasi), or "tidak berlaku"."""
+    if item.state is None:
         return texts.LKE_REPORT_ITEM_NOT_APPLICABLE
-    return texts.STATUS_LABELS.get(status, status)
+    return texts.ITEM_STATE_LABELS.get(item.state, item.state)
 
 
 def _worksheet_sheet(sheet: Sheet, session: Session, state: SatkerLke) -> None:
@@ -217,7 +220,7 @@ def _worksheet_sheet(sheet: Sheet, session: Session, state: SatkerLke) -> None:
         answer = state.answers.get(code)
         score = p.scores[code]
         items = state.links.get(code, ())
-        item_text = "; ".join(f"{i.code} ({_status(i.status)})" for i in items)
+        item_text = "; ".join(f"{i.code} ({_status(i)})" for i in items)
         files = [names[i] for i in state.evidence.get(code, ()) if i in names]
         for i in items:
             if i.target_id:

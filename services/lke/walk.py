@@ -61,12 +61,14 @@ class Card:
     score: float | None
     items: tuple[LinkedItem, ...]
     evidence: tuple[Evidence, ...]
-    proposal: str | None  # the proposed label when every linked item is done
+    proposal: str | None  # the proposed label when every linked item is done and verified
     answered: int  # in the whole worksheet
     total: int
     asking: tuple[str, str] | None = None  # the persen input asked for now: (code, text)
     given: Mapping[str, float] | None = None  # persen inputs typed so far
     saved: str | None = None  # what was just recorded ("MP.P1.a: Ya")
+    # every linked item selesai, some not verified: (label it will propose, those items)
+    awaiting: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class Menu:
     answered: int
     total: int
     proposals: tuple[tuple[str, str, tuple[str, ...]], ...]  # (question, choice, items)
+    # all linked items selesai, not all verified: (question, choice, items not verified)
+    awaiting: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 def area_questions(ws: Worksheet, area_code: str) -> list[Question]:
@@ -152,6 +156,11 @@ def card(
     attached = set(state.evidence.get(question.code, ()))
     questions = area_questions(ws, question.area)
     proposal = next((x.choice for x in state.proposals if x.question == question.code), None)
+    awaiting = next(
+        ((x.choice, x.unverified) for x in state.awaiting_verification
+         if x.question == question.code),
+        None,
+    )  # fmt: skip
     asking = None
     if question.scale == PERSEN:
         typed = given or {}
@@ -182,6 +191,7 @@ def card(
         asking=asking,
         given=given,
         saved=saved,
+        awaiting=awaiting,
     )
 
 
@@ -196,6 +206,7 @@ def menu(state: SatkerLke, satker: SatkerRef) -> Menu:
         answered=p.answered,
         total=len(p.scores),
         proposals=tuple((x.question, x.choice, x.items) for x in state.proposals),
+        awaiting=tuple((x.question, x.choice, x.unverified) for x in state.awaiting_verification),
     )
 
 

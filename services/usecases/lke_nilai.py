@@ -13,7 +13,7 @@ from services import access, catalog, texts
 from services.access import Caller
 from services.errors import ZibotError
 from services.lke import assessment as lke
-from services.lke.assessment import Proposal, RankedSatker, SatkerLke
+from services.lke.assessment import AwaitingVerification, Proposal, RankedSatker, SatkerLke
 from services.lke.scoring import HasilValue
 from services.usecases.base import UseCase
 
@@ -24,6 +24,15 @@ class LkeRanking:
 
     year: int
     lines: list[RankedSatker]
+
+
+@dataclass(frozen=True)
+class Offered:
+    """After /lapor: the answers an item's report proposes (every linked item selesai and
+    terverifikasi), and those that wait for the verification of bukti dukung."""
+
+    proposals: list[Proposal]
+    awaiting: list[AwaitingVerification]
 
 
 @dataclass(frozen=True)
@@ -52,18 +61,23 @@ class LkeNilai(UseCase):
             assert satker is not None
             return lke.load_satker(session, satker, year)
 
-    def lke_proposals(self, caller: Caller, item_code: str) -> list[Proposal]:
+    def lke_proposals(self, caller: Caller, item_code: str) -> Offered:
         """After /lapor: the Ya/Tidak questions this item serves whose linked items are now all
-        selesai, proposed for the agen to confirm (none when no worksheet is loaded)."""
+        selesai and terverifikasi, proposed for the agen to confirm, and those whose linked
+        items are all selesai but wait for the verification of their bukti dukung (nothing
+        when no worksheet is loaded)."""
         with self._sessions() as session:
             _, ref = access.write_scope(session, caller)
             if session.scalar(select(LkeVersion.id).limit(1)) is None:
-                return []
+                return Offered([], [])
             satker = session.get(Satker, ref.id)
             assert satker is not None
             state = lke.load_satker(session, satker, lke.lke_year(session, self.today()))
             wanted = item_code.strip().upper()
-            return [p for p in state.proposals if wanted in (i.upper() for i in p.items)]
+            return Offered(
+                [p for p in state.proposals if wanted in (i.upper() for i in p.items)],
+                [x for x in state.awaiting_verification if wanted in (i.upper() for i in x.items)],
+            )
 
     def lke_hasil(self, caller: Caller, satker: str, pairs: list[str]) -> HasilSaved:
         """An admin enters hasil inputs: ``ipak=3.62 ipkp=3.41 capaian=B`` (the same

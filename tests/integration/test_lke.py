@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
@@ -31,6 +31,7 @@ from services.errors import NotFound, ZibotError
 from services.importer import import_plan
 from services.lke import assessment as lke
 from services.lke.worksheet import WorksheetInvalid, default_path
+from services.status import ItemState
 
 Run = Callable[..., Result]
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
@@ -39,6 +40,17 @@ SAMPLE_PLAN = catalog.sample_plan_path()
 
 def satker(session: Session, code: str) -> Satker:
     return session.scalars(select(Satker).where(Satker.code == code)).one()
+
+
+def bukti(session: Session, t: Target, status: str = "menunggu") -> BuktiDukung:
+    """A bukti dukung of the target, with its review status."""
+    row = BuktiDukung(
+        target_id=t.id, path="x", original_name=f"{t.item.code}.pdf", size=1, sha256="0" * 64,
+        created_at=NOW, review_status=status,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
 
 
 def target(session: Session, satker_code: str, item: str) -> Target:
@@ -188,7 +200,7 @@ def test_answers_of_every_kind_and_their_refusals(planned: sessionmaker[Session]
         assert session.scalar(select(func.count()).select_from(LkeAnswer)) == 3
 
 
-def test_done_linked_items_propose_ya_and_the_agen_confirms(
+def test_done_linked_items_propose_ya_once_verified_and_the_agen_confirms(
     planned: sessionmaker[Session],
 ) -> None:
     with planned.begin() as session:
@@ -215,9 +227,38 @@ def test_done_linked_items_propose_ya_and_the_agen_confirms(
         assert [i.code for i in moves["MP.P1.a"]] == ["MP-02"]
     with planned.begin() as session:
         target(session, "5103", "MP-02").status = "selesai"
+        waiting = bukti(session, target(session, "5103", "MP-01"))
+        bukti(session, target(session, "5103", "MP-02"), "diterima")
+    with planned() as session:
+        # Every linked item selesai, but MP-01 has no bukti accepted (one waits): no proposal,
+        # and it says so; the report reads each linked item's state.
+        state = lke.load_satker(session, satker(session, "5103"), 2026)
+        assert state.proposals == []
+        assert [(x.question, x.choice, x.unverified) for x in state.awaiting_verification] == [
+            ("MP.P1.a", "Ya", ("MP-01",))
+        ]
+        assert [i.state for i in state.links["MP.P1.a"]] == [
+            ItemState.MENUNGGU_VERIFIKASI,
+            ItemState.TERVERIFIKASI,
+        ]
+        with pytest.raises(ZibotError, match="terverifikasi"):
+            lke.confirm_proposal(
+                session, satker=satker(session, "5103"), year=2026, question="MP.P1.a", now=NOW,
+                actor="t",
+            )  # fmt: skip
+    with planned.begin() as session:
+        session.get(BuktiDukung, waiting.id).review_status = "ditolak"  # type: ignore[union-attr]
+    with planned() as session:
+        # Rejected: MP-01 is selesai with nothing accepted; still waiting, still no proposal.
+        state = lke.load_satker(session, satker(session, "5103"), 2026)
+        assert state.proposals == [] and state.links["MP.P1.a"][0].state == ItemState.SELESAI
+        assert [x.unverified for x in state.awaiting_verification] == [("MP-01",)]
+    with planned.begin() as session:
+        bukti(session, target(session, "5103", "MP-01"), "diterima")
     with planned.begin() as session:
         badung = satker(session, "5103")
         state = lke.load_satker(session, badung, 2026)
+        assert state.awaiting_verification == []
         assert [(p.question, p.choice, p.items) for p in state.proposals] == [
             ("MP.P1.a", "Ya", ("MP-01", "MP-02"))
         ]
@@ -237,6 +278,28 @@ def test_done_linked_items_propose_ya_and_the_agen_confirms(
         # Another satker's items are its own: nothing proposed to Jembrana.
         assert lke.load_satker(session, satker(session, "5101"), 2026).proposals == []
         assert session.scalar(select(func.count()).select_from(LkeLink)) == 3
+
+
+def test_a_rejected_bukti_takes_the_proposal_back(planned: sessionmaker[Session]) -> None:
+    with planned.begin() as session:
+        lke.link_item(session, item="MP-01", question="MP.P1.a", year=2026, now=NOW, actor="t")
+        target(session, "5103", "MP-01").status = "selesai"
+        accepted = bukti(session, target(session, "5103", "MP-01"), "diterima")
+    with planned() as session:
+        state = lke.load_satker(session, satker(session, "5103"), 2026)
+        assert [p.question for p in state.proposals] == ["MP.P1.a"]
+        assert lke.item_proposals(session, satker(session, "5103"), 2026, "mp-01") == (
+            state.proposals
+        )
+    with planned.begin() as session:
+        # The only accepted bukti turns out rejected, and a new upload waits: taken back.
+        session.get(BuktiDukung, accepted.id).review_status = "ditolak"  # type: ignore[union-attr]
+        bukti(session, target(session, "5103", "MP-01"))
+    with planned() as session:
+        state = lke.load_satker(session, satker(session, "5103"), 2026)
+        assert state.proposals == []
+        assert [x.unverified for x in state.awaiting_verification] == [("MP-01",)]
+        assert lke.item_proposals(session, satker(session, "5103"), 2026, "MP-01") == []
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -300,6 +363,7 @@ def test_cli_round_trip(zibot: Run, database_url: str, tmp_path: Path) -> None:
     try:
         with make_session_factory(engine).begin() as session:
             target(session, "5103", "MP-01").status = "selesai"
+            bukti(session, target(session, "5103", "MP-01"), "diterima")
     finally:
         engine.dispose()
 
@@ -340,7 +404,7 @@ def test_cli_round_trip(zibot: Run, database_url: str, tmp_path: Path) -> None:
     assert len(rows_by_code) == 110 + 3
     pw = rows_by_code["PW.R2.a"]
     assert pw[8] == "a=4; b=0; c=2" and pw[9] == 0.5 and pw[10] == 1.5
-    assert rows_by_code["MP.P1.a"][11] == "MP-01 (Selesai)"
+    assert rows_by_code["MP.P1.a"][11] == "MP-01 (Terverifikasi)"
     assert rows_by_code["ipak"][7] == "3.62"
 
     everyone = tmp_path / "lke-semua.xlsx"
@@ -348,3 +412,36 @@ def test_cli_round_trip(zibot: Run, database_url: str, tmp_path: Path) -> None:
     book = load_workbook(everyone)
     assert len(book.sheetnames) == 11 and book["Ringkasan"]["B7"].value == "5103"
     assert zibot("lke", "report", str(tmp_path / "x.csv")).exit_code == 1
+
+
+def test_linked_item_states_cost_no_query_per_item(planned: sessionmaker[Session]) -> None:
+    with planned.begin() as session:
+        for item in ("MP-01", "MP-02", "MP-03"):
+            lke.link_item(session, item=item, question="MP.P1.a", year=2026, now=NOW, actor="t")
+        for code in ("5101", "5103"):
+            for item in ("MP-01", "MP-02"):
+                t = target(session, code, item)
+                t.status = "selesai"
+                bukti(session, t, "diterima")
+                bukti(session, t)
+    with planned() as session:
+        satkers = list(session.scalars(select(Satker).order_by(Satker.code)))
+        lke.latest_version(session)  # the worksheet row, loaded once either way
+        statements: list[str] = []
+
+        def seen(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            states = lke.load_many(session, satkers, 2026)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert len(states) == len(satkers) == 10
+        assert len(statements) <= 6, statements  # not one per satker or per item
+        by_code = {s.satker_code: s for s in states}
+        assert [i.state for i in by_code["5103"].links["MP.P1.a"]][:2] == [
+            ItemState.MENUNGGU_VERIFIKASI,
+            ItemState.MENUNGGU_VERIFIKASI,
+        ]

@@ -14,8 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers import lke_views as views
-from models import BuktiDukung, ChatLink, Conversation, LkeAnswer, RencanaAksi, Satker, Target, User
-from services import catalog, texts
+from models import (
+    BuktiDukung,
+    ChatLink,
+    Conversation,
+    LkeAnswer,
+    Outbox,
+    RencanaAksi,
+    Satker,
+    Target,
+    User,
+)
+from services import catalog, notices, texts
 from services.access import Forbidden
 from services.errors import ZibotError
 from services.importer import import_plan
@@ -197,8 +207,42 @@ def test_a_done_linked_item_proposes_ya_and_its_bukti_can_be_attached(
     bukti = _file_for(sessions, "5103", "MP-01", "SK Tim <ZI>.pdf")
     agen = in_group(BADUNG_GROUP, AGEN)
 
+    # Selesai, its bukti not yet verified: no proposal, and the menu and card say it waits.
+    waiting = zi.lke_open(agen)
+    assert isinstance(waiting, Menu) and waiting.proposals == ()
+    assert waiting.awaiting == (("MP.P1.a", "Ya", ("MP-01",)),)
+    assert "menunggu verifikasi bukti dukung (1 item: MP-01)" in views.menu(plain, waiting)
+    waiting_card = zi.lke_open(agen, "MP.P1.a")
+    assert isinstance(waiting_card, Card) and waiting_card.proposal is None
+    assert waiting_card.awaiting == ("Ya", ("MP-01",))
+    shown = views.card(plain, waiting_card)
+    assert "menunggu verifikasi bukti dukung (1 item: MP-01)" in shown
+    assert "MP-01 Pembentukan" in shown and "Menunggu verifikasi" in shown
+    assert "Usulan: Ya" not in shown
+    with pytest.raises(ZibotError, match="terverifikasi"):
+        zi.lke_confirm(agen, "MP.P1.a")
+    projected = zi.lke_projection(agen, "")
+    assert isinstance(projected, SatkerLke)
+    assert "MP.P1.a → Ya: menunggu verifikasi bukti dukung (1 item: MP-01)" in "\n".join(
+        views.projection(plain, projected).splitlines()
+    )
+
+    # The province accepts the bukti (from its own group): the proposal is made, and the
+    # outcome notice to Badung's group offers it.
+    outcome = zi.review_accept(in_group(PROVINCE_GROUP, ADMIN), bukti)
+    assert outcome.item_state == "terverifikasi"
+    with sessions() as session:
+        told = {
+            row.chat_id: notices.load(row.payload)
+            for row in session.scalars(select(Outbox).where(Outbox.kind == "review"))
+        }
+    notice = told[BADUNG_GROUP]
+    assert isinstance(notice, notices.EvidenceReviewed)
+    assert notice.verified and notice.lke_proposals == "MP.P1.a → Ya"
+
     menu = zi.lke_open(agen)
     assert isinstance(menu, Menu) and menu.proposals == (("MP.P1.a", "Ya", ("MP-01",)),)
+    assert menu.awaiting == ()
     card = zi.lke_open(agen, "MP.P1.a")
     assert isinstance(card, Card) and card.proposal == "Ya"
     assert [(x.id, x.name, x.attached) for x in card.evidence] == [
@@ -206,6 +250,7 @@ def test_a_done_linked_item_proposes_ya_and_its_bukti_can_be_attached(
     ]
     text = views.card(plain, card)
     assert "MP-01" in text and "SK Tim <ZI>.pdf" in text and "Usulan" in text
+    assert "Terverifikasi" in text and "menunggu verifikasi" not in text
 
     with pytest.raises(ZibotError) as first:
         zi.lke_evidence(agen, "MP.P1.a", bukti)

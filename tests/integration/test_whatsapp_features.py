@@ -19,7 +19,17 @@ from whatsapp_fakes import button_body, choices_of, list_body, text_body, user_i
 from handlers import lke_views
 from handlers.whatsapp import presenter
 from handlers.whatsapp.presenter import ListMessage, ReplyButtons, Text, fill
-from models import BuktiDukung, BuktiReview, ChatLink, Conversation, LkeAnswer, User
+from models import (
+    BuktiDukung,
+    BuktiReview,
+    ChatLink,
+    Conversation,
+    LkeAnswer,
+    RencanaAksi,
+    Satker,
+    Target,
+    User,
+)
 from services import catalog, texts
 from services.importer import import_plan
 from services.lke import assessment as lke
@@ -221,6 +231,7 @@ def test_lapor_selesai_proposes_the_lke_answer_to_confirm(
 ) -> None:
     with world.begin() as session:
         lke.link_item(session, item="MP-01", question="MP.P1.a", year=2026, now=NOW, actor="t")
+        accepted_bukti(session, "5103", "MP-01")  # proposals need the item terverifikasi
     run(bot.say(text_body(AGEN, "lapor MP-01 selesai")))
     done, proposal = replies(bot, AGEN)
     assert done.body.startswith("✅ *MP-01*")
@@ -230,6 +241,35 @@ def test_lapor_selesai_proposes_the_lke_answer_to_confirm(
     run(bot.say(button_body(AGEN, payload, title)))
     assert answers(world)["MP.P1.a"] == ("Ya", None)
     assert "✓ Tersimpan — MP.P1.a: Ya" in replies(bot, AGEN)[-1].body
+
+
+def test_lapor_selesai_without_verified_bukti_says_the_answer_waits(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    with world.begin() as session:
+        lke.link_item(session, item="MP-01", question="MP.P1.a", year=2026, now=NOW, actor="t")
+    run(bot.say(text_body(AGEN, "lapor MP-01 selesai")))
+    done, waiting = replies(bot, AGEN)
+    assert done.body.startswith("✅ *MP-01*")
+    assert "MP.P1.a" in waiting.body and "verifikasi" in waiting.body
+    assert choices_of(waiting) == []  # nothing to confirm before the province accepts
+    assert "MP.P1.a" not in answers(world)
+
+
+def accepted_bukti(session: Session, satker_code: str, item: str) -> None:
+    """A bukti dukung of the satker's item, already accepted by the province."""
+    target = session.scalars(
+        select(Target)
+        .join(RencanaAksi)
+        .join(Satker)
+        .where(Satker.code == satker_code, RencanaAksi.code == item)
+    ).one()
+    session.add(
+        BuktiDukung(
+            target_id=target.id, path="x", original_name=f"{item}.pdf", size=1,
+            sha256="0" * 64, created_at=NOW, review_status="diterima",
+        )
+    )  # fmt: skip
 
 
 def test_a_stranger_may_not_walk_and_a_forged_press_is_refused(bot: Bot) -> None:

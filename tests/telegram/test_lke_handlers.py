@@ -5,11 +5,13 @@ projection in a satker group and the ranking in the province group."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from offline import (
     BOT_USERNAME,
     NOW,
+    ApiCall,
     BotHarness,
     TgChat,
     TgUser,
@@ -22,7 +24,9 @@ from offline import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import LkeAnswer
+from handlers.telegram.notifier import TelegramNotifier
+from models import BuktiDukung, LkeAnswer, RencanaAksi, Satker, Target
+from scheduler.outbox import Dispatcher
 from services import texts
 from services.lke import assessment as lke
 from services.lke.walk import area_questions
@@ -212,8 +216,37 @@ def _buttons(message: dict[str, object]) -> list[tuple[str, str]]:
     ]
 
 
-def test_lapor_selesai_proposes_the_answers_it_completes(
-    tg: BotHarness, sessions: sessionmaker[Session], people: None
+def _bukti(sessions: sessionmaker[Session], *items: str) -> list[int]:
+    """A bukti dukung waiting for review for each of Badung's items."""
+    with sessions.begin() as session:
+        rows = []
+        for item in items:
+            target = session.scalars(
+                select(Target).join(RencanaAksi).join(Satker)
+                .where(RencanaAksi.code == item, Satker.code == "5103")
+            ).one()  # fmt: skip
+            row = BuktiDukung(
+                target_id=target.id, path=f"x/{item}.pdf", original_name=f"{item}.pdf", size=3,
+                sha256="0" * 64, created_at=NOW,
+            )  # fmt: skip
+            session.add(row)
+            rows.append(row)
+        session.flush()
+        return [r.id for r in rows]
+
+
+def _deliver(tg: BotHarness, evidence_dir: Path) -> list[ApiCall]:
+    zibot = tg.application.bot_data.zibot
+    notifier = TelegramNotifier(tg.application.bot, evidence_dir)
+    dispatcher = Dispatcher(zibot._sessions, {"telegram": notifier}, zibot.now)
+    before = len(tg.api.calls)
+    stats = tg.run(dispatcher.drain())
+    assert stats.failed == 0, stats
+    return sent(tg.api.calls[before:])
+
+
+def test_lapor_selesai_proposes_the_answers_it_completes_once_verified(
+    tg: BotHarness, sessions: sessionmaker[Session], people: None, evidence_dir: Path
 ) -> None:
     with sessions.begin() as session:
         for item in ("MP-01", "MP-02"):
@@ -221,8 +254,30 @@ def test_lapor_selesai_proposes_the_answers_it_completes(
 
     # MP-02 is still open: nothing to propose yet.
     assert len(sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-01 selesai"))) == 1
-    done, proposal = sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-02 selesai"))
+    ids = _bukti(sessions, "MP-01", "MP-02")
+    # Both selesai, their bukti not verified yet: no proposal, and the reply says it waits.
+    done, waiting = sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-02 selesai"))
     assert "Selesai" in done.visible
+    assert waiting.visible.splitlines()[1] == (
+        "• MP.P1.a → Ya: menunggu verifikasi bukti dukung (2 item: MP-01, MP-02)"
+    )
+    assert waiting.buttons() == []
+    # The province accepts both bukti from its own group: the outcome notice of the last one
+    # offers the answer in Badung's group.
+    entries = [
+        c for c in sent(tg.send(ADMIN, PROVINCE_GROUP, f"/verifikasi@{BOT_USERNAME} 5103"))
+        if c.buttons()
+    ]  # fmt: skip
+    assert len(entries) == 2
+    for entry, bukti in zip(entries, ids, strict=True):
+        tg.press(ADMIN, entry.message, f"vf:ok:{bukti}")
+    told = [c for c in _deliver(tg, evidence_dir) if c.chat_id == BADUNG_GROUP.id]
+    assert "Jawaban LKE kini diusulkan: MP.P1.a → Ya" not in told[0].visible
+    assert "Jawaban LKE kini diusulkan: MP.P1.a → Ya. Ketik /lke" in told[1].visible
+    menu = only_reply(tg.send(AGEN, BADUNG_GROUP, f"/lke@{BOT_USERNAME}"))
+    assert "• MP.P1.a → Ya (item MP-01, MP-02)" in menu.visible
+    # Reported selesai again: the proposal is offered after /lapor too.
+    done, proposal = sent(tg.send(AGEN, BADUNG_GROUP, f"/lapor@{BOT_USERNAME} MP-02 selesai"))
     assert proposal.visible.splitlines()[1] == "• MP.P1.a → Ya (item MP-01, MP-02)"
     assert proposal.buttons() == [("✓ Konfirmasi Ya MP.P1.a", "lk:y:MP.P1.a")]
     assert stored(sessions) == {}  # proposed, not counted
