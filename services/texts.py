@@ -1327,3 +1327,6 @@ IMPORT_LKE_COLUMN = "Kode LKE"
 IMPORT_LKE_UNKNOWN = "pertanyaan LKE {code!r} tidak ada di lembar kerja {label}"
 IMPORT_LKE_LINKED = "Kaitan item dengan pertanyaan LKE ditambahkan: {count}."
 INIT_LKE_LOADED = "Lembar kerja LKE dimuat: {label} ({questions} pertanyaan)."
+
+# --- h-warobust ---
+INPUT_WHAT_MESSAGE = "Pesan Anda"
