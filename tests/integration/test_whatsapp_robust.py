@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from test_whatsapp import AGEN, AGEN_ID, NOW, Bot, inbox_rows, run
 from whatsapp_fakes import PHONE_ID, raw, user_id_of
 
+from bot.whatsapp import FLOOD_DROPPED
 from models import User
 from services import catalog, texts
+from services.throttle import Throttle
 
 # The fixtures of the WhatsApp integration tests: the sample plan, one agen, one process.
 world, clock, bot = base.world, base.clock, base.bot
@@ -88,6 +90,12 @@ KINDS: dict[str, dict[str, Any]] = {
     "nfm_reply": {"type": "interactive", "interactive": {"type": "nfm_reply", "nfm_reply": {
         "response_json": "{}", "body": "Sent", "name": "flow"}}},
     "request_welcome": {"type": "request_welcome"},
+    "text-without-body": {"type": "text", "text": {}},
+    "text-not-an-object": {"type": "text", "text": "progres"},
+    "no-type": {"text": {"body": "progres"}},
+    "interactive-without-reply": {"type": "interactive", "interactive": {"type": "button_reply"}},
+    "button-without-payload": {"type": "button", "button": {"text": "Lihat detail"}},
+    "document-without-id": {"type": "document", "document": {"filename": "a.pdf"}},
 }  # fmt: skip
 SILENT: dict[str, dict[str, Any]] = {
     "reaction": {"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": "👍"}},
@@ -387,3 +395,67 @@ def test_a_huge_chunked_body_without_a_length_is_refused(
     response = run(post())
     assert response.status_code == 413  # type: ignore[attr-defined]
     assert inbox_rows(world) == []
+
+
+# ------------------------------------------------------------------ a flooding person
+
+
+class Ticks:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_flooding_person_gets_one_notice_then_silence_and_others_are_answered(
+    bot: Bot, world: sessionmaker[Session]
+) -> None:
+    ticks = Ticks()
+    bot.inbound.throttle = Throttle(ticks)
+    stranger = user_id_of(STRANGER)
+    for n in range(15):
+        ticks.now += 0.1
+        run(bot.say(msg({"type": "text", "text": {"body": "bantuan"}})))
+        if n == 12:  # someone else, in the middle of the flood
+            run(bot.say(msg({"type": "text", "text": {"body": "halo"}}, wa_id=STRANGER,
+                            user_id=stranger)))  # fmt: skip
+    answers = sent_to(bot, AGEN_ID)
+    notice = texts.FLOOD_NOTICE
+    assert len(answers) == 11 and answers[-1] == notice and notice not in answers[:-1]
+    assert len(sent_to(bot, stranger)) == 1
+    rows = inbox_rows(world)
+    assert len(rows) == 16 and all(r.done_at is not None for r in rows)  # nothing lost
+    assert [r.error for r in rows].count(FLOOD_DROPPED) == 5
+    # A press during the flood is dropped too (quietly); after a pause, answered again.
+    run(bot.say(msg({"type": "interactive", "interactive": {
+        "type": "button_reply", "button_reply": {"id": "forged", "title": "Ya"}}})))  # fmt: skip
+    assert len(sent_to(bot, AGEN_ID)) == 11
+    ticks.now += 61
+    run(bot.say(msg({"type": "text", "text": {"body": "bantuan"}})))
+    assert len(sent_to(bot, AGEN_ID)) == 12 and sent_to(bot, AGEN_ID)[-1] != notice
+
+
+def test_a_redelivered_flood_is_not_counted_twice(bot: Bot, world: sessionmaker[Session]) -> None:
+    ticks = Ticks()
+    bot.inbound.throttle = Throttle(ticks)
+    same = msg({"type": "text", "text": {"body": "bantuan"}})
+    for _ in range(30):  # Meta redelivers one message many times
+        run(bot.say(same))
+    assert len(sent_to(bot, AGEN_ID)) == 1
+    assert [r.error for r in inbox_rows(world)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"), [("lapor *MP-99*", "*MP-99*"), ("rencana ~x~", "~x~"),
+                         ("progres _a_", "_a_")],
+)  # fmt: skip
+def test_what_a_person_wrote_is_quoted_literally_in_a_refusal(
+    bot: Bot, world: sessionmaker[Session], text: str, quoted: str
+) -> None:
+    run(bot.say(msg({"type": "text", "text": {"body": text}})))
+    [answer] = sent_to(bot, AGEN_ID)
+    assert quoted not in answer  # a word joiner after each mark: WhatsApp formats nothing
+    assert quoted in answer.replace("\u2060", "")
