@@ -213,6 +213,7 @@ class WhatsAppInbound:
 
     async def process_one(self, key: str) -> bool:
         """Claim, process and finish one entry; False when it was not ours to process."""
+        verdict = self._verdicts.pop(key, None)  # taken now: never left behind
         claimed = await asyncio.to_thread(self._claim, key)
         if claimed is None:
             return False
@@ -220,7 +221,6 @@ class WhatsAppInbound:
             log.error("WhatsApp update %s failed %s times: given up", key, claimed.attempt - 1)
             await asyncio.to_thread(self._finish, key, "given up")
             return False
-        verdict = self._verdicts.pop(key, None)
         if verdict is not None:
             await self._flooded(claimed.body, verdict)
             await asyncio.to_thread(self._finish, key, FLOOD_DROPPED)

@@ -59,6 +59,16 @@ def _contact_for(message: Json, contacts: list[Json], index: int) -> Json | None
     return contacts[0] if contacts else None
 
 
+def _made_contact(message: Json) -> Json | None:
+    sender, sender_id = message.get("from"), message.get("from_user_id")
+    if not sender and not sender_id:
+        return None
+    made: Json = {"profile": {"name": ""}, "user_id": sender_id or sender}
+    if sender:
+        made["wa_id"] = sender
+    return made
+
+
 def _recipient(status: Json, contacts: list[Json]) -> Json:
     """The contact pywa 4.5 reads a status's recipient from; status bodies before
     business-scoped ids carry only ``recipient_id``."""
@@ -136,6 +146,8 @@ def _split(raw: bytes, phone_id: str | None) -> list[Single]:
                 if not isinstance(message, dict) or not isinstance(message.get("id"), str):
                     raise NotAnUpdate("a message without an id")
                 contact = _contact_for(message, contacts, index)
+                if contact is None:  # a body without contacts: the sender from the message
+                    contact = _made_contact(message)
                 one: Json = {**rest, "messages": [message]}
                 if contact is not None:
                     contact = dict(contact)

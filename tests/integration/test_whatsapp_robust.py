@@ -18,6 +18,7 @@ from test_whatsapp import AGEN, AGEN_ID, NOW, Bot, inbox_rows, run
 from whatsapp_fakes import PHONE_ID, raw, user_id_of
 
 from bot.whatsapp import FLOOD_DROPPED
+from handlers.whatsapp.presenter import Text
 from models import User
 from services import catalog, texts
 from services.throttle import Throttle
@@ -113,7 +114,7 @@ def all_done(sessions: sessionmaker[Session]) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-@pytest.mark.parametrize("ids", ["both", "wa_id-only", "user_id-only"])
+@pytest.mark.parametrize("ids", ["both", "wa_id-only", "user_id-only", "no-contacts"])
 def test_every_kind_of_message_is_answered_once_plainly(
     bot: Bot, world: sessionmaker[Session], kind: str, ids: str
 ) -> None:
@@ -121,8 +122,12 @@ def test_every_kind_of_message_is_answered_once_plainly(
         "both": {"wa_id": AGEN, "user_id": AGEN_ID},
         "wa_id-only": {"wa_id": AGEN, "user_id": None},
         "user_id-only": {"wa_id": None, "user_id": AGEN_ID},
+        "no-contacts": {"wa_id": AGEN, "user_id": AGEN_ID},
     }[ids]
-    data = raw(msg(KINDS[kind], **who))
+    update = msg(KINDS[kind], **who)
+    if ids == "no-contacts":
+        del update["entry"][0]["changes"][0]["value"]["contacts"]
+    data = raw(update)
     run(bot.say(json.loads(data)))
     run(bot.say(json.loads(data)))  # a redelivery
     to = AGEN_ID if ids != "wa_id-only" else AGEN
@@ -459,3 +464,24 @@ def test_what_a_person_wrote_is_quoted_literally_in_a_refusal(
     [answer] = sent_to(bot, AGEN_ID)
     assert quoted not in answer  # a word joiner after each mark: WhatsApp formats nothing
     assert quoted in answer.replace("\u2060", "")
+
+
+@pytest.mark.parametrize("ids", ["wa_id-only", "user_id-only", "no-contacts"])
+def test_a_text_is_read_whatever_ids_the_body_carries(
+    bot: Bot, world: sessionmaker[Session], ids: str
+) -> None:
+    who: dict[str, Any] = {"wa_id": AGEN, "user_id": AGEN_ID}
+    if ids == "wa_id-only":
+        who["user_id"] = None
+    elif ids == "user_id-only":
+        who["wa_id"] = None
+    update = msg({"type": "text", "text": {"body": "progres"}}, **who)
+    if ids == "no-contacts":
+        del update["entry"][0]["changes"][0]["value"]["contacts"]
+    run(bot.say(update))
+    [(to, answer)] = bot.cloud.sent
+    assert to == (AGEN if ids == "wa_id-only" else AGEN_ID)
+    assert isinstance(answer, Text) and answer.body != texts.WA_UNSUPPORTED.replace("**", "*")
+    # The agen is known by the business-scoped id: a body with the phone number only is a
+    # stranger's (still read as the command it is).
+    assert ("KPU Kabupaten Badung" in answer.body) is (ids != "wa_id-only")
