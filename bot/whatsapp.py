@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from handlers.whatsapp.chat import CHANNEL, WhatsAppChat
 from handlers.whatsapp.cloud import PywaCloud
 from handlers.whatsapp.presenter import text_reply
 from services import inbox, texts
+from services.throttle import Throttle, Verdict
 from services.usecases.choices import Choices
 from services.usecases.identity_moves import IdentityMoves
 from services.zi import Caller, Zibot
@@ -40,6 +42,7 @@ WEBHOOK_PATH = "/whatsapp"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 GRAPH_HOST = "graph.facebook.com"
 MAX_BODY = 3 * 1024 * 1024  # Meta's bodies are small; anything bigger is refused unread
+FLOOD_DROPPED = "dropped: flood"  # the inbox entry's mark for a message over the flood limit
 
 
 class RedirectTransport(httpx.AsyncBaseTransport):
@@ -107,6 +110,7 @@ class WhatsAppInbound:
         client: WhatsApp,
         chat: WhatsAppChat,
         on_status: StatusHandler | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self._runtime = runtime
         self._client = client
@@ -118,16 +122,25 @@ class WhatsAppInbound:
         self._senders: dict[str, str] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiting: dict[str, int] = {}
+        # A person who sends too much in a short time: counted as the messages arrive, one
+        # polite notice, then their messages are stored and marked dropped until they pause
+        # (services.throttle; the same policy as Telegram's).
+        self.throttle = throttle if throttle is not None else Throttle(time.monotonic)
+        self._verdicts: dict[str, Verdict] = {}
 
     # ------------------------------------------------------------------ database steps
 
-    def _store(self, singles: list[updates.Single]) -> list[str]:
+    def _store(self, singles: list[updates.Single]) -> list[updates.Single]:
+        """Store the updates; the ones that are new (not a redelivery)."""
         now = self._runtime.clock()
+        new: list[updates.Single] = []
         with self._runtime.sessions.begin() as session:
             for single in singles:
-                if not inbox.store(session, CHANNEL, single.key, single.body, now):
+                if inbox.store(session, CHANNEL, single.key, single.body, now):
+                    new.append(single)
+                else:
                     log.info("WhatsApp update %s was delivered again", single.key)
-        return [single.key for single in singles]
+        return new
 
     def _claim(self, key: str) -> inbox.Claimed | None:
         with self._runtime.sessions.begin() as session:
@@ -152,10 +165,16 @@ class WhatsAppInbound:
     async def receive(self, raw: bytes) -> list[str]:
         """Store every update of a verified body (committed before the webhook is answered);
         the keys, to process."""
-        singles = updates.split(raw)
+        singles = updates.split(raw, self._runtime.settings.whatsapp_phone_id or None)
         for single in singles:
             self._senders[single.key] = single.sender
-        return await asyncio.to_thread(self._store, singles)
+        new = await asyncio.to_thread(self._store, singles)
+        for single in new:  # in arrival order; a redelivery is not counted again
+            if single.sender and single.key.startswith("msg:"):
+                verdict = self.throttle.hit(single.sender)
+                if verdict is not Verdict.PASS:
+                    self._verdicts[single.key] = verdict
+        return [single.key for single in singles]
 
     def process_soon(self, keys: list[str]) -> None:
         """Process entries in a task of this process (after the answer went out); one
@@ -194,6 +213,7 @@ class WhatsAppInbound:
 
     async def process_one(self, key: str) -> bool:
         """Claim, process and finish one entry; False when it was not ours to process."""
+        verdict = self._verdicts.pop(key, None)  # taken now: never left behind
         claimed = await asyncio.to_thread(self._claim, key)
         if claimed is None:
             return False
@@ -201,6 +221,10 @@ class WhatsAppInbound:
             log.error("WhatsApp update %s failed %s times: given up", key, claimed.attempt - 1)
             await asyncio.to_thread(self._finish, key, "given up")
             return False
+        if verdict is not None:
+            await self._flooded(claimed.body, verdict)
+            await asyncio.to_thread(self._finish, key, FLOOD_DROPPED)
+            return True
         try:
             await self._dispatch(claimed.body)
         except Exception as exc:
@@ -218,6 +242,10 @@ class WhatsAppInbound:
         return True
 
     async def _dispatch(self, body: str) -> None:
+        moved = updates.identity_change(body)
+        if moved is not None:
+            await self._chat.identity_changed(moved.old_id, moved.new_id)
+            return
         try:
             update: object = updates.read(self._client, body)
             incoming = updates.incoming_of(update)  # type: ignore[arg-type]
@@ -237,6 +265,21 @@ class WhatsAppInbound:
             # Statuses (sent, delivered, read, failed) update the outbox: h-waout's
             # bot.whatsapp_out.status_handler -> handlers.whatsapp.status.on_status.
             await self.on_status(update)
+
+    async def _flooded(self, body: str, verdict: Verdict) -> None:
+        """A message over the flood limit is not handled; the first of an episode gets the
+        notice."""
+        if verdict is not Verdict.NOTICE:
+            return
+        sender = updates.sender_of(body)
+        if not sender:
+            return
+        try:
+            await self._chat.say(
+                Caller(CHANNEL, sender, True, sender), text_reply(texts.FLOOD_NOTICE)
+            )
+        except Exception:  # a courtesy: the message is dropped regardless
+            log.warning("Could not tell a WhatsApp user to slow down", exc_info=True)
 
     async def _apologise(self, user_id: str) -> None:
         try:
@@ -294,7 +337,9 @@ def routes(settings: Settings, inbound: WhatsAppInbound) -> list[Route]:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY:
             return PlainTextResponse("too large", status_code=413)
-        raw = await request.body()
+        raw = await read_capped(request, MAX_BODY)
+        if raw is None:  # no (or a false) Content-Length: counted while read
+            return PlainTextResponse("too large", status_code=413)
         if not signature_ok(app_secret, raw, header):
             return PlainTextResponse("forbidden", status_code=403)
         try:
@@ -308,6 +353,19 @@ def routes(settings: Settings, inbound: WhatsAppInbound) -> list[Route]:
         Route(WEBHOOK_PATH, challenge, methods=["GET"]),
         Route(WEBHOOK_PATH, update, methods=["POST"]),
     ]
+
+
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None as soon as it grows past ``limit`` bytes (the rest is not
+    read: a chunked body has no Content-Length to refuse it by)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def inbox_receive(inbound: WhatsAppInbound, raw: bytes) -> list[str]:

@@ -1380,3 +1380,6 @@ LKE_PROJ_AWAITING = "  {code} → {choice}: menunggu verifikasi bukti dukung ({c
 LKE_REPORT_ITEM_STATE = "{code} ({state})"
 LKE_CARD_AWAITING = "⏳ Usulan {choice} menunggu verifikasi bukti dukung ({count} item: {items})."
 REVIEW_NOTICE_LKE = "\n📋 Jawaban LKE kini diusulkan: {proposals}. Ketik /lke untuk mengonfirmasi."
+
+# --- h-warobust ---
+INPUT_WHAT_MESSAGE = "Pesan Anda"

@@ -114,6 +114,14 @@ class WhatsAppChat:
         if not noted:
             await run(self.zi.note_inbound, CHANNEL, incoming.user_id)
 
+    async def identity_changed(self, old_id: str, new_id: str) -> None:
+        """WhatsApp announced a new phone number or business-scoped id: the account follows
+        (nothing is sent; the person writes from the new id next)."""
+        if self.ids is None:
+            return
+        if await run(self.ids.move_identity, CHANNEL, old_id, new_id):
+            log.info("A WhatsApp identity moved to its new id")
+
     async def say(self, caller: Caller, reply: Reply) -> None:
         """Send a reply; a numbered list is remembered so that the answer is understood."""
         if reply.numbered:
@@ -126,6 +134,9 @@ class WhatsAppChat:
         await self.say(caller, presenter.text_reply(text))
 
     async def _route(self, caller: Caller, incoming: Incoming) -> None:
+        # WhatsApp lets a person send up to 65,536 characters: refused with the length, never
+        # cut (the same bound as a Telegram message).
+        bounds.check_text(incoming.text, texts.INPUT_WHAT_MESSAGE)
         if incoming.payload is not None:
             await self.press(caller, incoming.payload)
             return

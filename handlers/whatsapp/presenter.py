@@ -10,6 +10,7 @@ text list the person answers with a number.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from handlers.views import Markup
@@ -47,11 +48,30 @@ class WhatsAppStyle:
         return literal(str(text))
 
     def refusal(self, exc: BaseException) -> str:
-        """A refused request's reason (an Indonesian sentence from ``services.texts``)."""
-        return markup(str(exc))
+        """A refused request's reason (an Indonesian sentence from ``services.texts``): its
+        emphasis marks as WhatsApp's, everything else literal, since the sentence may quote
+        what the person wrote (``Kode item '*MP-99*' tidak ada``)."""
+        return refusal_text(str(exc))
 
 
 WHATSAPP = WhatsAppStyle()
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__", re.DOTALL)
+
+
+def refusal_text(text: str) -> str:
+    """A finished sentence with the templates' marks (``**bold**``, ``__italic__``) in
+    WhatsApp formatting and every other formatting character shown literally."""
+    parts: list[str] = []
+    position = 0
+    for found in _EMPHASIS.finditer(text):
+        parts.append(literal(text[position : found.start()]))
+        if found.group(1) is not None:
+            parts.append("*" + literal(found.group(1)) + "*")
+        else:
+            parts.append("_" + literal(found.group(2)) + "_")
+        position = found.end()
+    parts.append(literal(text[position:]))
+    return "".join(parts)
 
 
 def fill(template: str, **values: object) -> str:

@@ -59,6 +59,16 @@ def _contact_for(message: Json, contacts: list[Json], index: int) -> Json | None
     return contacts[0] if contacts else None
 
 
+def _made_contact(message: Json) -> Json | None:
+    sender, sender_id = message.get("from"), message.get("from_user_id")
+    if not sender and not sender_id:
+        return None
+    made: Json = {"profile": {"name": ""}, "user_id": sender_id or sender}
+    if sender:
+        made["wa_id"] = sender
+    return made
+
+
 def _recipient(status: Json, contacts: list[Json]) -> Json:
     """The contact pywa 4.5 reads a status's recipient from; status bodies before
     business-scoped ids carry only ``recipient_id``."""
@@ -86,31 +96,58 @@ def _wrap(body: Json, entry: Json, field: str, value: Json) -> str:
     )
 
 
-def split(raw: bytes) -> list[Single]:
-    """Every update in a webhook body; ``NotAnUpdate`` for anything else."""
+def split(raw: bytes, phone_id: str | None = None) -> list[Single]:
+    """Every update in a webhook body; ``NotAnUpdate`` for anything else. With ``phone_id``,
+    a change whose ``metadata.phone_number_id`` names another number is left out (it is not
+    ours: another number of the same business account)."""
     try:
-        body = json.loads(raw)
-        entries = body["entry"]
-        if not isinstance(entries, list):
-            raise TypeError("entry is not a list")
-    except (ValueError, TypeError, KeyError) as exc:
-        raise NotAnUpdate(str(exc)) from None
+        return _split(raw, phone_id)
+    except NotAnUpdate:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise NotAnUpdate(f"{type(exc).__name__}: {exc}") from None
+
+
+def _ours(value: Json, phone_id: str | None) -> bool:
+    metadata = value.get("metadata")
+    if not phone_id or not isinstance(metadata, dict) or "phone_number_id" not in metadata:
+        return True
+    return str(metadata["phone_number_id"]) == phone_id
+
+
+def _split(raw: bytes, phone_id: str | None) -> list[Single]:
+    body = json.loads(raw)
+    if not isinstance(body, dict):
+        raise NotAnUpdate("the body is not an object")
+    entries = body["entry"]
+    if not isinstance(entries, list):
+        raise NotAnUpdate("entry is not a list")
     found: list[Single] = []
     for entry in entries:
         if not isinstance(entry, dict):
             raise NotAnUpdate("an entry is not an object")
-        for change in entry.get("changes") or []:
+        changes = entry.get("changes") or []
+        if not isinstance(changes, list):
+            raise NotAnUpdate("changes is not a list")
+        for change in changes:
             if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
                 raise NotAnUpdate("a change without a value")
             field, value = str(change.get("field", "")), change["value"]
+            if not _ours(value, phone_id):
+                continue
             rest = {k: v for k, v in value.items() if k not in ("messages", "statuses", "contacts")}
-            contacts = [c for c in value.get("contacts") or [] if isinstance(c, dict)]
+            contacts = value.get("contacts") or []
             messages = value.get("messages") or []
             statuses = value.get("statuses") or []
+            if not all(isinstance(x, list) for x in (contacts, messages, statuses)):
+                raise NotAnUpdate("contacts, messages or statuses is not a list")
+            contacts = [c for c in contacts if isinstance(c, dict)]
             for index, message in enumerate(messages):
-                if not isinstance(message, dict) or not message.get("id"):
+                if not isinstance(message, dict) or not isinstance(message.get("id"), str):
                     raise NotAnUpdate("a message without an id")
                 contact = _contact_for(message, contacts, index)
+                if contact is None:  # a body without contacts: the sender from the message
+                    contact = _made_contact(message)
                 one: Json = {**rest, "messages": [message]}
                 if contact is not None:
                     contact = dict(contact)
@@ -123,7 +160,7 @@ def split(raw: bytes) -> list[Single]:
                 key = f"msg:{message['id']}"
                 found.append(Single(key, _wrap(body, entry, field, one), sender))
             for status in statuses:
-                if not isinstance(status, dict) or not status.get("id"):
+                if not isinstance(status, dict) or not isinstance(status.get("id"), str):
                     raise NotAnUpdate("a status without an id")
                 key = f"status:{status['id']}:{status.get('status', '')}"
                 one = {**rest, "statuses": [status], "contacts": [_recipient(status, contacts)]}
@@ -203,6 +240,55 @@ def incoming_of(update: Update) -> Incoming | None:
     if update.text is not None:
         return replace(base, text=update.text)
     return replace(base, unsupported=True)
+
+
+def sender_of(body: str) -> str:
+    """Who sent a single message body (the id it is answered at): the business-scoped id,
+    else the phone number; empty when there is none."""
+    try:
+        value = json.loads(body)["entry"][0]["changes"][0]["value"]
+        message = value["messages"][0]
+        contact = (value.get("contacts") or [{}])[0]
+        found = contact.get("user_id") or contact.get("wa_id") or message.get("from") or ""
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
+
+
+@dataclass(frozen=True)
+class IdentityChange:
+    """WhatsApp says a person's id changed: a new phone number, or a new business-scoped id."""
+
+    old_id: str
+    new_id: str
+
+
+# A number change: ``user_changed_number`` (``system.wa_id``; older versions called it
+# ``customer_changed_number``, some with ``new_wa_id``) moves the phone number;
+# ``user_changed_user_id`` moves the business-scoped id.
+NUMBER_CHANGES = frozenset({"user_changed_number", "customer_changed_number"})
+USER_ID_CHANGES = frozenset({"user_changed_user_id", "customer_changed_user_id"})
+
+
+def identity_change(body: str) -> IdentityChange | None:
+    """The id change a ``system`` message announces; None for anything else."""
+    try:
+        message = json.loads(body)["entry"][0]["changes"][0]["value"]["messages"][0]
+        if message.get("type") != "system" or not isinstance(message.get("system"), dict):
+            return None
+        system = message["system"]
+        kind = system.get("type")
+        if kind in NUMBER_CHANGES:
+            old, new = message.get("from"), system.get("new_wa_id") or system.get("wa_id")
+        elif kind in USER_ID_CHANGES:
+            old, new = system.get("previous_user_id"), system.get("user_id")
+        else:
+            return None
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+    if not isinstance(old, str) or not isinstance(new, str) or not old or not new:
+        return None
+    return IdentityChange(old, new)
 
 
 def fallback(body: str) -> Incoming | None:
