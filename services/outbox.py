@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,16 +60,31 @@ def outbox_row(
 
 
 def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Record the rows whose keys are new (in the caller's transaction); return how many."""
+    """Record the rows whose keys are new (in the caller's transaction); return how many.
+
+    Two processes may enqueue the same key at the same instant (two replicas sweeping, two
+    workers reporting one failure): the insert skips a key another transaction already holds
+    (``ON CONFLICT DO NOTHING``, on both backends), so the loser records nothing instead of
+    failing its whole unit of work on the unique key."""
     if not rows:
         return 0
-    keys = [row["key"] for row in rows]
+    unique = list({row["key"]: row for row in rows}.values())
+    keys = [row["key"] for row in unique]
     known = set(session.scalars(select(Outbox.key).where(Outbox.key.in_(keys))))
-    fresh = [row for row in rows if row["key"] not in known]
-    if fresh:
-        session.execute(insert(Outbox), fresh)
-        events.publish(session, events.OutboxQueued(len(fresh)))
-    return len(fresh)
+    fresh = [row for row in unique if row["key"] not in known]
+    if not fresh:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(Outbox).on_conflict_do_nothing(index_elements=["key"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(Outbox).on_conflict_do_nothing(index_elements=["key"])
+    else:  # pragma: no cover - zibot runs on SQLite and PostgreSQL
+        statement = insert(Outbox)
+    added = len(session.execute(statement.returning(Outbox.id), fresh).all())
+    if added:
+        events.publish(session, events.OutboxQueued(added))
+    return added
 
 
 def backoff(attempts: int) -> timedelta:

@@ -3,6 +3,7 @@ subscribers (waking the sender) run only once the change is committed."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import RencanaAksi, StageDone
+from models import Outbox, RencanaAksi, StageDone
 from services import catalog, events, members
 from services.importer import import_plan
 from services.outbox import enqueue, outbox_row
@@ -51,6 +52,36 @@ def test_the_sender_is_woken_after_commit_never_on_rollback(
     with sessions.begin() as session:
         assert enqueue(session, [row("a")]) == 0  # known keys: nothing queued, nobody woken
     assert woken == [events.OutboxQueued(2)]
+
+
+def test_the_same_key_enqueued_by_two_transactions_at_once_is_recorded_once(
+    sessions: sessionmaker[Session], woken: list[object]
+) -> None:
+    """Two replicas (or two workers) enqueue one key at the same instant: each looked before
+    the other inserted, so the second insert meets the first one's row. It records nothing
+    and its transaction goes on, instead of failing on the unique key."""
+    first = sessions()
+    assert enqueue(first, [row("k"), row("k"), row("other")]) == 2  # a key twice: once
+    outcome: list[int | BaseException] = []
+
+    def second() -> None:
+        try:
+            with sessions.begin() as session:
+                # What the second process saw before the first committed: the key was new.
+                outcome.append(enqueue(session, [row("k"), row("later")]))
+        except BaseException as exc:  # reported below, on the test's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(0.5)  # it waits for the first transaction's lock on the key (or the file)
+    first.commit()
+    first.close()
+    thread.join(30)
+    assert outcome == [1]  # only "later" is new
+    with sessions() as session:
+        keys = sorted(session.scalars(select(Outbox.key)))
+    assert keys == ["k", "later", "other"]
 
 
 def test_progress_and_links_take_effect_in_the_same_transaction(
